@@ -1,0 +1,69 @@
+# ML Studio — `make run` starts the app, `make test` runs every test. Both install what is missing.
+SHELL := /bin/bash
+.DEFAULT_GOAL := run
+
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8501
+STAMP_APP := $(VENV)/.installed-app
+STAMP_DEV := $(VENV)/.installed-dev
+
+# Embedded models load from installed packages; nothing is fetched from a hub at run time.
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+# A step that fails says which step it was.
+define step
+	@echo "==> $(1)"
+	@$(2) || { echo "make: step '$(1)' failed (see the output above)." >&2; exit 1; }
+endef
+
+.PHONY: run test unit lint typecheck bench container-smoke setup setup-dev system-app system-test clean
+
+run: setup
+	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto
+
+test: setup-dev system-test lint
+	$(BIN)/pytest
+
+unit: setup-dev
+	$(BIN)/pytest tests --ignore=tests/e2e
+
+lint: setup-dev
+	$(BIN)/ruff check .
+
+typecheck: setup-dev
+	$(BIN)/mypy
+
+bench: setup-dev system-test
+	$(BIN)/python -m bench.run
+
+# The Dockerfile's exact entry command, run outside Docker, then a health check.
+container-smoke: setup
+	$(call step,container smoke test,$(BIN)/python scripts/container_smoke.py)
+
+setup: system-app $(STAMP_APP)
+setup-dev: setup $(STAMP_DEV)
+
+system-app:
+	$(call step,system packages for the app (ffmpeg, espeak-ng),scripts/ensure-system-packages.sh app)
+
+system-test:
+	$(call step,system packages for the tests (chromium),scripts/ensure-system-packages.sh test)
+
+$(BIN)/python:
+	$(call step,create virtual environment $(VENV),$(PYTHON) -m venv $(VENV))
+	$(call step,upgrade pip,$(BIN)/python -m pip install -q --upgrade pip)
+
+$(STAMP_APP): requirements.txt | $(BIN)/python
+	$(call step,install Python packages (requirements.txt),$(BIN)/pip install -q -r requirements.txt)
+	@touch $@
+
+$(STAMP_DEV): requirements-dev.txt $(STAMP_APP)
+	$(call step,install test tools (requirements-dev.txt),$(BIN)/pip install -q -r requirements-dev.txt)
+	@touch $@
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/e2e/screenshots

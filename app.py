@@ -1,0 +1,28 @@
+"""ML Studio router: page config, navigation, shared sidebar."""
+
+import logging
+import os
+
+import streamlit as st
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+logging.basicConfig(level=os.environ.get("MLSTUDIO_LOG_LEVEL", "INFO"))
+
+st.set_page_config(
+    page_title="ML Studio",
+    page_icon=":material/science:",
+    layout="wide",
+    initial_sidebar_state="expanded",
+)
+
+from components.navigation import all_pages  # noqa: E402  (after set_page_config)
+from components.shell import render_sidebar  # noqa: E402
+from core.config import ConfigError  # noqa: E402
+
+page = st.navigation(all_pages())
+try:
+    render_sidebar()
+except ConfigError as exc:
+    st.error(f"The app's configuration has a problem: {exc} Fix it and reload the page.")
+    st.stop()
+page.run()

@@ -1,0 +1,215 @@
+"""Application settings: one typed object read from the environment and `.streamlit/secrets.toml`.
+
+Precedence: environment variable > secrets file > default. Every default works with no key and no
+internet. A bad value raises `ConfigError` naming the variable and saying what it accepts.
+Keys are `SecretStr`, so they never show up in a repr, a log line or an error message.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+
+ChatProvider = Literal["offline", "openai", "openai_compatible"]
+EmbeddingsProvider = Literal["local", "openai"]
+TranscriptionProvider = Literal["local", "openai"]
+SpeechProvider = Literal["piper", "espeak", "openai"]
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
+
+
+class ConfigError(ValueError):
+    """A setting has a value the app cannot use. The message names the variable."""
+
+
+class Settings(BaseModel):
+    """Everything the app can be configured with. Field name = environment variable in upper case."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    # Storage and deployment
+    mlstudio_data_dir: Path = Field(
+        default_factory=lambda: Path.home() / ".cache" / "ml-studio",
+        description="Folder for the app's library, caches, indexes and FiftyOne database.",
+    )
+    mlstudio_deployed: bool = Field(
+        default=False,
+        description="True on a shared host: no local paths, URL fetches restricted to public hosts.",
+    )
+    mlstudio_media_dir: Path | None = Field(
+        default=None,
+        description="When not deployed, local media may be opened only from inside this folder.",
+    )
+    mlstudio_max_upload_mb: int = Field(default=200, ge=1, le=4096)
+
+    # AI backends
+    mlstudio_chat_provider: ChatProvider = "offline"
+    mlstudio_chat_model: str = Field(default="gpt-4o-mini", min_length=1)
+    mlstudio_embeddings_provider: EmbeddingsProvider = "local"
+    mlstudio_embedding_model: str = Field(default="text-embedding-3-small", min_length=1)
+    mlstudio_transcription_provider: TranscriptionProvider = "local"
+    mlstudio_transcription_model: str = Field(default="whisper-1", min_length=1)
+    mlstudio_speech_provider: SpeechProvider = "piper"
+    mlstudio_speech_model: str = Field(default="gpt-4o-mini-tts", min_length=1)
+    openai_api_key: SecretStr | None = None
+    openai_base_url: str | None = Field(
+        default=None,
+        pattern=r"^https?://\S+$",
+        description="OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp server).",
+    )
+
+    # Music
+    spotify_client_id: SecretStr | None = None
+    spotify_client_secret: SecretStr | None = None
+    spotify_redirect_uri: str = Field(default="http://127.0.0.1:8501/music", pattern=r"^https?://\S+$")
+    mlstudio_music_catalog: Path | None = None
+
+    # Attractors
+    mlstudio_max_iterations: int = Field(default=10_000_000, ge=1_000, le=100_000_000)
+
+    # Embeddings / FiftyOne
+    mlstudio_fiftyone_port: int = Field(default=5151, ge=1024, le=65535)
+
+    @property
+    def data_dir(self) -> Path:
+        return self.mlstudio_data_dir.expanduser()
+
+    @property
+    def deployed(self) -> bool:
+        return self.mlstudio_deployed
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.mlstudio_max_upload_mb * 1024 * 1024
+
+    @property
+    def has_openai_key(self) -> bool:
+        return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @property
+    def has_spotify_credentials(self) -> bool:
+        return (
+            self.spotify_client_id is not None
+            and self.spotify_client_secret is not None
+            and bool(self.spotify_client_id.get_secret_value())
+            and bool(self.spotify_client_secret.get_secret_value())
+        )
+
+    def with_overrides(self, **values: Any) -> Settings:
+        """A copy with some values replaced (e.g. keys pasted for one session), validated again."""
+        merged = {name: getattr(self, name) for name in type(self).model_fields}
+        merged.update({k: v for k, v in values.items() if v is not None})
+        return _validate(merged)
+
+
+ENV_NAMES = {name: name.upper() for name in Settings.model_fields}
+
+
+def read_secrets_file(path: Path = DEFAULT_SECRETS_FILE) -> dict[str, Any]:
+    """Top-level keys of a secrets.toml (same names as the environment variables)."""
+    if not path.is_file():
+        return {}
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    return {k: v for k, v in data.items() if not isinstance(v, dict)}
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None,
+    secrets: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build the settings from the environment and the secrets file (or the mappings given)."""
+    environ = os.environ if environ is None else environ
+    secrets = read_secrets_file() if secrets is None else secrets
+    upper_secrets = {str(k).upper(): v for k, v in secrets.items()}
+    values: dict[str, Any] = {}
+    for field, env_name in ENV_NAMES.items():
+        raw = environ.get(env_name)
+        if raw is None:
+            raw = upper_secrets.get(env_name)
+        if raw is None or (isinstance(raw, str) and raw.strip() == ""):
+            continue
+        values[field] = raw.strip() if isinstance(raw, str) else raw
+    return _validate(values)
+
+
+def _validate(values: Mapping[str, Any]) -> Settings:
+    try:
+        return Settings.model_validate(dict(values))
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        field = str(first["loc"][0]) if first["loc"] else "?"
+        env_name = ENV_NAMES.get(field, field.upper())
+        shown = "(hidden)" if "key" in field or "secret" in field else repr(first.get("input"))
+        raise ConfigError(f"{env_name}: {first['msg']} (got {shown}).") from None
+
+
+@dataclass(frozen=True)
+class BackendStatus:
+    """One line of the sidebar's backend panel, e.g. "Chat: offline engine"."""
+
+    capability: str
+    description: str
+    ready: bool
+
+    @property
+    def label(self) -> str:
+        return f"{self.capability}: {self.description}"
+
+
+def backend_status(settings: Settings) -> list[BackendStatus]:
+    """Which backend each capability uses with these settings, and whether it can run."""
+    key = settings.has_openai_key
+    chat_model = settings.mlstudio_chat_model
+    statuses: list[BackendStatus] = []
+
+    if settings.mlstudio_chat_provider == "openai":
+        statuses.append(
+            BackendStatus("Chat", f"OpenAI {chat_model}" + ("" if key else " (no key: add one below)"), key)
+        )
+    elif settings.mlstudio_chat_provider == "openai_compatible":
+        url = settings.openai_base_url
+        statuses.append(
+            BackendStatus(
+                "Chat",
+                f"{chat_model} at {url}" if url else "OpenAI-compatible (set OPENAI_BASE_URL)",
+                bool(url),
+            )
+        )
+    else:
+        statuses.append(BackendStatus("Chat", "offline engine", True))
+
+    if settings.mlstudio_embeddings_provider == "openai":
+        statuses.append(BackendStatus("Embeddings", f"OpenAI {settings.mlstudio_embedding_model}", key))
+    else:
+        statuses.append(BackendStatus("Embeddings", "all-MiniLM-L6-v2 (local)", True))
+
+    if settings.mlstudio_transcription_provider == "openai":
+        statuses.append(
+            BackendStatus("Transcription", f"OpenAI {settings.mlstudio_transcription_model}", key)
+        )
+    else:
+        statuses.append(BackendStatus("Transcription", "faster-whisper tiny.en (local)", True))
+
+    speech = {
+        "piper": ("Piper (local)", True),
+        "espeak": ("eSpeak NG (local)", True),
+        "openai": (f"OpenAI {settings.mlstudio_speech_model}", key),
+    }[settings.mlstudio_speech_provider]
+    statuses.append(BackendStatus("Speech", *speech))
+
+    if settings.has_spotify_credentials:
+        statuses.append(BackendStatus("Spotify", "client credentials set", True))
+    else:
+        statuses.append(BackendStatus("Spotify", "not configured", False))
+    return statuses

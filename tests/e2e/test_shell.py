@@ -1,0 +1,42 @@
+"""The app in a real browser: every page opens, no exception block anywhere, a screenshot each."""
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser
+
+from components.navigation import HOME, TOOLS
+from tests.support.browser import exception_blocks, wait_until_rendered
+
+
+def test_home_shows_navigation_cards_and_backends(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(app_url)
+    wait_until_rendered(page)
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "ML Studio"
+    nav_links = page.locator('[data-testid="stSidebarNav"] a')
+    assert nav_links.count() == 1 + len(TOOLS)
+    for tool in TOOLS:
+        assert page.get_by_role("heading", name=tool.title).count() == 1
+    sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
+    assert "Chat: offline engine" in sidebar
+    assert "Spotify: not configured" in sidebar
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / f"{HOME.url_path}.png"), full_page=True)
+
+    page.get_by_role("link", name=f"Open {TOOLS[0].title}").click()
+    page.wait_for_url(f"**/{TOOLS[0].url_path}")
+    wait_until_rendered(page)
+    assert TOOLS[0].title in page.locator('[data-testid="stMain"] h1').first.inner_text()
+    page.close()
+
+
+@pytest.mark.parametrize("tool", TOOLS, ids=[tool.url_path for tool in TOOLS])
+def test_every_tool_page_opens_by_url(tool, app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/{tool.url_path}")
+    wait_until_rendered(page)
+    assert tool.title in page.locator('[data-testid="stMain"] h1').first.inner_text()
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / f"{tool.url_path}.png"), full_page=True)
+    page.close()
