@@ -24,7 +24,8 @@ def report(name: str, project: float, baseline: float, unit: str, higher_is_bett
 
 def note(name: str, value: float, unit: str) -> None:
     """A figure with no meaningful baseline (printed for the record, same format, ratio '-')."""
-    print(f"{name:<58} project {value:>12.4g} {unit:<6} baseline {'-':>12} {'':<6} ratio {'-':>8}", flush=True)
+    line = f"{name:<58} project {value:>12.4g} {unit:<6} baseline {'-':>12} {'':<6} ratio {'-':>8}"
+    print(line, flush=True)
 
 
 def best_of(function: Callable[[], Any], repeat: int = 3) -> float:

@@ -9,9 +9,10 @@ st.markdown(
     "you want those services."
 )
 
-columns = st.columns(3)
-for index, tool in enumerate(TOOLS):
-    with columns[index % 3].container(border=True, height="stretch"):
-        st.subheader(tool.title, anchor=False)
-        st.write(tool.summary)
-        st.page_link(tool.file, label=f"Open {tool.title}", icon=tool.icon)
+for row_start in range(0, len(TOOLS), 3):
+    columns = st.columns(3)
+    for column, tool in zip(columns, TOOLS[row_start : row_start + 3], strict=False):
+        with column.container(border=True, height="stretch"):
+            st.subheader(f"{tool.title}", anchor=False)
+            st.write(tool.summary)
+            st.page_link(tool.file, label=f"Open {tool.title}", icon=tool.icon)
