@@ -1,0 +1,1 @@
+"""Music recommender: catalog of tracks with audio features, our own recommendation engine, Spotify client."""

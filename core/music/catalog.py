@@ -1,0 +1,526 @@
+"""The catalog: a table of tracks with Spotify ids and audio features.
+
+Sources: a public dataset downloaded by URL (cached as Parquet), a CSV a user uploads, or a path
+from config. Every CSV goes through `read_catalog_csv`, which maps known column names onto ours,
+checks types and ranges, and returns a `CatalogReport` saying what was missing and which rows
+were bad (first few, with their line numbers).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import json
+import logging
+import re
+import warnings
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import IO
+
+import numpy as np
+import pandas as pd
+import requests
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class FeatureSpec:
+    """One audio feature: its range (for sliders and distances) and what it means."""
+
+    name: str
+    label: str
+    low: float
+    high: float
+    step: float
+    help: str
+    similarity: bool = True  # used for "sounds like" distances (popularity and duration are not)
+
+    @property
+    def span(self) -> float:
+        return self.high - self.low
+
+
+FEATURES: tuple[FeatureSpec, ...] = (
+    FeatureSpec(
+        "danceability", "Danceability", 0.0, 1.0, 0.01, "How suitable for dancing (tempo, beat, regularity)."
+    ),
+    FeatureSpec("energy", "Energy", 0.0, 1.0, 0.01, "Intensity and activity: fast, loud, noisy."),
+    FeatureSpec("key", "Key", 0, 11, 1, "Pitch class: 0 = C, 1 = C♯/D♭ … 11 = B. Distance wraps around."),
+    FeatureSpec("loudness", "Loudness (dB)", -60.0, 5.0, 0.5, "Average loudness in decibels."),
+    FeatureSpec("mode", "Mode", 0, 1, 1, "1 = major, 0 = minor."),
+    FeatureSpec("speechiness", "Speechiness", 0.0, 1.0, 0.01, "Presence of spoken words."),
+    FeatureSpec("acousticness", "Acousticness", 0.0, 1.0, 0.01, "Confidence the track is acoustic."),
+    FeatureSpec("instrumentalness", "Instrumentalness", 0.0, 1.0, 0.01, "Likelihood of no vocals."),
+    FeatureSpec("liveness", "Liveness", 0.0, 1.0, 0.01, "Likelihood of a live audience."),
+    FeatureSpec("valence", "Valence", 0.0, 1.0, 0.01, "Musical positiveness: happy, cheerful."),
+    FeatureSpec("tempo", "Tempo (BPM)", 0.0, 250.0, 1.0, "Beats per minute."),
+    FeatureSpec(
+        "duration_ms", "Duration (ms)", 0, 6_000_000, 5000, "Track length in milliseconds.", similarity=False
+    ),
+    FeatureSpec("popularity", "Popularity", 0, 100, 1, "Spotify popularity, 0–100.", similarity=False),
+)
+FEATURE_BY_NAME = {spec.name: spec for spec in FEATURES}
+REQUIRED_FEATURES = tuple(spec.name for spec in FEATURES if spec.similarity)
+OPTIONAL_FEATURES = tuple(spec.name for spec in FEATURES if not spec.similarity)
+TEXT_COLUMNS = ("track_id", "track_name", "artist", "album", "genre", "isrc", "image_url")
+REQUIRED_TEXT = ("track_id", "track_name", "artist")
+KEY_NAMES = ("C", "C♯/D♭", "D", "D♯/E♭", "E", "F", "F♯/G♭", "G", "G♯/A♭", "A", "A♯/B♭", "B")
+
+# Our column <- names it has in known datasets (first match wins).
+COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
+    "track_id": ("track_id", "id", "spotify_id", "uri", "track_uri", "spotify_uri"),
+    "track_name": ("track_name", "name", "title", "song", "track"),
+    "artist": ("artist", "track_artist", "artists", "artist_name", "artist_names", "artist(s)_name"),
+    "album": ("album", "album_name", "track_album_name"),
+    "genre": ("genre", "track_genre", "playlist_genre", "genres", "top_genre"),
+    "isrc": ("isrc",),
+    "image_url": ("image_url", "cover", "album_image", "cover_url"),
+    "popularity": ("popularity", "track_popularity"),
+    "duration_ms": ("duration_ms", "duration"),
+    **{name: (name,) for name in REQUIRED_FEATURES},
+}
+
+_SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
+_URI_ID = re.compile(r"(?:spotify:track:|open\.spotify\.com/(?:intl-\w\w/)?track/)([0-9A-Za-z]{22})")
+MAX_BAD_ROWS_SHOWN = 5
+CACHE_SCHEMA_VERSION = 1
+
+
+class CatalogError(ValueError):
+    """A catalog cannot be used. The message says what is wrong and what to do."""
+
+    def __init__(self, message: str, report: CatalogReport | None = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+@dataclass
+class BadRow:
+    line: int  # 1-based line number in the file (the header is line 1)
+    reason: str
+
+
+@dataclass
+class CatalogReport:
+    """What loading a catalog found: column mapping, what was missing, which rows were dropped."""
+
+    source: str
+    rows_read: int = 0
+    rows_kept: int = 0
+    mapping: dict[str, str] = field(default_factory=dict)  # ours -> theirs
+    missing_required: list[str] = field(default_factory=list)
+    missing_optional: list[str] = field(default_factory=list)
+    ignored_columns: list[str] = field(default_factory=list)
+    bad_rows: list[BadRow] = field(default_factory=list)  # the first few
+    bad_row_count: int = 0
+    duplicates_removed: int = 0
+
+    def summary(self) -> str:
+        parts = [f"{self.rows_kept:,} tracks kept of {self.rows_read:,} rows read from {self.source}."]
+        if self.duplicates_removed:
+            parts.append(f"{self.duplicates_removed:,} repeated track ids merged.")
+        if self.bad_row_count:
+            parts.append(f"{self.bad_row_count:,} bad rows skipped.")
+        if self.missing_optional:
+            parts.append("Not in the file (left empty): " + ", ".join(self.missing_optional) + ".")
+        return " ".join(parts)
+
+    def to_json(self) -> str:
+        return json.dumps(asdict(self))
+
+    @classmethod
+    def from_json(cls, text: str) -> CatalogReport:
+        data = json.loads(text)
+        data["bad_rows"] = [BadRow(**row) for row in data.get("bad_rows", [])]
+        return cls(**data)
+
+
+@dataclass(frozen=True)
+class CatalogSource:
+    """A public dataset the app can download on first use."""
+
+    id: str
+    title: str
+    url: str
+    approx_tracks: int
+    homepage: str
+    license: str
+
+
+SOURCES: tuple[CatalogSource, ...] = (
+    CatalogSource(
+        id="spotify_tracks_dataset",
+        title="Spotify Tracks Dataset (114k tracks, 125 genres)",
+        url="https://huggingface.co/datasets/maharshipandya/spotify-tracks-dataset/resolve/main/dataset.csv",
+        approx_tracks=114_000,
+        homepage="https://huggingface.co/datasets/maharshipandya/spotify-tracks-dataset",
+        license="BSD-3-Clause",
+    ),
+    CatalogSource(
+        id="tidytuesday_spotify_songs",
+        title="TidyTuesday spotify_songs (33k tracks, 6 genres)",
+        url=(
+            "https://raw.githubusercontent.com/rfordatascience/tidytuesday/master/"
+            "data/2020/2020-01-21/spotify_songs.csv"
+        ),
+        approx_tracks=32_833,
+        homepage="https://github.com/rfordatascience/tidytuesday/tree/master/data/2020/2020-01-21",
+        license="MIT (TidyTuesday repository)",
+    ),
+)
+SOURCE_BY_ID = {source.id: source for source in SOURCES}
+
+
+# --------------------------------------------------------------------------------------------------
+# Reading and validating a CSV
+
+
+def _normalize_header(name: str) -> str:
+    return re.sub(r"\s+", "_", str(name).strip().lower())
+
+
+def map_columns(columns: list[str]) -> tuple[dict[str, str], list[str]]:
+    """Ours -> theirs for every column we recognise, and the columns we ignore."""
+    normalized = {_normalize_header(c): c for c in columns}
+    mapping: dict[str, str] = {}
+    for ours, aliases in COLUMN_ALIASES.items():
+        for alias in aliases:
+            if alias in normalized and normalized[alias] not in mapping.values():
+                mapping[ours] = normalized[alias]
+                break
+    ignored = [c for c in columns if c not in mapping.values()]
+    return mapping, ignored
+
+
+def _extract_track_id(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if _SPOTIFY_ID.match(value):
+        return value
+    match = _URI_ID.search(value)
+    return match.group(1) if match else None
+
+
+def _first_artist(value: object) -> str:
+    """'Artist A;Artist B' (Spotify Tracks Dataset) or "['A', 'B']" -> 'Artist A'."""
+    if not isinstance(value, str):
+        return ""
+    text = value.strip()
+    if text.startswith("[") and text.endswith("]"):
+        text = text[1:-1].split(",")[0].strip().strip("'\"")
+    return text.split(";")[0].strip()
+
+
+def _open_text(source: Path | bytes | IO[bytes]) -> io.BufferedIOBase | IO[bytes]:
+    if isinstance(source, Path):
+        raw: IO[bytes] = source.open("rb")
+    elif isinstance(source, bytes | bytearray):
+        raw = io.BytesIO(source)
+    else:
+        raw = source
+    head = raw.read(2)
+    raw.seek(0)
+    if head == b"\x1f\x8b":
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    return raw
+
+
+def _looks_like_csv(sample: bytes) -> bool:
+    if b"\x00" in sample:
+        return False
+    try:
+        text = sample.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # A cut in the middle of a multi-byte character at the end of the sample is fine.
+        if exc.start < len(sample) - 4:
+            return False
+        text = sample[: exc.start].decode("utf-8")
+    first_line = text.splitlines()[0] if text else ""
+    return "," in first_line or "\t" in first_line or ";" in first_line
+
+
+def read_catalog_csv(source: Path | bytes | IO[bytes], name: str) -> tuple[pd.DataFrame, CatalogReport]:
+    """Read a CSV (optionally gzip-compressed) into our catalog columns, with a report.
+
+    Rows with a wrong number of fields, a missing id/name/artist, or a feature that is not a number
+    in its range are skipped and reported (the first few with their line numbers). Raises
+    `CatalogError` when the file is not a CSV, required columns are missing, or no row is usable.
+    """
+    report = CatalogReport(source=name)
+    try:
+        handle = _open_text(source)
+        sample = handle.read(64 * 1024)
+        handle.seek(0)
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise CatalogError(f"Could not read {name}: {exc}. Check the file and try again.", report) from None
+    if not sample or not _looks_like_csv(sample):
+        raise CatalogError(
+            f"{name} is not a CSV text file. Upload a .csv (or .csv.gz) with a header row.", report
+        )
+    separator = (
+        "\t" if sample.split(b"\n", 1)[0].count(b"\t") > sample.split(b"\n", 1)[0].count(b",") else ","
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            frame = pd.read_csv(
+                handle,
+                sep=separator,
+                dtype=str,
+                keep_default_na=False,
+                on_bad_lines="warn",
+                encoding="utf-8",
+                encoding_errors="replace",
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError, gzip.BadGzipFile) as exc:
+            raise CatalogError(f"{name} could not be parsed as CSV: {exc}", report) from None
+    for warning in caught:
+        for match in re.finditer(r"Skipping line (\d+): (.*?)(?:\n|$)", str(warning.message)):
+            report.bad_row_count += 1
+            if len(report.bad_rows) < MAX_BAD_ROWS_SHOWN:
+                report.bad_rows.append(BadRow(int(match.group(1)), match.group(2).strip()))
+
+    mapping, ignored = map_columns(list(frame.columns))
+    report.mapping = mapping
+    report.ignored_columns = ignored
+    required = [*REQUIRED_TEXT, *REQUIRED_FEATURES]
+    report.missing_required = [c for c in required if c not in mapping]
+    report.missing_optional = [c for c in ("album", "genre", *OPTIONAL_FEATURES) if c not in mapping]
+    report.rows_read = len(frame) + report.bad_row_count
+    if report.missing_required:
+        raise CatalogError(
+            f"{name} lacks required columns: {', '.join(report.missing_required)}. "
+            f"A catalog needs a Spotify track id, track name, artist and the audio features "
+            f"{', '.join(REQUIRED_FEATURES)}. Columns found: {', '.join(map(str, frame.columns[:30]))}.",
+            report,
+        )
+
+    out = pd.DataFrame(index=frame.index)
+    out["track_id"] = frame[mapping["track_id"]].map(_extract_track_id)
+    out["track_name"] = frame[mapping["track_name"]].str.strip()
+    out["artist"] = frame[mapping["artist"]].map(_first_artist)
+    for column in ("album", "genre", "isrc", "image_url"):
+        out[column] = frame[mapping[column]].str.strip() if column in mapping else ""
+    out["genre"] = out["genre"].str.lower()
+
+    problems = pd.Series("", index=frame.index)
+    problems = problems.mask(out["track_id"].isna() & (problems == ""), "track id is not a Spotify id")
+    problems = problems.mask((out["track_name"] == "") & (problems == ""), "track name is empty")
+    problems = problems.mask((out["artist"] == "") & (problems == ""), "artist is empty")
+    for spec in FEATURES:
+        if spec.name not in mapping:
+            out[spec.name] = np.nan
+            continue
+        raw = frame[mapping[spec.name]]
+        values = pd.to_numeric(raw.str.strip(), errors="coerce")
+        if spec.name == "duration_ms" and values.median() < 3600:  # seconds, not milliseconds
+            values = values * 1000
+        bad = values.isna() | (values < spec.low) | (values > spec.high)
+        if not spec.similarity:
+            bad = bad & (raw.str.strip() != "")
+        reason = raw.map(lambda v, n=spec.name, s=spec: f"{n}={v!r} is not a number in {s.low}..{s.high}")
+        problems = problems.mask(bad & (problems == ""), reason)
+        out[spec.name] = values.where(~bad)
+
+    bad_mask = problems != ""
+    # Pandas numbers data rows from 0; line 1 is the header. Lines skipped by the parser shift it,
+    # so count how many skipped lines came before each row.
+    skipped_lines = (
+        sorted(row.line for row in report.bad_rows) if report.bad_row_count <= MAX_BAD_ROWS_SHOWN else []
+    )
+    for position in np.flatnonzero(bad_mask.to_numpy())[: MAX_BAD_ROWS_SHOWN * 2]:
+        line = int(position) + 2
+        for skipped in skipped_lines:
+            if skipped <= line:
+                line += 1
+        if len(report.bad_rows) < MAX_BAD_ROWS_SHOWN:
+            report.bad_rows.append(BadRow(line, str(problems.iloc[position])))
+    report.bad_rows.sort(key=lambda row: row.line)
+    report.bad_row_count += int(bad_mask.sum())
+
+    out = out[~bad_mask]
+    before = len(out)
+    out = out.drop_duplicates("track_id", keep="first")
+    report.duplicates_removed = before - len(out)
+    out = normalize_dtypes(out.reset_index(drop=True))
+    report.rows_kept = len(out)
+    if out.empty:
+        raise CatalogError(
+            f"No usable track in {name}: every row was bad. First problems: "
+            + "; ".join(f"line {row.line}: {row.reason}" for row in report.bad_rows),
+            report,
+        )
+    return out, report
+
+
+def normalize_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Our column order and types (strings as object, features as float32)."""
+    frame = frame.copy()
+    for column in TEXT_COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+        frame[column] = frame[column].fillna("").astype(str).astype(object)
+    for spec in FEATURES:
+        frame[spec.name] = pd.to_numeric(frame[spec.name], errors="coerce").astype("float32")
+    return frame[[*TEXT_COLUMNS, *(spec.name for spec in FEATURES)]]
+
+
+# --------------------------------------------------------------------------------------------------
+# The Parquet cache in data_dir/music
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "_", text.lower()).strip("_")[:60] or "catalog"
+
+
+class CatalogStore:
+    """Catalogs saved as Parquet (plus the load report as JSON) in one folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def path(self, catalog_id: str) -> Path:
+        return self.folder / f"{_slug(catalog_id)}.parquet"
+
+    def save(self, catalog_id: str, frame: pd.DataFrame, report: CatalogReport) -> Path:
+        self.folder.mkdir(parents=True, exist_ok=True)
+        path = self.path(catalog_id)
+        partial = path.with_suffix(".parquet.part")
+        frame.to_parquet(partial, index=False)
+        partial.replace(path)
+        path.with_suffix(".json").write_text(report.to_json())
+        return path
+
+    def list(self) -> list[str]:
+        if not self.folder.is_dir():
+            return []
+        return sorted(p.stem for p in self.folder.glob("*.parquet"))
+
+    def report(self, catalog_id: str) -> CatalogReport | None:
+        path = self.path(catalog_id).with_suffix(".json")
+        try:
+            return CatalogReport.from_json(path.read_text())
+        except (OSError, ValueError, TypeError):
+            return None
+
+    def delete(self, catalog_id: str) -> None:
+        for suffix in (".parquet", ".json"):
+            self.path(catalog_id).with_suffix(suffix).unlink(missing_ok=True)
+
+
+def read_parquet_catalog(path: Path) -> pd.DataFrame:
+    """A cached catalog; `CatalogError` if it is missing or corrupt."""
+    if not path.is_file():
+        raise CatalogError(f"The catalog file {path.name} is missing. Load or download a catalog again.")
+    try:
+        frame = pd.read_parquet(path)
+    except Exception as exc:  # pyarrow raises several types for a damaged file
+        log.warning("corrupt catalog cache %s: %s", path, exc)
+        raise CatalogError(
+            f"The cached catalog {path.name} is damaged ({type(exc).__name__}). "
+            "Delete it and load or download the catalog again."
+        ) from None
+    missing = [c for c in (*REQUIRED_TEXT, *REQUIRED_FEATURES) if c not in frame.columns]
+    if missing or frame.empty:
+        raise CatalogError(
+            f"The cached catalog {path.name} lacks {', '.join(missing) or 'rows'}. "
+            "Delete it and load the catalog again."
+        )
+    return normalize_dtypes(frame)
+
+
+def load_catalog_file(path: Path, store: CatalogStore) -> tuple[str, CatalogReport]:
+    """Read a local CSV (or Parquet) once and cache it; returns the catalog id and the report."""
+    if not path.is_file():
+        raise CatalogError(f"No catalog file at {path}. Check the path (MLSTUDIO_MUSIC_CATALOG).")
+    stat = path.stat()
+    digest = hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:10]
+    catalog_id = f"file_{_slug(path.stem)}_{digest}"
+    cached = store.path(catalog_id)
+    if cached.is_file():
+        return store.path(catalog_id).stem, store.report(catalog_id) or CatalogReport(source=path.name)
+    if path.suffix == ".parquet":
+        frame = read_parquet_catalog(path)
+        report = CatalogReport(source=path.name, rows_read=len(frame), rows_kept=len(frame))
+    else:
+        frame, report = read_catalog_csv(path, path.name)
+    store.save(catalog_id, frame, report)
+    return store.path(catalog_id).stem, report
+
+
+def load_catalog_upload(data: bytes, filename: str, store: CatalogStore) -> tuple[str, CatalogReport]:
+    """Validate an uploaded CSV and cache it under an id derived from its content."""
+    frame, report = read_catalog_csv(data, filename)
+    catalog_id = (
+        f"upload_{_slug(Path(filename).stem.removesuffix('.csv'))}_{hashlib.sha1(data).hexdigest()[:10]}"
+    )
+    store.save(catalog_id, frame, report)
+    return store.path(catalog_id).stem, report
+
+
+# --------------------------------------------------------------------------------------------------
+# Downloading a public catalog
+
+Progress = Callable[[int, int | None], None]  # bytes so far, total bytes (None if unknown)
+
+
+def download_source(
+    source: CatalogSource,
+    store: CatalogStore,
+    progress: Progress | None = None,
+    *,
+    url: str | None = None,
+    timeout: float = 30.0,
+    session: requests.Session | None = None,
+) -> tuple[str, CatalogReport]:
+    """Download a public catalog (streaming, with progress), validate it and cache it as Parquet.
+
+    A failure leaves nothing half-written: the CSV goes to a `.part` file first.
+    """
+    target = url or source.url
+    store.folder.mkdir(parents=True, exist_ok=True)
+    partial = store.folder / f"{source.id}.csv.part"
+    http = session or requests.Session()
+    try:
+        with http.get(target, stream=True, timeout=timeout) as response:
+            response.raise_for_status()
+            total_header = response.headers.get("Content-Length")
+            total = int(total_header) if total_header and total_header.isdigit() else None
+            done = 0
+            with partial.open("wb") as handle:
+                for chunk in response.iter_content(chunk_size=256 * 1024):
+                    handle.write(chunk)
+                    done += len(chunk)
+                    if progress:
+                        progress(done, total)
+    except requests.exceptions.ConnectionError:
+        partial.unlink(missing_ok=True)
+        raise CatalogError(
+            f"Could not reach {requests.utils.urlparse(target).netloc}: no internet connection? "
+            "Upload the catalog CSV instead (see the instructions on the page)."
+        ) from None
+    except requests.exceptions.Timeout:
+        partial.unlink(missing_ok=True)
+        raise CatalogError("The download timed out. Try again later, or upload the catalog CSV.") from None
+    except requests.exceptions.HTTPError as exc:
+        partial.unlink(missing_ok=True)
+        raise CatalogError(
+            f"The server answered {exc.response.status_code} for {target}. "
+            "Try the other source, or upload the catalog CSV."
+        ) from None
+    except requests.exceptions.RequestException as exc:
+        partial.unlink(missing_ok=True)
+        raise CatalogError(
+            f"The download failed ({type(exc).__name__}). Try again or upload the CSV."
+        ) from None
+    try:
+        frame, report = read_catalog_csv(partial, source.title)
+    finally:
+        partial.unlink(missing_ok=True)
+    store.save(source.id, frame, report)
+    return source.id, report

@@ -1,0 +1,648 @@
+"""Our own recommendation engine, shaped like Spotify's retired `/recommendations` endpoint.
+
+1. 1–5 seeds mixing tracks, artists and genres.
+2. A candidate pool: nearest neighbours (FAISS, exact L2) around each seed on standardized audio
+   features (key as a point on a circle), plus the seed artists' tracks, the seed genres' tracks
+   nearest to the seed, and neighbours of the seed moved to the targets.
+3. `min_*` / `max_*` are hard filters. When they leave too few candidates, the search widens to the
+   whole filtered catalog; when nothing in the catalog passes, the error names the filter that
+   emptied the pool.
+4. Re-rank: similarity to the seeds (sound, same genre, same artist) minus distance to the
+   `target_*` values (circular for key).
+5. Seeds and duplicate versions of a song (remaster, radio edit, …) removed; MMR diversity with a
+   per-artist cap picks the final list.
+Every result carries its "why": similarity to each seed and distance to each target.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from core.music.catalog import FEATURE_BY_NAME, FEATURES, KEY_NAMES, REQUIRED_FEATURES, FeatureSpec
+
+log = logging.getLogger(__name__)
+
+SeedKind = Literal["track", "artist", "genre"]
+MAX_SEEDS = 5
+# Weight of each feature in the "sounds like" distance (key and mode matter less to listeners).
+FEATURE_WEIGHTS = {"key": 0.5, "mode": 0.5}
+SOUND_WEIGHT, GENRE_WEIGHT, ARTIST_WEIGHT = 0.7, 0.2, 0.1
+RADAR_FEATURES = (
+    "danceability",
+    "energy",
+    "valence",
+    "acousticness",
+    "instrumentalness",
+    "speechiness",
+    "liveness",
+    "tempo",
+    "loudness",
+)
+
+_BRACKETS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
+_DASH_SUFFIX = re.compile(r"\s+-\s+.*$")
+_NON_WORD = re.compile(r"[^0-9a-z]+")
+
+
+class EngineError(ValueError):
+    """A query the engine cannot answer; the message says what to change."""
+
+
+class UnknownSeedError(EngineError):
+    pass
+
+
+class EmptyPoolError(EngineError):
+    """Every candidate was filtered out; `filter_name` says which filter emptied the pool."""
+
+    def __init__(self, message: str, filter_name: str, counts: list[tuple[str, int]]) -> None:
+        super().__init__(message)
+        self.filter_name = filter_name
+        self.counts = counts
+
+
+def song_key(title: str, artist: str) -> str:
+    """Same song, other version: 'Song - 2011 Remaster' and 'Song (Radio Edit)' -> 'song|artist'."""
+    base = _DASH_SUFFIX.sub("", _BRACKETS.sub("", title.lower()))
+    return f"{_NON_WORD.sub(' ', base).strip()}|{_NON_WORD.sub(' ', artist.lower()).strip()}"
+
+
+def feature_gap(spec: FeatureSpec, values: np.ndarray, target: float) -> np.ndarray:
+    """Distance to a target, 0..1 of the feature's range; circular for key (6 semitones = 1)."""
+    if spec.name == "key":
+        diff = np.abs(values - target) % 12
+        return np.minimum(diff, 12 - diff) / 6.0
+    return np.clip(np.abs(values - target) / spec.span, 0.0, 1.0)
+
+
+def describe_filter(name: str, bound: str, value: float) -> str:
+    spec = FEATURE_BY_NAME[name]
+    shown = KEY_NAMES[int(value)] if name == "key" else f"{value:g}"
+    return f"{spec.label} {'≥' if bound == 'min' else '≤'} {shown}"
+
+
+@dataclass(frozen=True)
+class Seed:
+    kind: SeedKind
+    value: str  # track id, artist name or genre name
+    label: str
+
+    @property
+    def chip(self) -> str:
+        return {"track": "♪ ", "artist": "👤 ", "genre": "# "}[self.kind] + self.label
+
+
+@dataclass
+class Query:
+    seeds: list[Seed]
+    minimums: dict[str, float] = field(default_factory=dict)
+    maximums: dict[str, float] = field(default_factory=dict)
+    targets: dict[str, float] = field(default_factory=dict)
+    limit: int = 20
+    per_artist_cap: int = 2
+    diversity: float = 0.3  # 0 = by score only, 1 = as different from each other as possible
+    target_weight: float = 1.0
+    pool_per_seed: int = 300
+
+    def validate(self) -> None:
+        if not 1 <= len(self.seeds) <= MAX_SEEDS:
+            raise EngineError(f"Pick between 1 and {MAX_SEEDS} seeds (you have {len(self.seeds)}).")
+        for mapping in (self.minimums, self.maximums, self.targets):
+            unknown = set(mapping) - set(FEATURE_BY_NAME)
+            if unknown:
+                raise EngineError(f"Unknown feature(s): {', '.join(sorted(unknown))}.")
+        for name in set(self.minimums) & set(self.maximums):
+            if self.minimums[name] > self.maximums[name]:
+                raise EngineError(f"{FEATURE_BY_NAME[name].label}: the minimum is above the maximum.")
+        if self.limit < 1 or self.per_artist_cap < 1:
+            raise EngineError("Ask for at least one result and at least one track per artist.")
+
+    def filters(self) -> list[tuple[str, str, float]]:
+        """(feature, 'min'|'max', value) in feature order."""
+        out: list[tuple[str, str, float]] = []
+        for spec in FEATURES:
+            if spec.name in self.minimums:
+                out.append((spec.name, "min", float(self.minimums[spec.name])))
+            if spec.name in self.maximums:
+                out.append((spec.name, "max", float(self.maximums[spec.name])))
+        return out
+
+
+@dataclass(frozen=True)
+class SeedMatch:
+    seed: str
+    similarity: float
+    sound: float
+    same_genre: bool
+    same_artist: bool
+
+
+@dataclass(frozen=True)
+class TargetGap:
+    feature: str
+    target: float
+    value: float
+    gap: float
+
+
+@dataclass
+class Explanation:
+    seeds: list[SeedMatch]
+    targets: list[TargetGap]
+
+    def text(self) -> str:
+        parts = []
+        for match in sorted(self.seeds, key=lambda m: -m.similarity):
+            extra = [f"sound {match.sound:.2f}"]
+            if match.same_genre:
+                extra.append("same genre")
+            if match.same_artist:
+                extra.append("same artist")
+            parts.append(f"like {match.seed}: {match.similarity:.2f} ({', '.join(extra)})")
+        for gap in self.targets:
+            spec = FEATURE_BY_NAME[gap.feature]
+            if gap.feature == "key":
+                value, target = KEY_NAMES[int(gap.value)], KEY_NAMES[int(gap.target)]
+            else:
+                value, target = f"{gap.value:.3g}", f"{gap.target:.3g}"
+            parts.append(f"{spec.label.lower()} {value} vs target {target} (gap {gap.gap:.2f})")
+        return "; ".join(parts)
+
+
+@dataclass
+class PoolSizes:
+    initial: int  # candidates gathered around the seeds (like Spotify's initialPoolSize)
+    after_filters: int  # after the min/max filters (afterFilteringSize)
+    after_dedupe: int  # after removing seeds and other versions of the same songs
+    widened: bool  # True when the filters left too few and the search covered the whole catalog
+    returned: int
+
+
+@dataclass
+class Recommendations:
+    tracks: pd.DataFrame  # catalog columns + score, relevance, target_penalty, why
+    explanations: list[Explanation]
+    pool: PoolSizes
+    seed_rows: list[np.ndarray]  # catalog rows behind each seed
+    pool_rows: np.ndarray  # candidate rows before filtering
+    kept_rows: np.ndarray  # candidate rows that passed the filters
+    result_rows: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
+class CatalogIndex:
+    """A catalog ready for queries: standardized feature matrix, FAISS index, lookups.
+
+    Read-only after construction, so one instance can serve many sessions (FAISS flat-index search
+    is thread-safe for concurrent readers).
+    """
+
+    def __init__(self, frame: pd.DataFrame, name: str = "catalog", use_faiss: bool = True) -> None:
+        self.frame = frame.reset_index(drop=True)
+        self.name = name
+        self.matrix, self.means, self.stds = self._standardize(self.frame)
+        self.dim = self.matrix.shape[1]
+        self.values = {spec.name: self.frame[spec.name].to_numpy(dtype=np.float32) for spec in FEATURES}
+        self.artist_lower = self.frame["artist"].str.lower().to_numpy()
+        self.genre = self.frame["genre"].to_numpy()
+        self.track_ids = self.frame["track_id"].to_numpy()
+        self.row_of_id = pd.Series(np.arange(len(self.frame)), index=self.frame["track_id"])
+        self.rows_by_artist = pd.Series(np.arange(len(self.frame))).groupby(self.artist_lower).indices
+        self.rows_by_genre = {
+            g: rows
+            for g, rows in pd.Series(np.arange(len(self.frame))).groupby(self.genre).indices.items()
+            if g
+        }
+        self.song_keys = np.array(
+            [song_key(t, a) for t, a in zip(self.frame["track_name"], self.frame["artist"], strict=True)],
+            dtype=object,
+        )
+        self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
+        self.index = None
+        if use_faiss:
+            try:
+                import faiss
+
+                index = faiss.IndexFlatL2(self.dim)
+                index.add(self.matrix)
+                self.index = index
+            except ImportError:  # pragma: no cover - faiss-cpu is a pinned dependency
+                log.warning("faiss not available: using NumPy for nearest neighbours")
+
+    # -- construction --------------------------------------------------------------------------
+
+    @staticmethod
+    def _standardize(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
+        columns: list[np.ndarray] = []
+        means: dict[str, float] = {}
+        stds: dict[str, float] = {}
+        for name in REQUIRED_FEATURES:
+            values = frame[name].to_numpy(dtype=np.float64)
+            weight = FEATURE_WEIGHTS.get(name, 1.0)
+            if name == "key":
+                angle = values * (2 * np.pi / 12)
+                # Unit circle scaled so a random pair is about as far apart as on a z-scored feature.
+                columns.append(np.cos(angle) * weight)
+                columns.append(np.sin(angle) * weight)
+                continue
+            mean, std = float(np.nanmean(values)), float(np.nanstd(values))
+            std = std if std > 1e-9 else 1.0
+            means[name], stds[name] = mean, std
+            columns.append((np.nan_to_num(values, nan=mean) - mean) / std * weight)
+        matrix = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32)
+        return matrix, means, stds
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    def embed(self, row_values: dict[str, float]) -> np.ndarray:
+        """Standardized vector of one set of feature values (missing ones at the catalog mean)."""
+        out: list[float] = []
+        for name in REQUIRED_FEATURES:
+            weight = FEATURE_WEIGHTS.get(name, 1.0)
+            if name == "key":
+                angle = float(row_values.get("key", 0.0)) * 2 * np.pi / 12
+                out += [np.cos(angle) * weight, np.sin(angle) * weight]
+            else:
+                value = float(row_values.get(name, self.means[name]))
+                out.append((value - self.means[name]) / self.stds[name] * weight)
+        return np.asarray(out, dtype=np.float32)
+
+    # -- lookups -------------------------------------------------------------------------------
+
+    @property
+    def genres(self) -> list[str]:
+        return sorted(self.rows_by_genre)
+
+    def search_tracks(self, text: str, limit: int = 10) -> pd.DataFrame:
+        """Tracks whose title or artist contains every word of `text`, most popular first."""
+        words = [w for w in text.lower().split() if w]
+        if not words:
+            return self.frame.iloc[:0]
+        mask = np.ones(len(self.frame), dtype=bool)
+        for word in words:
+            mask &= self.search_text.str.contains(word, regex=False).to_numpy()
+        hits = self.frame[mask]
+        needle = " ".join(words)
+        # Whole title named in the query first, then the most popular.
+        named = np.array([title.lower() in needle for title in hits["track_name"]], dtype=bool)
+        popularity = np.nan_to_num(hits["popularity"].to_numpy(dtype=np.float64), nan=0)
+        order = np.lexsort((-popularity, ~named))
+        return hits.iloc[order[:limit]]
+
+    def search_artists(self, text: str, limit: int = 5) -> list[str]:
+        needle = text.lower().strip()
+        if not needle:
+            return []
+        names = [a for a in self.rows_by_artist if needle in a]
+        names.sort(key=lambda a: (not a.startswith(needle), -len(self.rows_by_artist[a]), a))
+        rows = [self.rows_by_artist[a][0] for a in names[:limit]]
+        return [str(self.frame["artist"].iat[r]) for r in rows]
+
+    def search_genres(self, text: str, limit: int = 5) -> list[str]:
+        needle = text.lower().strip()
+        return [g for g in self.genres if needle and needle in g][:limit]
+
+    def match_track(self, track_id: str, name: str, artist: str, isrc: str | None = None) -> int | None:
+        """Catalog row of a track found elsewhere (Spotify search): by id, then ISRC, then title+artist."""
+        if track_id in self.row_of_id.index:
+            return int(np.atleast_1d(self.row_of_id[track_id])[0])
+        if isrc:
+            hits = np.flatnonzero(self.frame["isrc"].to_numpy() == isrc)
+            if len(hits):
+                return int(hits[0])
+        hits = np.flatnonzero(self.song_keys == song_key(name, artist))
+        return int(hits[0]) if len(hits) else None
+
+    def seed_rows(self, seed: Seed) -> np.ndarray:
+        if seed.kind == "track":
+            if seed.value not in self.row_of_id.index:
+                raise UnknownSeedError(f"The track {seed.label!r} is not in the catalog {self.name}.")
+            row = self.row_of_id[seed.value]
+            return np.atleast_1d(np.asarray(row, dtype=np.int64))[:1]
+        if seed.kind == "artist":
+            rows = self.rows_by_artist.get(seed.value.lower())
+            if rows is None:
+                raise UnknownSeedError(f"No track by the artist {seed.label!r} in the catalog {self.name}.")
+            return np.asarray(rows, dtype=np.int64)
+        rows = self.rows_by_genre.get(seed.value.lower())
+        if rows is None:
+            raise UnknownSeedError(
+                f"The genre {seed.label!r} is not in the catalog {self.name}. "
+                f"Known genres: {', '.join(self.genres[:12])}{' …' if len(self.genres) > 12 else ''}."
+            )
+        return np.asarray(rows, dtype=np.int64)
+
+    # -- nearest neighbours --------------------------------------------------------------------
+
+    def nearest(self, vectors: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
+        """Row ids of the k nearest catalog rows to each vector (within `rows` when given)."""
+        vectors = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
+        if rows is None and self.index is not None:
+            k = min(k, len(self))
+            _, found = self.index.search(vectors, k)
+            return np.unique(found[found >= 0])
+        subset = self.matrix if rows is None else self.matrix[rows]
+        if len(subset) == 0:
+            return np.empty(0, dtype=np.int64)
+        k = min(k, len(subset))
+        out = []
+        for vector in vectors:
+            dist = squared_distances(subset, vector)
+            best = np.argpartition(dist, k - 1)[:k]
+            out.append(best if rows is None else rows[best])
+        return np.unique(np.concatenate(out))
+
+    def pass_mask(
+        self, filters: Sequence[tuple[str, str, float]], rows: np.ndarray | None = None
+    ) -> np.ndarray:
+        mask = np.ones(len(self) if rows is None else len(rows), dtype=bool)
+        for name, bound, value in filters:
+            column = self.values[name] if rows is None else self.values[name][rows]
+            with np.errstate(invalid="ignore"):
+                mask &= (column >= value) if bound == "min" else (column <= value)
+        return mask
+
+    # -- the query -----------------------------------------------------------------------------
+
+    def recommend(self, query: Query) -> Recommendations:
+        query.validate()
+        filters = query.filters()
+        seed_rows = [self.seed_rows(seed) for seed in query.seeds]
+        seed_vectors = np.stack([self.matrix[rows].mean(axis=0) for rows in seed_rows])
+        seed_artists = [
+            self._seed_artist(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)
+        ]
+        seed_genres = [
+            self._seed_genre(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)
+        ]
+        notes: list[str] = []
+
+        # 1. candidate pool
+        k = query.pool_per_seed
+        parts = [self.nearest(seed_vectors, k)]
+        if query.targets:
+            moved = seed_vectors.copy()
+            target_vector = self.embed({**self._mean_values(np.concatenate(seed_rows)), **query.targets})
+            for position, name in enumerate(self._dims()):
+                if name in query.targets:
+                    moved[:, position] = target_vector[position]
+            parts.append(self.nearest(moved, k))
+        for artist in {a for a in seed_artists if a}:
+            rows = np.asarray(self.rows_by_artist.get(artist, []), dtype=np.int64)
+            parts.append(rows[:k])
+        for vector, genre in zip(seed_vectors, seed_genres, strict=True):
+            if genre and genre in self.rows_by_genre:
+                parts.append(self.nearest(vector, k, rows=np.asarray(self.rows_by_genre[genre])))
+        pool = np.unique(np.concatenate(parts)).astype(np.int64)
+        initial = len(pool)
+
+        # 2. hard filters (widen to the whole filtered catalog when too few pass)
+        kept = pool[self.pass_mask(filters, pool)]
+        after_filters = len(kept)
+        widened = False
+        if len(kept) < query.limit * 3 and filters:
+            passing = np.flatnonzero(self.pass_mask(filters))
+            if len(passing) == 0:
+                raise self._empty_pool_error(filters)
+            extra = self.nearest(seed_vectors, k, rows=passing)
+            kept = np.unique(np.concatenate([kept, extra]))
+            widened = True
+            notes.append(
+                f"The filters kept {after_filters} of {initial} candidates near the seeds, so the search "
+                f"was widened to the {len(passing):,} catalog tracks that pass them."
+            )
+            after_filters = len(kept)
+
+        # 3. seeds and other versions of the same songs out
+        seed_track_rows = np.concatenate(
+            [rows for seed, rows in zip(query.seeds, seed_rows, strict=True) if seed.kind == "track"]
+            or [np.empty(0, dtype=np.int64)]
+        )
+        seed_keys = set(self.song_keys[seed_track_rows])
+        kept_nodup = kept[~np.isin(kept, seed_track_rows)]
+        kept_nodup = kept_nodup[[key not in seed_keys for key in self.song_keys[kept_nodup]]]
+        if len(kept_nodup) == 0:
+            raise EngineError("Every candidate was a seed or another version of a seed. Add other seeds.")
+
+        # 4. scores
+        sound = np.stack(
+            [similarity(self.matrix[kept_nodup], vector, self.dim) for vector in seed_vectors], axis=1
+        )
+        same_genre = np.stack(
+            [(self.genre[kept_nodup] == g) if g else np.zeros(len(kept_nodup), bool) for g in seed_genres],
+            axis=1,
+        )
+        same_artist = np.stack(
+            [
+                (self.artist_lower[kept_nodup] == a) if a else np.zeros(len(kept_nodup), bool)
+                for a in seed_artists
+            ],
+            axis=1,
+        )
+        per_seed = SOUND_WEIGHT * sound + GENRE_WEIGHT * same_genre + ARTIST_WEIGHT * same_artist
+        relevance = 0.5 * per_seed.max(axis=1) + 0.5 * per_seed.mean(axis=1)
+        gaps = {
+            name: feature_gap(FEATURE_BY_NAME[name], self.values[name][kept_nodup], float(target))
+            for name, target in query.targets.items()
+        }
+        penalty = (
+            np.mean(np.stack(list(gaps.values()), axis=1), axis=1) if gaps else np.zeros(len(kept_nodup))
+        )
+        score = relevance - query.target_weight * penalty
+
+        # one version per song: the best-scored
+        order = np.argsort(-score, kind="stable")
+        _, first = np.unique(self.song_keys[kept_nodup][order], return_index=True)
+        best_versions = np.sort(order[first])
+        after_dedupe = len(best_versions)
+
+        # 5. MMR with a per-artist cap
+        picked = self._mmr(kept_nodup, score, best_versions, query)
+        rows = kept_nodup[picked]
+        explanations = [
+            Explanation(
+                seeds=[
+                    SeedMatch(
+                        seed=query.seeds[s].label,
+                        similarity=float(per_seed[i, s]),
+                        sound=float(sound[i, s]),
+                        same_genre=bool(same_genre[i, s]),
+                        same_artist=bool(same_artist[i, s]),
+                    )
+                    for s in range(len(query.seeds))
+                ],
+                targets=[
+                    TargetGap(
+                        name,
+                        float(query.targets[name]),
+                        float(self.values[name][kept_nodup[i]]),
+                        float(gaps[name][i]),
+                    )
+                    for name in query.targets
+                ],
+            )
+            for i in picked
+        ]
+        tracks = self.frame.iloc[rows].reset_index(drop=True).copy()
+        tracks["score"] = score[picked]
+        tracks["relevance"] = relevance[picked]
+        tracks["target_penalty"] = penalty[picked]
+        tracks["why"] = [e.text() for e in explanations]
+        if len(rows) < query.limit:
+            notes.append(
+                f"Only {len(rows)} tracks could be returned: the per-artist cap ({query.per_artist_cap}) "
+                f"and the filters leave no more."
+            )
+        return Recommendations(
+            tracks=tracks,
+            explanations=explanations,
+            pool=PoolSizes(initial, after_filters, after_dedupe, widened, len(rows)),
+            seed_rows=seed_rows,
+            pool_rows=pool,
+            kept_rows=kept_nodup[best_versions],
+            result_rows=rows,
+            notes=notes,
+        )
+
+    def _dims(self) -> list[str]:
+        names: list[str] = []
+        for name in REQUIRED_FEATURES:
+            names += ["key", "key"] if name == "key" else [name]
+        return names
+
+    def _mean_values(self, rows: np.ndarray) -> dict[str, float]:
+        return {name: float(np.nanmean(self.values[name][rows])) for name in REQUIRED_FEATURES}
+
+    def _seed_artist(self, seed: Seed, rows: np.ndarray) -> str | None:
+        if seed.kind == "genre":
+            return None
+        return str(self.artist_lower[rows[0]])
+
+    def _seed_genre(self, seed: Seed, rows: np.ndarray) -> str | None:
+        if seed.kind == "genre":
+            return seed.value.lower()
+        genres = pd.Series(self.genre[rows])
+        genres = genres[genres != ""]
+        return str(genres.mode().iloc[0]) if len(genres) else None
+
+    def _empty_pool_error(self, filters: list[tuple[str, str, float]]) -> EmptyPoolError:
+        remaining = np.ones(len(self), dtype=bool)
+        counts: list[tuple[str, int]] = []
+        culprit = ""
+        for name, bound, value in filters:
+            with np.errstate(invalid="ignore"):
+                column = self.values[name]
+                remaining &= (column >= value) if bound == "min" else (column <= value)
+            label = describe_filter(name, bound, value)
+            counts.append((label, int(remaining.sum())))
+            if not culprit and not remaining.any():
+                culprit = label
+        alone = int(self.pass_mask([f for f in filters if describe_filter(*f) == culprit]).sum())
+        steps = " → ".join(f"{label}: {count:,}" for label, count in counts)
+        return EmptyPoolError(
+            f"No track in the catalog passes all filters. The pool emptied at “{culprit}” "
+            f"({alone:,} tracks pass that filter on its own, none together with the ones before it). "
+            f"Tracks left after each filter: {steps}. Loosen that filter.",
+            culprit,
+            counts,
+        )
+
+    def _mmr(self, candidates: np.ndarray, score: np.ndarray, allowed: np.ndarray, query: Query) -> list[int]:
+        """Maximal marginal relevance over the best candidates, at most `per_artist_cap` per artist."""
+        top = allowed[np.argsort(-score[allowed], kind="stable")][: max(query.limit * 10, 200)]
+        if len(top) == 0:
+            return []
+        lam = 1.0 - float(np.clip(query.diversity, 0.0, 1.0))
+        vectors = self.matrix[candidates[top]]
+        base = score[top]
+        spread = float(base.max() - base.min()) or 1.0
+        relevance = (base - base.min()) / spread
+        max_sim = np.zeros(len(top))
+        available = np.ones(len(top), dtype=bool)
+        artists = self.artist_lower[candidates[top]]
+        per_artist: dict[str, int] = {}
+        chosen: list[int] = []
+        while len(chosen) < query.limit and available.any():
+            value = np.where(available, lam * relevance - (1 - lam) * max_sim, -np.inf)
+            best = int(np.argmax(value))
+            available[best] = False
+            artist = artists[best]
+            if per_artist.get(artist, 0) >= query.per_artist_cap:
+                continue
+            per_artist[artist] = per_artist.get(artist, 0) + 1
+            chosen.append(best)
+            if per_artist[artist] >= query.per_artist_cap:
+                available &= artists != artist
+            max_sim = np.maximum(max_sim, similarity(vectors, vectors[best], self.dim))
+        return [int(top[i]) for i in chosen]
+
+    # -- views for the page --------------------------------------------------------------------
+
+    def radar_profile(self, rows: np.ndarray) -> dict[str, float]:
+        """Mean of each radar feature over `rows`, scaled to 0..1 of its range."""
+        out: dict[str, float] = {}
+        for name in RADAR_FEATURES:
+            spec = FEATURE_BY_NAME[name]
+            values = self.values[name][rows]
+            out[spec.label] = (
+                float(np.clip((np.nanmean(values) - spec.low) / spec.span, 0, 1)) if len(rows) else 0.0
+            )
+        return out
+
+    def pool_map(self, result: Recommendations, max_points: int = 3000, seed: int = 0) -> pd.DataFrame:
+        """2-D PCA map of the candidate pool: role = seed / result / candidate / filtered out."""
+        seed_rows = np.unique(np.concatenate([rows[:200] for rows in result.seed_rows]))
+        roles: dict[int, str] = {}
+        filtered = np.setdiff1d(result.pool_rows, result.kept_rows)
+        rng = np.random.default_rng(seed)
+        if len(filtered) > max_points // 2:
+            filtered = rng.choice(filtered, max_points // 2, replace=False)
+        kept = result.kept_rows
+        if len(kept) > max_points // 2:
+            kept = rng.choice(kept, max_points // 2, replace=False)
+        for row in filtered:
+            roles[int(row)] = "filtered out"
+        for row in kept:
+            roles[int(row)] = "candidate"
+        for row in result.result_rows:
+            roles[int(row)] = "result"
+        for row in seed_rows:
+            roles[int(row)] = "seed"
+        rows = np.fromiter(roles, dtype=np.int64)
+        points = self.matrix[rows].astype(np.float64)
+        centered = points - points.mean(axis=0)
+        if len(rows) >= 2:
+            _, _, vt = np.linalg.svd(centered, full_matrices=False)
+            xy = centered @ vt[:2].T
+        else:
+            xy = np.zeros((len(rows), 2))
+        if xy.shape[1] < 2:
+            xy = np.hstack([xy, np.zeros((len(rows), 1))])
+        return pd.DataFrame(
+            {
+                "x": xy[:, 0],
+                "y": xy[:, 1],
+                "role": [roles[int(r)] for r in rows],
+                "track": self.frame["track_name"].to_numpy()[rows],
+                "artist": self.frame["artist"].to_numpy()[rows],
+                "genre": self.genre[rows],
+            }
+        )
+
+
+def squared_distances(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
+    diff = matrix - vector
+    return np.einsum("ij,ij->i", diff, diff)
+
+
+def similarity(matrix: np.ndarray, vector: np.ndarray, dim: int) -> np.ndarray:
+    """'Sounds like' similarity in 0..1: exp(-mean squared standardized difference)."""
+    return np.exp(-squared_distances(matrix, vector) / dim)
