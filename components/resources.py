@@ -15,3 +15,21 @@ from core.config import Settings, load_settings
 def base_settings() -> Settings:
     """Settings from the environment and secrets.toml, read once per process."""
     return load_settings()
+
+
+# --- Music recommender ---
+
+
+@st.cache_resource(show_spinner=False, max_entries=3)
+def music_catalog_index(parquet_path: str, mtime_ns: int, name: str):
+    """The catalog as a query-ready index (standardized features + FAISS), one per file version.
+
+    Read-only once built, so sessions share it. `mtime_ns` makes a re-downloaded file a new entry.
+    """
+    from pathlib import Path
+
+    from core.music.catalog import read_parquet_catalog
+    from core.music.engine import CatalogIndex
+
+    del mtime_ns
+    return CatalogIndex(read_parquet_catalog(Path(parquet_path)), name)

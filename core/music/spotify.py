@@ -128,8 +128,8 @@ class SpotifyClient:
         client_id: str,
         client_secret: str,
         *,
-        api_prefix: str = API_PREFIX,
-        token_url: str = TOKEN_URL,
+        api_prefix: str | None = None,
+        token_url: str | None = None,
         timeout: float = 10.0,
         max_retries: int = 3,
         max_wait: float = 20.0,
@@ -143,12 +143,12 @@ class SpotifyClient:
             cache_handler=MemoryCacheHandler(),
             requests_timeout=timeout,
         )
-        auth.OAUTH_TOKEN_URL = token_url  # class attribute in spotipy; overridden per instance
+        auth.OAUTH_TOKEN_URL = token_url or TOKEN_URL  # class attribute in spotipy; overridden per instance
         # A plain session: no urllib3 retries, so a 429 reaches us with its Retry-After header.
         self._sp = spotipy.Spotify(
             auth_manager=auth, requests_session=requests.Session(), requests_timeout=timeout
         )
-        self._sp.prefix = api_prefix.rstrip("/") + "/"
+        self._sp.prefix = (api_prefix or API_PREFIX).rstrip("/") + "/"
         self.max_retries = max_retries
         self.max_wait = max_wait
         self._sleep = sleep

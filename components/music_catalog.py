@@ -1,0 +1,184 @@
+"""Music page: choosing, downloading, uploading and reporting on the track catalog."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+import streamlit as st
+
+from components.resources import music_catalog_index
+from core.config import Settings
+from core.music.catalog import (
+    FEATURES,
+    REQUIRED_FEATURES,
+    SOURCES,
+    CatalogError,
+    CatalogReport,
+    CatalogStore,
+    download_source,
+    load_catalog_file,
+    load_catalog_upload,
+)
+from core.music.engine import CatalogIndex
+
+log = logging.getLogger(__name__)
+
+CATALOG = "music.catalog_id"
+NOTICE = "music.catalog_notice"
+
+
+def catalog_store(settings: Settings) -> CatalogStore:
+    return CatalogStore(settings.data_dir / "music")
+
+
+def _use(catalog_id: str, report: CatalogReport | None) -> None:
+    st.session_state[CATALOG] = catalog_id
+    st.session_state[NOTICE] = report
+    for key in ("music.seeds", "music.result", "music.covers"):
+        st.session_state.pop(key, None)
+
+
+def active_index(settings: Settings) -> CatalogIndex | None:
+    """The catalog this session uses: its choice, else the configured path, else the newest cached."""
+    store = catalog_store(settings)
+    chosen = st.session_state.get(CATALOG)
+    if chosen is None and settings.mlstudio_music_catalog is not None:
+        try:
+            chosen, report = load_catalog_file(settings.mlstudio_music_catalog.expanduser(), store)
+            _use(chosen, report)
+        except CatalogError as exc:
+            st.error(f"The configured catalog (MLSTUDIO_MUSIC_CATALOG) could not be used: {exc}")
+    available = store.list()
+    if chosen is None or chosen not in available:
+        if not available:
+            return None
+        chosen = max(available, key=lambda c: store.path(c).stat().st_mtime_ns)
+        st.session_state[CATALOG] = chosen
+    path = store.path(chosen)
+    try:
+        return music_catalog_index(str(path), path.stat().st_mtime_ns, chosen)
+    except (CatalogError, OSError) as exc:
+        st.error(f"{exc}")
+        if st.button("Delete the damaged catalog", key="music.delete_damaged"):
+            store.delete(chosen)
+            st.session_state.pop(CATALOG, None)
+            st.rerun()
+        return None
+
+
+def show_report(report: CatalogReport) -> None:
+    st.caption(report.summary())
+    if report.bad_rows:
+        lines = "\n".join(f"- line {row.line}: {row.reason}" for row in report.bad_rows)
+        st.warning(
+            f"{report.bad_row_count:,} rows were skipped. The first ones:\n{lines}",
+            icon=":material/rule:",
+        )
+
+
+def how_to_get_a_catalog(settings: Settings) -> None:
+    columns = ", ".join(["track_id", "track_name", "artist", *REQUIRED_FEATURES])
+    st.info(
+        "**No catalog yet.** The recommender works on a table of tracks with Spotify ids and audio "
+        "features (Spotify no longer serves audio features to new apps). Get one of these ways:\n"
+        "1. **Download** a public catalog below (needs an internet connection once; it is cached in "
+        f"`{catalog_store(settings).folder}`).\n"
+        "2. **Upload a CSV** you have: either public dataset's CSV works as is "
+        + " or ".join(f"([{s.title.split(' (')[0]}]({s.homepage}))" for s in SOURCES)
+        + f". Other CSVs need the columns {columns} (genre, popularity, album and duration are optional).\n"
+        + (
+            ""
+            if settings.deployed
+            else "3. **Point at a local file**: paste its path below, or set `MLSTUDIO_MUSIC_CATALOG`.\n"
+        ),
+        icon=":material/library_music:",
+    )
+
+
+def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
+    """Show the active catalog and the ways to get another one."""
+    store = catalog_store(settings)
+    title = f"Catalog: {index.name} ({len(index):,} tracks)" if index else "Catalog: none yet"
+    with st.expander(title, expanded=index is None, icon=":material/library_music:"):
+        notice = st.session_state.pop(NOTICE, None)
+        if notice is not None:
+            st.success(f"Catalog ready: {notice.rows_kept:,} tracks.", icon=":material/check_circle:")
+            show_report(notice)
+        elif index is not None:
+            report = store.report(index.name)
+            if report:
+                show_report(report)
+        available = store.list()
+        if len(available) > 1 and index is not None:
+            choice = st.selectbox(
+                "Catalogs on this machine",
+                available,
+                index=available.index(index.name),
+                key="music.pick_catalog",
+            )
+            if choice != index.name:
+                _use(choice, None)
+                st.rerun()
+
+        tabs = ["Download", "Upload CSV"] + ([] if settings.deployed else ["Local file"])
+        download_tab, upload_tab, *local_tab = st.tabs(tabs)
+        with download_tab:
+            source = st.radio(
+                "Public catalog",
+                SOURCES,
+                format_func=lambda s: f"{s.title} — {s.license}",
+                key="music.source",
+            )
+            st.caption(f"From {source.url} (about {source.approx_tracks:,} tracks). Needs internet once.")
+            if st.button("Download and cache", icon=":material/download:", key="music.download"):
+                bar = st.progress(0.0, text="Starting the download…")
+
+                def progress(done: int, total: int | None) -> None:
+                    if total:
+                        bar.progress(min(done / total, 1.0), text=f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
+                    else:
+                        bar.progress(0.5, text=f"{done / 1e6:.1f} MB")
+
+                try:
+                    catalog_id, report = download_source(source, store, progress)
+                except CatalogError as exc:
+                    bar.empty()
+                    st.error(str(exc), icon=":material/cloud_off:")
+                else:
+                    _use(catalog_id, report)
+                    st.rerun()
+        with upload_tab:
+            upload = st.file_uploader(
+                "Catalog CSV (.csv or .csv.gz)",
+                type=["csv", "gz", "tsv"],
+                key="music.upload",
+                max_upload_size=settings.mlstudio_max_upload_mb,
+            )
+            if upload is not None and st.button("Use this file", key="music.use_upload"):
+                _load(lambda: load_catalog_upload(upload.getvalue(), upload.name, store))
+        if local_tab:
+            with local_tab[0]:
+                path = st.text_input("Path to a catalog CSV on this machine", key="music.local_path")
+                if path and st.button("Load file", key="music.load_local"):
+                    _load(lambda: load_catalog_file(Path(path).expanduser(), store))
+        st.caption(
+            "Features used: " + ", ".join(spec.label for spec in FEATURES) + ". Keys in this catalog are "
+            "Spotify track ids, so every result links to Spotify."
+        )
+
+
+def _load(action) -> None:
+    try:
+        with st.spinner("Reading and checking the catalog…"):
+            catalog_id, report = action()
+    except CatalogError as exc:
+        st.error(str(exc), icon=":material/error:")
+        if exc.report is not None and exc.report.bad_rows:
+            show_report(exc.report)
+    except OSError as exc:
+        log.warning("catalog file error: %s", exc)
+        st.error(f"Could not read the file: {exc.strerror or exc}. Check the path and permissions.")
+    else:
+        _use(catalog_id, report)
+        st.rerun()

@@ -1,0 +1,200 @@
+"""Music page: the recommended list with its reasons, charts, player and CSV export."""
+
+from __future__ import annotations
+
+import logging
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from core.config import Settings
+from core.music.engine import CatalogIndex, Recommendations
+from core.music.spotify import SpotifyError
+
+log = logging.getLogger(__name__)
+
+COVERS = "music.covers"
+ROLE_COLORS = {"filtered out": "#c9c9c9", "candidate": "#7fa7d9", "result": "#1db954", "seed": "#e0245e"}
+
+
+def spotify_url(track_id: str) -> str:
+    return f"https://open.spotify.com/track/{track_id}"
+
+
+def export_frame(result: Recommendations) -> pd.DataFrame:
+    frame = result.tracks.copy()
+    frame.insert(0, "rank", range(1, len(frame) + 1))
+    frame["spotify_url"] = frame["track_id"].map(spotify_url)
+    columns = ["rank", "track_name", "artist", "album", "genre", "spotify_url", "track_id", "score", "why"]
+    features = [c for c in frame.columns if c not in columns and c not in ("isrc", "image_url")]
+    return frame[columns + features]
+
+
+def pool_metrics(result: Recommendations) -> None:
+    pool = result.pool
+    a, b, c, d = st.columns(4)
+    a.metric("Candidates near the seeds", f"{pool.initial:,}", help="Like Spotify's initialPoolSize.")
+    b.metric(
+        "After filters",
+        f"{pool.after_filters:,}",
+        help="Like Spotify's afterFilteringSize"
+        + (" (search widened to the whole catalog)." if pool.widened else "."),
+    )
+    c.metric("After removing seeds and versions", f"{pool.after_dedupe:,}")
+    d.metric("Recommended", f"{pool.returned:,}")
+    for note in result.notes:
+        st.info(note, icon=":material/info:")
+
+
+def results_table(result: Recommendations) -> None:
+    covers: dict[str, str] = st.session_state.get(COVERS, {})
+    frame = result.tracks
+    table = pd.DataFrame(
+        {
+            "Cover": [
+                covers.get(t) or (u or None)
+                for t, u in zip(frame["track_id"], frame["image_url"], strict=True)
+            ],
+            "Title": frame["track_name"],
+            "Artist": frame["artist"],
+            "Genre": frame["genre"],
+            "Spotify": frame["track_id"].map(spotify_url),
+            "Score": frame["score"].round(3),
+            "Why": frame["why"],
+        }
+    )
+    if table["Cover"].isna().all():
+        table = table.drop(columns="Cover")
+    st.dataframe(
+        table,
+        hide_index=True,
+        column_config={
+            "Cover": st.column_config.ImageColumn("Cover", width="small"),
+            "Spotify": st.column_config.LinkColumn("Spotify", display_text="Open ↗"),
+            "Why": st.column_config.TextColumn("Why", width="large"),
+            "Score": st.column_config.NumberColumn(
+                "Score", help="Similarity to the seeds minus distance to targets."
+            ),
+        },
+        key="music.table",
+    )
+
+
+def fetch_covers(settings: Settings, result: Recommendations) -> None:
+    from components.music_seeds import spotify_client
+
+    client = spotify_client(settings)
+    if client is None:
+        st.caption("Covers come from Spotify: configure it in the sidebar to show them.")
+        return
+    covers: dict[str, str] = st.session_state.setdefault(COVERS, {})
+    missing = [t for t in result.tracks["track_id"] if t not in covers]
+    if missing and st.button("Show covers (asks Spotify)", key="music.fetch_covers", icon=":material/image:"):
+        try:
+            with st.spinner(f"Fetching {len(missing)} covers from Spotify…"):
+                for track_id, track in client.tracks(missing).items():
+                    if track.image_url:
+                        covers[track_id] = track.image_url
+        except SpotifyError as exc:
+            st.warning(f"Covers not loaded: {exc}")
+        else:
+            st.rerun()
+
+
+def radar_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
+    seeds = index.radar_profile(pd.unique(pd.Series([r for rows in result.seed_rows for r in rows[:500]])))
+    results = index.radar_profile(result.result_rows)
+    labels = list(seeds)
+    figure = go.Figure()
+    for name, profile, color in (("Seeds", seeds, "#e0245e"), ("Results", results, "#1db954")):
+        figure.add_trace(
+            go.Scatterpolar(
+                r=[profile[k] for k in labels] + [profile[labels[0]]],
+                theta=[*labels, labels[0]],
+                name=name,
+                fill="toself",
+                line={"color": color},
+                opacity=0.6,
+            )
+        )
+    figure.update_layout(
+        polar={"radialaxis": {"range": [0, 1], "showticklabels": False}},
+        margin={"l": 40, "r": 40, "t": 40, "b": 30},
+        height=380,
+        title="Sound profile: seeds vs results (0–1 of each feature's range)",
+        legend={"orientation": "h"},
+    )
+    return figure
+
+
+def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
+    points = index.pool_map(result)
+    figure = go.Figure()
+    for role in ("filtered out", "candidate", "result", "seed"):
+        part = points[points["role"] == role]
+        if part.empty:
+            continue
+        figure.add_trace(
+            go.Scattergl(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=f"{role} ({len(part):,})",
+                marker={
+                    "color": ROLE_COLORS[role],
+                    "size": 11 if role in ("seed", "result") else 5,
+                    "symbol": "star" if role == "seed" else "circle",
+                    "line": {"width": 1, "color": "white"} if role in ("seed", "result") else None,
+                },
+                customdata=part[["track", "artist", "genre"]].to_numpy(),
+                hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra>"
+                + role
+                + "</extra>",
+            )
+        )
+    figure.update_layout(
+        height=380,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        title="Candidate pool on its two main axes (PCA of the standardized features)",
+        xaxis={"showticklabels": False, "title": None},
+        yaxis={"showticklabels": False, "title": None},
+        legend={"orientation": "h"},
+    )
+    return figure
+
+
+def player(result: Recommendations) -> None:
+    options = list(range(len(result.tracks)))
+    choice = st.selectbox(
+        "Play in the page (Spotify's embed player: a 30 s preview, or the full track when logged in "
+        "to Spotify in this browser)",
+        options,
+        format_func=lambda i: (
+            f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}"
+        ),
+        key="music.play",
+    )
+    track_id = str(result.tracks["track_id"].iat[choice])
+    st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
+
+
+def results_panel(settings: Settings, index: CatalogIndex, result: Recommendations) -> None:
+    pool_metrics(result)
+    results_table(result)
+    fetch_covers(settings, result)
+    st.download_button(
+        "Export CSV",
+        export_frame(result).to_csv(index=False).encode(),
+        file_name="recommendations.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        key="music.export",
+        on_click="ignore",
+    )
+    player(result)
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(radar_chart(index, result), key="music.radar")
+    with right:
+        st.plotly_chart(pool_map_chart(index, result), key="music.map")
