@@ -1,0 +1,1 @@
+"""Neural-network attractors (after J.C. Sprott): engine, Lyapunov spectrum, classes, search, rendering."""

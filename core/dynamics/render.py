@@ -1,0 +1,113 @@
+"""Pictures of trajectories: datashader density rasters (any size), colour schemes, PNG bytes, CSV text.
+
+datashader is imported only when a raster is made, so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Literal
+
+import numpy as np
+
+Scheme = Literal["article", "density", "time"]
+SCHEMES: dict[str, str] = {
+    "article": "Article: |sin(1.6·y + 0.4·x)| on Spectral",
+    "density": "Density (fire, histogram-equalized)",
+    "time": "Time (viridis, early → late)",
+}
+# ColorBrewer "Spectral" (11 classes), as used by the article through matplotlib.
+SPECTRAL = [
+    "#9e0142", "#d53e4f", "#f46d43", "#fdae61", "#fee08b", "#ffffbf",
+    "#e6f598", "#abdda4", "#66c2a5", "#3288bd", "#5e4fa2",
+]
+VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
+           "#b5de2b", "#fde725"]
+BACKGROUND = (14, 17, 23)
+
+
+def article_colour(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """The article's colouring value in [0, 1]: |sin(1.6 y + 0.4 x)|."""
+    return np.abs(np.sin(1.6 * np.asarray(y, dtype=np.float64) + 0.4 * np.asarray(x, dtype=np.float64)))
+
+
+def colour_values(x: np.ndarray, y: np.ndarray, scheme: Scheme) -> np.ndarray:
+    if scheme == "time":
+        return np.linspace(0.0, 1.0, len(x))
+    return article_colour(x, y)
+
+
+def _hex_to_rgb(colours: list[str]) -> np.ndarray:
+    return np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=np.float64)
+
+
+def palette(values: np.ndarray, colours: list[str]) -> np.ndarray:
+    """Map values in [0, 1] to RGB (float 0..255) by linear interpolation along `colours`."""
+    rgb = _hex_to_rgb(colours)
+    pos = np.clip(np.nan_to_num(values, nan=0.0), 0.0, 1.0) * (len(colours) - 1)
+    lo = np.floor(pos).astype(int)
+    hi = np.minimum(lo + 1, len(colours) - 1)
+    frac = (pos - lo)[..., None]
+    return rgb[lo] * (1 - frac) + rgb[hi] * frac
+
+
+def plot_range(values: np.ndarray, pad: float = 0.03) -> tuple[float, float]:
+    lo, hi = float(np.min(values)), float(np.max(values))
+    span = hi - lo
+    if span <= 1e-12:
+        span = max(abs(lo), 1e-3)
+        return lo - span, hi + span
+    return lo - pad * span, hi + pad * span
+
+
+def density_image(x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", width: int = 800,
+                  height: int = 800) -> np.ndarray:
+    """An (height, width, 3) uint8 raster of the points, made with datashader (any number of points).
+
+    "density": counts per pixel through datashader's histogram-equalized shading on colorcet's fire;
+    "article"/"time": the mean colour value per pixel on a palette, brightness from log(count).
+    """
+    import colorcet
+    import datashader as ds
+    import datashader.transfer_functions as tf
+    import pandas as pd
+
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    canvas = ds.Canvas(plot_width=width, plot_height=height, x_range=plot_range(x), y_range=plot_range(y))
+    if scheme == "density":
+        agg = canvas.points(pd.DataFrame({"x": x, "y": y}, copy=False), "x", "y", agg=ds.count())
+        img = tf.shade(agg, cmap=colorcet.fire, how="eq_hist")
+        rgba = img.to_numpy().view(np.uint8).reshape(height, width, 4)
+        alpha = rgba[..., 3:4].astype(np.float64) / 255.0
+        out = rgba[..., :3] * alpha + np.array(BACKGROUND) * (1 - alpha)
+        return np.flipud(out.astype(np.uint8))
+    z = colour_values(x, y, scheme)
+    frame = pd.DataFrame({"x": x, "y": y, "z": z}, copy=False)
+    aggs = canvas.points(frame, "x", "y", agg=ds.summary(count=ds.count(), z=ds.mean("z")))
+    count = aggs["count"].values.astype(np.float64)
+    mean_z = aggs["z"].values
+    colours = palette(mean_z, SPECTRAL if scheme == "article" else VIRIDIS)
+    peak = np.log1p(count.max()) if count.max() > 0 else 1.0
+    light = (np.log1p(count) / peak) ** 0.6
+    light = np.where(count > 0, 0.25 + 0.75 * light, 0.0)[..., None]
+    out = colours * light + np.array(BACKGROUND) * (1 - light)
+    return np.flipud(np.clip(out, 0, 255).astype(np.uint8))  # datashader's row 0 is the bottom
+
+
+def png_bytes(image: np.ndarray) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.fromarray(image).save(buffer, format="PNG", optimize=False)
+    return buffer.getvalue()
+
+
+def csv_text(columns: tuple[str, ...], data: np.ndarray, first_step: int = 0) -> str:
+    """CSV with a step column then one column per recorded quantity (full float precision)."""
+    steps = np.arange(first_step, first_step + data.shape[0])
+    buffer = io.StringIO()
+    buffer.write(",".join(("step", *columns)) + "\n")
+    np.savetxt(buffer, np.column_stack([steps, data]), delimiter=",",
+               fmt=["%d", *(["%.17g"] * data.shape[1])])
+    return buffer.getvalue()

@@ -1,0 +1,59 @@
+"""Rasters, exports, correlation dimension and the 0-1 test on known sets."""
+
+import io
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from core.dynamics.dimension import correlation_dimension, zero_one_test
+from core.dynamics.network import ParameterError
+from core.dynamics.render import BACKGROUND, article_colour, csv_text, density_image, png_bytes
+
+
+@pytest.mark.parametrize("scheme", ["article", "density", "time"])
+def test_density_image_draws_the_points(scheme) -> None:
+    t = np.linspace(0, 2 * np.pi, 50_000)
+    img = density_image(np.cos(t), np.sin(t), scheme, width=120, height=100)
+    assert img.shape == (100, 120, 3) and img.dtype == np.uint8
+    lit = np.any(img != np.array(BACKGROUND, dtype=np.uint8), axis=2)
+    assert 0.03 < lit.mean() < 0.5  # a ring, not a filled square or nothing
+    assert not lit[50, 60]  # the centre of the circle stays empty
+    decoded = Image.open(io.BytesIO(png_bytes(img)))
+    assert decoded.size == (120, 100)
+
+
+def test_image_orientation_puts_high_y_at_the_top() -> None:
+    x = np.r_[np.zeros(1000), [1.0]]
+    y = np.r_[np.ones(1000), [0.0]]
+    img = density_image(x, y, "density", width=50, height=50)
+    lit_rows = np.nonzero(np.any(img != np.array(BACKGROUND, dtype=np.uint8), axis=(1, 2)))[0]
+    assert lit_rows.min() < 5
+
+
+def test_article_colour_and_csv() -> None:
+    assert article_colour(np.array([0.0]), np.array([np.pi / 3.2]))[0] == pytest.approx(1.0)
+    text = csv_text(("x1", "y0"), np.array([[0.1, 1 / 3], [0.2, -0.5]]), first_step=10)
+    lines = text.strip().splitlines()
+    assert lines[0] == "step,x1,y0"
+    assert lines[1].startswith("10,0.1")
+    assert float(lines[1].split(",")[2]) == 1 / 3
+
+
+def test_correlation_dimension_of_a_circle_and_a_square() -> None:
+    rng = np.random.RandomState(0)
+    t = rng.uniform(0, 2 * np.pi, 5_000)
+    assert correlation_dimension(np.c_[np.cos(t), np.sin(t)]).dimension == pytest.approx(1.0, abs=0.1)
+    square = rng.uniform(0, 1, (5_000, 2))
+    assert correlation_dimension(square).dimension == pytest.approx(2.0, abs=0.15)
+    with pytest.raises(ParameterError):
+        correlation_dimension(np.zeros((10, 2)))
+
+
+def test_zero_one_test_separates_chaos_from_a_cycle() -> None:
+    x = np.empty(3_000)
+    x[0] = 0.3
+    for i in range(1, x.size):
+        x[i] = 3.97 * x[i - 1] * (1 - x[i - 1])
+    assert zero_one_test(x) > 0.8
+    assert zero_one_test(np.sin(0.7 * np.arange(3_000))) < 0.2

@@ -1,0 +1,51 @@
+"""Batched sweeps: search filters, maps agree with single analyses, cancel keeps what was done."""
+
+import numpy as np
+
+from core.dynamics.classify import AttractorClass
+from core.dynamics.lyapunov import network_spectrum
+from core.dynamics.network import NetworkParams, weights
+from core.dynamics.search import ScanSettings, bifurcation, lyapunov_map, search
+
+FAST = ScanSettings(steps=1_500, transient=500)
+
+
+def test_search_returns_only_wanted_classes_with_enough_coverage() -> None:
+    wanted = [AttractorClass.CHAOTIC, AttractorClass.HYPERCHAOTIC]
+    rows = search(4, 8, (0.8, 2.0), 200, wanted, min_coverage=0.05, search_seed=3, settings=FAST)
+    assert rows, "a 200-sample search over this range finds chaos"
+    assert all(r.classification.kind in wanted and r.coverage >= 0.05 for r in rows)
+    assert [r.lambda1 for r in rows] == sorted((r.lambda1 for r in rows), reverse=True)
+    best = rows[0]
+    spec = network_spectrum(best.params, steps=1_500 - 1_500 % 20, transient=500, n_exponents=2)
+    assert abs(spec.exponents[0] - best.lambda1) < 0.02
+
+
+def test_map_over_s_and_seed_and_cancel_keeps_finished_rows() -> None:
+    s_values = np.linspace(0.2, 2.0, 12)
+    seeds = [1, 2, 3, 4]
+    full = lyapunov_map(s_values, seeds, "seed", 4, 8, settings=FAST)
+    assert full.complete and full.lambda1.shape == (4, 12) and np.all(np.isfinite(full.lambda1))
+    cell = full.params_at(2, 5)
+    assert cell == NetworkParams(4, 8, float(s_values[5]), 3)
+    partial = lyapunov_map(s_values, seeds * 100, "seed", 4, 8, settings=FAST, progress=lambda f: False)
+    assert not partial.complete
+    done = np.isfinite(partial.lambda1)
+    assert 0 < done.sum() < done.size
+    np.testing.assert_allclose(partial.lambda1[:4][done[:4]], full.lambda1[done[:4]])
+
+
+def test_map_over_s_and_n() -> None:
+    result = lyapunov_map([0.5, 1.0], [1, 2, 3], "N", 0, 6, seed=9, settings=FAST)
+    assert result.lambda1.shape == (3, 2)
+    assert result.params_at(1, 1) == NetworkParams(2, 6, 1.0, 9)
+
+
+def test_bifurcation_shows_the_period_two_branch() -> None:
+    # N = D = 1: y' = b tanh(w y); with w < -0.5, s = 5 gives w b < -1: a 2-cycle (two branches)
+    seed = next(k for k in range(100)
+                if weights(1, 1, 5.0, k)[0][0, 0] < -0.5 and weights(1, 1, 5.0, k)[1][0] > 2.5)
+    result = bifurcation(1, 1, seed, [0.1, 5.0], transient=500, keep=20, neuron=1)
+    assert result.values.shape == (2, 20) and result.complete
+    assert np.ptp(result.values[0]) < 1e-9
+    assert len(np.unique(np.round(result.values[1], 8))) == 2
