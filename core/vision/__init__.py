@@ -1,0 +1,1 @@
+"""Grad-CAM viewer: model registry, image loading, CAM service, faithfulness metrics, rendering."""
