@@ -1,11 +1,47 @@
-from components.planned import show_planned
+"""Talk to Videos: bring a video, get a timestamped transcript, and talk with it (text or voice)."""
 
-show_planned(
-    "videos",
-    [
-        "Take a video link, an uploaded video or audio file, or a subtitle file.",
-        "Write a transcript with timestamps; click a line to jump the player there.",
-        "Answer questions about the video, citing the moments it used; ask and listen by voice.",
-        "Build a summary in three levels, a quiz and flashcards with spaced repetition.",
-    ],
-)
+import streamlit as st
+
+from components import ttv_state as state
+from components.navigation import TOOLS
+from components.shell import session_settings
+from components.ttv_chat import render_chat
+from components.ttv_inputs import job_panel, render_inputs, start_processing
+from components.ttv_player import render_library, render_player, render_transcript
+
+TOOL = next(t for t in TOOLS if t.url_path == "videos")
+
+st.title("Talk to Videos")
+st.caption(TOOL.summary)
+settings = session_settings()
+library = state.library(settings)
+
+state.show_flash()
+render_inputs(settings)
+job_panel()
+render_library(library)
+
+video_id = st.session_state.get(state.VIDEO)
+record = library.get(video_id) if video_id else None
+if record is not None:
+    st.divider()
+    st.header(record.title, anchor=False)
+    if record.warning:
+        st.warning(record.warning)
+    if not record.ready:
+        if record.error and state.JOB not in st.session_state:
+            st.error(record.error)
+        if state.JOB not in st.session_state and st.button("Process", type="primary", key="ttv.resume"):
+            start_processing(settings, record.id)
+            st.rerun()
+    segments = library.transcript(record.id) or []
+    left, right = st.columns([3, 2], gap="large")
+    with left:
+        render_player(library, record)
+        if segments:
+            render_transcript(record, segments)
+    with right:
+        if record.ready:
+            render_chat(settings, library, record)
+        else:
+            st.info("The chat opens when the transcript and its index are ready.")

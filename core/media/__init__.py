@@ -1,0 +1,1 @@
+"""Media handling: ffmpeg probing/extraction/splitting, yt-dlp downloads, upload checks."""

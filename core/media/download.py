@@ -1,0 +1,166 @@
+"""Fetching media from a URL with yt-dlp (any site it supports): captions first, else audio.
+
+When deployed, only http(s) URLs whose host resolves to public addresses are fetched, so the server
+cannot be used as a proxy into its own network. Errors become short messages that say what to do.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import logging
+import socket
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlparse
+
+log = logging.getLogger(__name__)
+
+CAPTION_LANGS = ("en", "en-US", "en-GB", "en-orig")
+
+
+class DownloadError(ValueError):
+    """A URL cannot be fetched; the message says why and what to do instead."""
+
+
+@dataclass(frozen=True)
+class RemoteMedia:
+    source_id: str  # "<extractor>-<id>", stable across runs
+    title: str
+    duration: float | None
+    webpage_url: str
+    captions_path: Path | None = None
+    media_path: Path | None = None
+
+
+def check_url(url: str, deployed: bool) -> str:
+    url = url.strip()
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.hostname:
+        raise DownloadError("Enter a full web address starting with http:// or https://.")
+    if deployed:
+        try:
+            infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443)
+        except socket.gaierror as exc:
+            raise DownloadError(f"The host {parsed.hostname} could not be found. Check the address.") from exc
+        for info in infos:
+            address = ipaddress.ip_address(info[4][0])
+            if not address.is_global:
+                raise DownloadError("This server only fetches public web addresses. Upload the file instead.")
+    return url
+
+
+def _friendly(message: str) -> str:
+    lowered = message.lower()
+    if "unsupported url" in lowered:
+        return "This site is not supported for downloads. Upload the video or its subtitles instead."
+    if "private" in lowered or "sign in" in lowered or "login" in lowered or "members-only" in lowered:
+        return "This video is private or needs a login. Upload the video or its subtitles instead."
+    if "403" in lowered or "forbidden" in lowered or "blocked" in lowered or "429" in lowered:
+        return "The site blocked the download. Upload the video file or its subtitles instead."
+    if "404" in lowered or "not found" in lowered or "unavailable" in lowered:
+        return "Nothing was found at this address (removed or mistyped?). Check the link."
+    if "name or service not known" in lowered or "resolve" in lowered or "network is unreachable" in lowered:
+        return "The site could not be reached (no internet, or a wrong address). Upload the file instead."
+    return "The download failed. Check the link, or upload the video or its subtitles instead."
+
+
+def fetch(
+    url: str,
+    folder: Path,
+    deployed: bool,
+    max_bytes: int,
+    progress: Callable[[float, str], None] = lambda f, m: None,
+    prefer_captions: bool = True,
+) -> RemoteMedia:
+    """Download captions (when the site has English ones) or else the audio of `url` into `folder`."""
+    import yt_dlp
+
+    url = check_url(url, deployed)
+    folder.mkdir(parents=True, exist_ok=True)
+
+    class _Log:
+        def debug(self, msg: str) -> None:
+            pass
+
+        def info(self, msg: str) -> None:
+            pass
+
+        def warning(self, msg: str) -> None:
+            log.info("yt-dlp: %s", msg)
+
+        def error(self, msg: str) -> None:
+            log.info("yt-dlp: %s", msg)
+
+    def hook(status: dict[str, Any]) -> None:
+        if status.get("status") == "downloading":
+            total = status.get("total_bytes") or status.get("total_bytes_estimate")
+            if total:
+                progress(min(1.0, status.get("downloaded_bytes", 0) / total), "Downloading")
+
+    base = {
+        "quiet": True, "no_warnings": True, "logger": _Log(), "noplaylist": True,
+        "outtmpl": str(folder / "download.%(ext)s"), "socket_timeout": 30, "retries": 3,
+        "max_filesize": max_bytes, "progress_hooks": [hook], "restrictfilenames": True,
+    }
+    try:
+        with yt_dlp.YoutubeDL(base) as ydl:
+            info = ydl.extract_info(url, download=False)
+    except yt_dlp.utils.DownloadError as exc:
+        log.info("yt-dlp info failed: %s", exc)
+        raise DownloadError(_friendly(str(exc))) from None
+    if info is None:
+        raise DownloadError("Nothing was found at this address. Check the link.")
+    if info.get("_type") == "playlist":
+        raise DownloadError("This is a playlist. Give the link of one video.")
+    source_id = f"{info.get('extractor_key', 'web')}-{info.get('id', 'unknown')}"
+    title = str(info.get("title") or source_id)
+    duration = info.get("duration")
+    common = {"source_id": source_id, "title": title, "duration": float(duration) if duration else None,
+              "webpage_url": str(info.get("webpage_url") or url)}
+
+    if prefer_captions:
+        captions = _caption_lang(info)
+        if captions:
+            lang, automatic = captions
+            options = {**base, "skip_download": True, "subtitlesformat": "vtt/srt/best",
+                       "subtitleslangs": [lang], "writesubtitles": not automatic,
+                       "writeautomaticsub": automatic}
+            try:
+                with yt_dlp.YoutubeDL(options) as ydl:
+                    ydl.process_ie_result(info, download=True)
+                found = sorted(folder.glob("download.*.vtt")) + sorted(folder.glob("download.*.srt"))
+                if found:
+                    progress(1.0, "Captions downloaded")
+                    return RemoteMedia(**common, captions_path=found[0])
+            except yt_dlp.utils.DownloadError as exc:
+                log.info("captions failed, falling back to audio: %s", exc)
+
+    options = {**base, "format": "bestaudio/best"}
+    try:
+        with yt_dlp.YoutubeDL(options) as ydl:
+            result = ydl.process_ie_result(info, download=True)
+    except yt_dlp.utils.DownloadError as exc:
+        log.info("yt-dlp download failed: %s", exc)
+        raise DownloadError(_friendly(str(exc))) from None
+    files = [p for p in folder.glob("download.*") if not p.name.endswith((".part", ".vtt", ".srt", ".ytdl"))]
+    if not files:
+        size = (result or {}).get("filesize") or 0
+        if size and size > max_bytes:
+            raise DownloadError(f"This video is larger than the {max_bytes // 2**20} MB limit. Use its subtitles.")
+        raise DownloadError("The download produced no file. Upload the video or its subtitles instead.")
+    progress(1.0, "Downloaded")
+    return RemoteMedia(**common, media_path=files[0])
+
+
+def _caption_lang(info: dict[str, Any]) -> tuple[str, bool] | None:
+    for automatic, key in ((False, "subtitles"), (True, "automatic_captions")):
+        available = info.get(key) or {}
+        for lang in CAPTION_LANGS:
+            if lang in available:
+                return lang, automatic
+        english = [k for k in available if k.startswith("en")]
+        if english:
+            return english[0], automatic
+    return None

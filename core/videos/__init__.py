@@ -1,0 +1,1 @@
+"""Videos: transcripts, the library, chunks and indexes, the answer engines, the processing pipeline."""

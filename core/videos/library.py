@@ -1,0 +1,192 @@
+"""The library: every processed video, in SQLite (data_dir/videos/library.sqlite) plus a folder of files.
+
+Keyed by source id (a site's video id) or content hash (uploads, pasted text), so reopening a video
+or re-running after a crash never repeats finished work: each step writes its files atomically and
+records its status, and transcription pieces are kept one by one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from core.ai.base import Segment
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS videos (
+    id TEXT PRIMARY KEY,
+    title TEXT NOT NULL,
+    source_kind TEXT NOT NULL,
+    source TEXT NOT NULL,
+    duration REAL,
+    created REAL NOT NULL,
+    updated REAL NOT NULL,
+    status TEXT NOT NULL,
+    error TEXT,
+    warning TEXT,
+    media_file TEXT,
+    media_mime TEXT,
+    transcript_source TEXT,
+    language TEXT
+);
+"""
+
+STATUSES = ("new", "media", "audio", "transcribed", "ready", "failed")
+
+
+@dataclass(frozen=True)
+class VideoRecord:
+    id: str
+    title: str
+    source_kind: str  # url | upload | subtitles | pasted | local
+    source: str
+    duration: float | None
+    created: float
+    updated: float
+    status: str
+    error: str | None = None
+    warning: str | None = None
+    media_file: str | None = None
+    media_mime: str | None = None
+    transcript_source: str | None = None
+    language: str | None = None
+
+    @property
+    def ready(self) -> bool:
+        return self.status == "ready"
+
+
+def content_id(path: Path, prefix: str = "sha256") -> str:
+    """Hash of a file's content, read in blocks (never whole)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return f"{prefix}-{digest.hexdigest()[:20]}"
+
+
+def text_id(text: str, prefix: str = "text") -> str:
+    return f"{prefix}-{hashlib.sha256(text.encode()).hexdigest()[:20]}"
+
+
+def safe_id(raw: str) -> str:
+    cleaned = re.sub(r"[^A-Za-z0-9_.-]+", "_", raw).strip("._")[:80]
+    return cleaned or hashlib.sha256(raw.encode()).hexdigest()[:20]
+
+
+class Library:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.db_path = root / "library.sqlite"
+        self._lock = threading.Lock()
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> Library:
+        return cls(data_dir / "videos")
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.db_path, timeout=30)
+        db.row_factory = sqlite3.Row
+        try:
+            with db:
+                yield db
+        finally:
+            db.close()
+
+    # -- records -------------------------------------------------------------------------------
+    def folder(self, video_id: str) -> Path:
+        folder = self.root / "items" / safe_id(video_id)
+        folder.mkdir(parents=True, exist_ok=True)
+        return folder
+
+    def get(self, video_id: str) -> VideoRecord | None:
+        with self._connect() as db:
+            row = db.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
+        return VideoRecord(**dict(row)) if row else None
+
+    def list(self) -> list[VideoRecord]:
+        with self._connect() as db:
+            rows = db.execute("SELECT * FROM videos ORDER BY updated DESC").fetchall()
+        return [VideoRecord(**dict(row)) for row in rows]
+
+    def create(self, video_id: str, title: str, source_kind: str, source: str, **fields: Any) -> VideoRecord:
+        """Insert a record, or return the existing one (its finished steps are kept)."""
+        existing = self.get(video_id)
+        if existing is not None:
+            return existing
+        now = time.time()
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT OR IGNORE INTO videos (id, title, source_kind, source, created, updated, status) "
+                "VALUES (?, ?, ?, ?, ?, ?, 'new')",
+                (video_id, title, source_kind, source, now, now),
+            )
+        if fields:
+            self.update(video_id, **fields)
+        record = self.get(video_id)
+        assert record is not None
+        return record
+
+    def update(self, video_id: str, **fields: Any) -> None:
+        allowed = set(VideoRecord.__dataclass_fields__) - {"id", "created"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"unknown fields {unknown}")
+        fields["updated"] = time.time()
+        columns = ", ".join(f"{name} = ?" for name in fields)
+        with self._lock, self._connect() as db:
+            db.execute(f"UPDATE videos SET {columns} WHERE id = ?", (*fields.values(), video_id))
+
+    def delete(self, video_id: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+        shutil.rmtree(self.root / "items" / safe_id(video_id), ignore_errors=True)
+
+    # -- files ---------------------------------------------------------------------------------
+    def write_json(self, video_id: str, name: str, data: Any) -> Path:
+        path = self.folder(video_id) / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".tmp")
+        partial.write_text(json.dumps(data, ensure_ascii=False))
+        os.replace(partial, path)
+        return path
+
+    def read_json(self, video_id: str, name: str) -> Any | None:
+        path = self.folder(video_id) / name
+        if not path.is_file():
+            return None
+        try:
+            return json.loads(path.read_text())
+        except json.JSONDecodeError:
+            return None
+
+    def save_transcript(self, video_id: str, segments: list[Segment]) -> None:
+        self.write_json(video_id, "transcript.json", {"segments": [s.to_dict() for s in segments]})
+
+    def transcript(self, video_id: str) -> list[Segment] | None:
+        data = self.read_json(video_id, "transcript.json")
+        return [Segment.from_dict(s) for s in data["segments"]] if data else None
+
+    def media_path(self, record: VideoRecord) -> Path | None:
+        if not record.media_file:
+            return None
+        path = self.folder(record.id) / record.media_file
+        return path if path.is_file() else None
+
+    def index_folder(self, video_id: str, embedder_name: str) -> Path:
+        return self.folder(video_id) / "index" / safe_id(embedder_name)

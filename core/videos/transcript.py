@@ -1,0 +1,167 @@
+"""The transcript: a list of segments (start, end, text, optional speaker), with parsers and exports."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from core.ai.base import Segment
+
+__all__ = ["Segment", "TranscriptError", "export", "format_timestamp", "parse_pasted", "parse_subtitles"]
+
+EXPORT_FORMATS = ("txt", "srt", "vtt", "json")
+
+
+class TranscriptError(ValueError):
+    """A transcript cannot be used; the message says what to do."""
+
+
+def format_timestamp(seconds: float) -> str:
+    """"1:02:03" or "2:03" — what users see and click."""
+    total = int(max(0.0, seconds))
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
+
+
+def _subtitle_time(seconds: float, separator: str) -> str:
+    millis = int(round(max(0.0, seconds) * 1000))
+    hours, rest = divmod(millis, 3_600_000)
+    minutes, rest = divmod(rest, 60_000)
+    secs, ms = divmod(rest, 1000)
+    return f"{hours:02d}:{minutes:02d}:{secs:02d}{separator}{ms:03d}"
+
+
+_TIME = r"(?:(\d+):)?(\d{1,2}):(\d{2})[.,](\d{1,3})"
+_CUE = re.compile(rf"{_TIME}\s*-->\s*{_TIME}")
+_TAG = re.compile(r"<[^>]+>|\{\\[^}]*\}")
+
+
+def _seconds(h: str | None, m: str, s: str, ms: str) -> float:
+    return int(h or 0) * 3600 + int(m) * 60 + int(s) + int(ms.ljust(3, "0")) / 1000
+
+
+def parse_subtitles(text: str) -> list[Segment]:
+    """Segments from SubRip (.srt) or WebVTT (.vtt) text. Styling tags are dropped.
+
+    YouTube's rolling auto-captions repeat each line in the next cue; consecutive duplicates are merged.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    segments: list[Segment] = []
+    for block in re.split(r"\n\s*\n", text):
+        lines = [line for line in block.split("\n") if line.strip()]
+        for index, line in enumerate(lines):
+            match = _CUE.search(line)
+            if not match:
+                continue
+            start = _seconds(*match.groups()[:4])
+            end = _seconds(*match.groups()[4:])
+            body = " ".join(_TAG.sub("", part).strip() for part in lines[index + 1 :])
+            body = re.sub(r"\s+", " ", body).strip()
+            speaker = None
+            voice = re.match(r"<v\s+([^>]+)>", " ".join(lines[index + 1 :]))
+            if voice:
+                speaker = voice[1].strip()
+            if body:
+                segments.append(Segment(start, max(end, start), body, speaker))
+            break
+    return _dedupe_rolling(segments)
+
+
+def _dedupe_rolling(segments: list[Segment]) -> list[Segment]:
+    result: list[Segment] = []
+    for segment in segments:
+        if result and segment.text == result[-1].text:
+            result[-1] = Segment(result[-1].start, segment.end, segment.text, segment.speaker)
+            continue
+        if result and segment.text.startswith(result[-1].text + " "):
+            segment = Segment(segment.start, segment.end, segment.text[len(result[-1].text) :].strip(), segment.speaker)
+        result.append(segment)
+    return result
+
+
+_PASTED_TIME = re.compile(r"^\[?\(?((?:\d+:)?\d{1,2}:\d{2}(?:[.,]\d+)?)\)?\]?\s*[-–:]?\s*(.*)$")
+
+
+def _clock(value: str) -> float:
+    parts = value.replace(",", ".").split(":")
+    seconds = 0.0
+    for part in parts:
+        seconds = seconds * 60 + float(part)
+    return seconds
+
+
+def parse_pasted(text: str, words_per_second: float = 2.5) -> list[Segment]:
+    """Segments from pasted text. Lines starting with a timestamp ("1:23 text", "[00:01:23] text") keep
+    it; otherwise each paragraph/sentence group gets an estimated time from its word count (marked ~).
+    """
+    if re.search(r"-->", text):
+        return parse_subtitles(text)
+    lines = [line.strip() for line in text.replace("\r", "").split("\n") if line.strip()]
+    stamped = [(_PASTED_TIME.match(line), line) for line in lines]
+    if lines and sum(1 for m, _ in stamped if m and m[2]) >= max(1, len(lines) // 2):
+        segments: list[Segment] = []
+        for match, line in stamped:
+            if match and match[2]:
+                segments.append(Segment(_clock(match[1]), _clock(match[1]), match[2].strip()))
+            elif segments:
+                last = segments[-1]
+                segments[-1] = Segment(last.start, last.end, f"{last.text} {line}")
+        fixed = []
+        for i, seg in enumerate(segments):
+            end = segments[i + 1].start if i + 1 < len(segments) else seg.start + len(seg.text.split()) / words_per_second
+            fixed.append(Segment(seg.start, max(end, seg.start), seg.text))
+        return fixed
+    sentences = re.split(r"(?<=[.!?])\s+", " ".join(lines))
+    segments = []
+    clock = 0.0
+    group: list[str] = []
+    for sentence in sentences:
+        group.append(sentence)
+        if sum(len(s.split()) for s in group) >= 25:
+            words = sum(len(s.split()) for s in group)
+            segments.append(Segment(clock, clock + words / words_per_second, " ".join(group)))
+            clock += words / words_per_second
+            group = []
+    if group and " ".join(group).strip():
+        words = sum(len(s.split()) for s in group)
+        segments.append(Segment(clock, clock + words / words_per_second, " ".join(group).strip()))
+    return segments
+
+
+def require_content(segments: Sequence[Segment], min_words: int = 5) -> None:
+    words = sum(len(s.text.split()) for s in segments)
+    if words < min_words:
+        raise TranscriptError(
+            f"The transcript is empty or too short ({words} words). Give a transcript with at least "
+            f"{min_words} words, or a video with speech."
+        )
+
+
+def export(segments: Sequence[Segment], fmt: str) -> str:
+    """The transcript as txt, srt, vtt or json text."""
+    if fmt == "txt":
+        return "\n".join(f"[{format_timestamp(s.start)}] {s.text}" for s in segments) + "\n"
+    if fmt == "srt":
+        blocks = [
+            f"{i}\n{_subtitle_time(s.start, ',')} --> {_subtitle_time(s.end, ',')}\n"
+            f"{(s.speaker + ': ') if s.speaker else ''}{s.text}\n"
+            for i, s in enumerate(segments, 1)
+        ]
+        return "\n".join(blocks)
+    if fmt == "vtt":
+        blocks = [
+            f"{_subtitle_time(s.start, '.')} --> {_subtitle_time(s.end, '.')}\n"
+            f"{('<v ' + s.speaker + '>') if s.speaker else ''}{s.text}\n"
+            for s in segments
+        ]
+        return "WEBVTT\n\n" + "\n".join(blocks)
+    if fmt == "json":
+        return json.dumps({"segments": [s.to_dict() for s in segments]}, indent=1, ensure_ascii=False)
+    raise ValueError(f"unknown export format {fmt!r}; use one of {EXPORT_FORMATS}")
+
+
+def segments_from_json(text: str) -> list[Segment]:
+    data = json.loads(text)
+    return [Segment.from_dict(item) for item in data["segments"]]
