@@ -99,22 +99,23 @@ def how_to_get_a_catalog(settings: Settings) -> None:
 def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
     """Show the active catalog and the ways to get another one."""
     store = catalog_store(settings)
-    title = f"Catalog: {index.name} ({len(index):,} tracks)" if index else "Catalog: none yet"
+    notice = st.session_state.pop(NOTICE, None)
+    if notice is not None:
+        st.success(f"Catalog ready: {notice.rows_kept:,} tracks.", icon=":material/check_circle:")
+        show_report(notice)
+    report = store.report(index.name) if index else None
+    shown = report.source if report else (index.name if index else "")
+    title = f"Catalog: {shown} ({len(index):,} tracks)" if index else "Catalog: none yet"
     with st.expander(title, expanded=index is None, icon=":material/library_music:"):
-        notice = st.session_state.pop(NOTICE, None)
-        if notice is not None:
-            st.success(f"Catalog ready: {notice.rows_kept:,} tracks.", icon=":material/check_circle:")
-            show_report(notice)
-        elif index is not None:
-            report = store.report(index.name)
-            if report:
-                show_report(report)
+        if report is not None and notice is None:
+            show_report(report)
         available = store.list()
         if len(available) > 1 and index is not None:
             choice = st.selectbox(
                 "Catalogs on this machine",
                 available,
                 index=available.index(index.name),
+                format_func=lambda c: getattr(store.report(c), "source", c),
                 key="music.pick_catalog",
             )
             if choice != index.name:

@@ -122,7 +122,7 @@ def radar_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
         polar={"radialaxis": {"range": [0, 1], "showticklabels": False}},
         margin={"l": 40, "r": 40, "t": 40, "b": 30},
         height=380,
-        title="Sound profile: seeds vs results (0–1 of each feature's range)",
+        title="Seeds vs results",
         legend={"orientation": "h"},
     )
     return figure
@@ -156,7 +156,7 @@ def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
     figure.update_layout(
         height=380,
         margin={"l": 10, "r": 10, "t": 40, "b": 10},
-        title="Candidate pool on its two main axes (PCA of the standardized features)",
+        title="Map of the candidate pool",
         xaxis={"showticklabels": False, "title": None},
         yaxis={"showticklabels": False, "title": None},
         legend={"orientation": "h"},
@@ -177,6 +177,7 @@ def player(result: Recommendations) -> None:
     )
     track_id = str(result.tracks["track_id"].iat[choice])
     st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
+    st.caption(f"Why this track: {result.tracks['why'].iat[choice]}")
 
 
 def results_panel(settings: Settings, index: CatalogIndex, result: Recommendations) -> None:
@@ -196,5 +197,10 @@ def results_panel(settings: Settings, index: CatalogIndex, result: Recommendatio
     left, right = st.columns(2)
     with left:
         st.plotly_chart(radar_chart(index, result), key="music.radar")
+        st.caption("Average of each feature, as a share of its range (tempo 0–250 BPM, loudness −60–5 dB).")
     with right:
         st.plotly_chart(pool_map_chart(index, result), key="music.map")
+        st.caption(
+            "Every candidate placed by its sound (the two main axes of the standardized features): grey ones "
+            "were removed by the filters, green ones were picked, red stars are seed tracks."
+        )

@@ -97,8 +97,9 @@ def catalog_search(index: CatalogIndex) -> None:
     if tracks.empty and not artists and not genres:
         st.warning(f"Nothing in the catalog matches “{query}”. Try fewer words or another spelling.")
         return
+    box = st.container(height=260, border=True)
     for row in tracks.itertuples():
-        left, right = st.columns([6, 1], vertical_alignment="center")
+        left, right = box.columns([6, 1], vertical_alignment="center")
         genre = f" · {row.genre}" if row.genre else ""
         left.text(f"♪ {row.track_name} — {row.artist}{genre}")
         right.button(
@@ -108,14 +109,14 @@ def catalog_search(index: CatalogIndex) -> None:
             args=(Seed("track", row.track_id, f"{row.track_name} — {row.artist}"),),
         )
     for artist in artists:
-        left, right = st.columns([6, 1], vertical_alignment="center")
-        left.text(f"👤 {artist} (artist, {len(index.rows_by_artist[artist.lower()])} tracks)")
+        left, right = box.columns([6, 1], vertical_alignment="center")
+        left.text(f"Artist: {artist} ({len(index.rows_by_artist[artist.lower()])} tracks)")
         right.button(
             "Add", key=f"music.add_artist.{artist}", on_click=add_seed, args=(Seed("artist", artist, artist),)
         )
     for genre in genres:
-        left, right = st.columns([6, 1], vertical_alignment="center")
-        left.text(f"# {genre} (genre, {len(index.rows_by_genre[genre]):,} tracks)")
+        left, right = box.columns([6, 1], vertical_alignment="center")
+        left.text(f"Genre: {genre} ({len(index.rows_by_genre[genre]):,} tracks)")
         right.button(
             "Add", key=f"music.add_genre.{genre}", on_click=add_seed, args=(Seed("genre", genre, genre),)
         )

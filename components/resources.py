@@ -34,7 +34,6 @@ def music_catalog_index(parquet_path: str, mtime_ns: int, name: str):
     del mtime_ns
     return CatalogIndex(read_parquet_catalog(Path(parquet_path)), name)
 
-
 # --- Talk to Videos ---
 @st.cache_resource(show_spinner=False)
 def ttv_embedder():

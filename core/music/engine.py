@@ -96,7 +96,7 @@ class Seed:
 
     @property
     def chip(self) -> str:
-        return {"track": "♪ ", "artist": "👤 ", "genre": "# "}[self.kind] + self.label
+        return {"track": "♪ ", "artist": "Artist: ", "genre": "Genre: "}[self.kind] + self.label
 
 
 @dataclass
@@ -194,6 +194,7 @@ class Recommendations:
     pool_rows: np.ndarray  # candidate rows before filtering
     kept_rows: np.ndarray  # candidate rows that passed the filters
     result_rows: np.ndarray
+    seeds: list[Seed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -204,12 +205,17 @@ class CatalogIndex:
     is thread-safe for concurrent readers).
     """
 
-    def __init__(self, frame: pd.DataFrame, name: str = "catalog", use_faiss: bool = True) -> None:
+    # Below this many tracks a NumPy scan beats FAISS for the few query vectors a request has
+    # (measured in bench/bench_music.py); above it FAISS's blocked distance kernels win.
+    FAISS_MIN_ROWS = 200_000
+
+    def __init__(self, frame: pd.DataFrame, name: str = "catalog", use_faiss: bool | None = None) -> None:
         self.frame = frame.reset_index(drop=True)
         self.name = name
         self.matrix, self.means, self.stds = self._standardize(self.frame)
         self.dim = self.matrix.shape[1]
         self.values = {spec.name: self.frame[spec.name].to_numpy(dtype=np.float32) for spec in FEATURES}
+        self.column_arrays = {column: self.frame[column].to_numpy() for column in self.frame.columns}
         self.artist_lower = self.frame["artist"].str.lower().to_numpy()
         self.genre = self.frame["genre"].to_numpy()
         self.track_ids = self.frame["track_id"].to_numpy()
@@ -226,6 +232,8 @@ class CatalogIndex:
         )
         self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
         self.index = None
+        if use_faiss is None:
+            use_faiss = len(self.frame) >= self.FAISS_MIN_ROWS
         if use_faiss:
             try:
                 import faiss
@@ -491,11 +499,15 @@ class CatalogIndex:
             )
             for i in picked
         ]
-        tracks = self.frame.iloc[rows].reset_index(drop=True).copy()
-        tracks["score"] = score[picked]
-        tracks["relevance"] = relevance[picked]
-        tracks["target_penalty"] = penalty[picked]
-        tracks["why"] = [e.text() for e in explanations]
+        tracks = pd.DataFrame(
+            {
+                **{column: values[rows] for column, values in self.column_arrays.items()},
+                "score": score[picked],
+                "relevance": relevance[picked],
+                "target_penalty": penalty[picked],
+                "why": [e.text() for e in explanations],
+            }
+        )
         if len(rows) < query.limit:
             notes.append(
                 f"Only {len(rows)} tracks could be returned: the per-artist cap ({query.per_artist_cap}) "
@@ -509,6 +521,7 @@ class CatalogIndex:
             pool_rows=pool,
             kept_rows=kept_nodup[best_versions],
             result_rows=rows,
+            seeds=list(query.seeds),
             notes=notes,
         )
 
@@ -529,9 +542,12 @@ class CatalogIndex:
     def _seed_genre(self, seed: Seed, rows: np.ndarray) -> str | None:
         if seed.kind == "genre":
             return seed.value.lower()
-        genres = pd.Series(self.genre[rows])
+        genres = self.genre[rows[:2000]]
         genres = genres[genres != ""]
-        return str(genres.mode().iloc[0]) if len(genres) else None
+        if len(genres) == 0:
+            return None
+        names, counts = np.unique(genres.astype(str), return_counts=True)
+        return str(names[int(np.argmax(counts))])
 
     def _empty_pool_error(self, filters: list[tuple[str, str, float]]) -> EmptyPoolError:
         remaining = np.ones(len(self), dtype=bool)
@@ -599,7 +615,13 @@ class CatalogIndex:
 
     def pool_map(self, result: Recommendations, max_points: int = 3000, seed: int = 0) -> pd.DataFrame:
         """2-D PCA map of the candidate pool: role = seed / result / candidate / filtered out."""
-        seed_rows = np.unique(np.concatenate([rows[:200] for rows in result.seed_rows]))
+        # Track seeds, and a few tracks of each seed artist; a genre seed is not a point of its own.
+        shown = [
+            rows[:10]
+            for seed, rows in zip(result.seeds, result.seed_rows, strict=True)
+            if seed.kind != "genre"
+        ]
+        seed_rows = np.unique(np.concatenate(shown)) if shown else np.empty(0, dtype=np.int64)
         roles: dict[int, str] = {}
         filtered = np.setdiff1d(result.pool_rows, result.kept_rows)
         rng = np.random.default_rng(seed)

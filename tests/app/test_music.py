@@ -82,7 +82,7 @@ def test_seed_search_recommend_and_explain(data_dir: Path) -> None:
     app.text_input(key="music.query").input("rock").run()
     next(b for b in app.button if b.key == "music.add_genre.rock").click().run()
     chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
-    assert len(chips) == 2 and chips[1] == "# rock"
+    assert len(chips) == 2 and chips[1] == "Genre: rock"
     app.slider(key="music.range.energy").set_range(0.5, 1.0).run()
     app.toggle(key="music.use_target.danceability").set_value(True).run()
     app.slider(key="music.target.danceability").set_value(0.8).run()

@@ -154,9 +154,13 @@ def test_key_distance_is_circular() -> None:
 
 
 def test_numpy_and_faiss_neighbours_agree(index: CatalogIndex) -> None:
+    with_faiss = CatalogIndex(index.frame, use_faiss=True)
     plain = CatalogIndex(index.frame, use_faiss=False)
+    assert with_faiss.index is not None and plain.index is None
     query = Query(seeds=[track_seed(index, 3), Seed("genre", "folk", "folk")], limit=12)
-    assert list(index.recommend(query).tracks["track_id"]) == list(plain.recommend(query).tracks["track_id"])
+    assert list(with_faiss.recommend(query).tracks["track_id"]) == list(
+        plain.recommend(query).tracks["track_id"]
+    )
 
 
 def test_search_and_match(index: CatalogIndex) -> None:

@@ -1,0 +1,149 @@
+"""Music recommender: query latency of the engine vs a brute-force pandas scan, same queries, same run.
+
+Catalogs: the shared 33k-track TidyTuesday catalog (skipped when ../shared/data is absent) and a
+1,000,000-track catalog generated here. Each query has 1–3 track seeds, one or two min/max filters
+and a target. The baseline filters the whole DataFrame, scores every remaining row against every
+seed with pandas arithmetic, sorts, and applies the per-artist cap with groupby().head().
+"""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+
+from bench.common import SHARED_DATA, best_of, note, report
+from core.music.catalog import FEATURE_BY_NAME, REQUIRED_FEATURES, normalize_dtypes, read_catalog_csv
+from core.music.engine import CatalogIndex, Query, Seed
+
+CONTINUOUS = [f for f in REQUIRED_FEATURES if f not in ("key", "mode")]
+
+
+def generated_catalog(n: int, seed: int = 0) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    genres = np.array([f"genre{g}" for g in range(40)])
+    genre_idx = rng.integers(0, len(genres), n)
+    centers = rng.uniform(0.1, 0.9, (len(genres), 8))
+    frame = pd.DataFrame(
+        {
+            "track_id": [f"{i:022d}" for i in range(n)],
+            "track_name": [f"Song {i}" for i in range(n)],
+            "artist": [f"Artist {a}" for a in rng.integers(0, n // 20, n)],
+            "album": "",
+            "genre": genres[genre_idx],
+            "isrc": "",
+            "image_url": "",
+        }
+    )
+    for position, name in enumerate(
+        ["danceability", "energy", "speechiness", "acousticness", "instrumentalness", "liveness", "valence"]
+    ):
+        frame[name] = np.clip(centers[genre_idx, position] + rng.normal(0, 0.1, n), 0, 1)
+    frame["key"] = rng.integers(0, 12, n)
+    frame["mode"] = rng.integers(0, 2, n)
+    frame["loudness"] = np.clip(-30 + 25 * centers[genre_idx, 7] + rng.normal(0, 2, n), -60, 5)
+    frame["tempo"] = np.clip(80 + 80 * centers[genre_idx, 1] + rng.normal(0, 10, n), 40, 220)
+    frame["duration_ms"] = rng.integers(120_000, 360_000, n)
+    frame["popularity"] = rng.integers(0, 100, n)
+    return normalize_dtypes(frame)
+
+
+def make_queries(index: CatalogIndex, count: int, seed: int = 1) -> list[Query]:
+    rng = np.random.default_rng(seed)
+    queries = []
+    for _ in range(count):
+        rows = rng.choice(len(index), rng.integers(1, 4), replace=False)
+        seeds = [Seed("track", str(index.track_ids[r]), str(index.frame["track_name"].iat[r])) for r in rows]
+        energy = float(index.values["energy"][rows].mean())
+        queries.append(
+            Query(
+                seeds=seeds,
+                minimums={"energy": max(0.0, energy - 0.25)},
+                maximums={"tempo": 180.0} if rng.random() < 0.5 else {},
+                targets={"valence": float(rng.uniform(0.2, 0.8))},
+                limit=20,
+                per_artist_cap=2,
+            )
+        )
+    return queries
+
+
+def pandas_baseline(frame: pd.DataFrame, index: CatalogIndex, query: Query) -> pd.DataFrame:
+    """The naive way: scan and score every row with pandas."""
+    seed_ids = [s.value for s in query.seeds]
+    seeds = frame[frame["track_id"].isin(seed_ids)]
+    candidates = frame[~frame["track_id"].isin(seed_ids)]
+    for name, bound, value in query.filters():
+        candidates = (
+            candidates[candidates[name] >= value] if bound == "min" else candidates[candidates[name] <= value]
+        )
+    means = pd.Series({f: index.means[f] for f in CONTINUOUS})
+    stds = pd.Series({f: index.stds[f] for f in CONTINUOUS})
+    z = (candidates[CONTINUOUS] - means) / stds
+    best = None
+    for _, seed in seeds.iterrows():
+        seed_z = (seed[CONTINUOUS].astype(float) - means) / stds
+        key_gap = (candidates["key"] - seed["key"]).abs() % 12
+        key_gap = np.minimum(key_gap, 12 - key_gap) / 6
+        distance = (
+            ((z - seed_z) ** 2).sum(axis=1) + key_gap**2 + (candidates["mode"] - seed["mode"]) ** 2 * 0.25
+        )
+        best = distance if best is None else np.minimum(best, distance)
+    penalty = sum(
+        (candidates[name] - target).abs() / FEATURE_BY_NAME[name].span
+        for name, target in query.targets.items()
+    )
+    scored = candidates.assign(score=np.exp(-best / 12) - penalty).sort_values("score", ascending=False)
+    return scored.groupby("artist", sort=False).head(query.per_artist_cap).head(query.limit)
+
+
+def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_count: int) -> None:
+    started = time.perf_counter()
+    index = CatalogIndex(frame, label)
+    note(f"music {label}: build index (standardize + FAISS + lookups)", time.perf_counter() - started, "s")
+    queries = make_queries(index, queries_count)
+    index.recommend(queries[0])  # warm-up
+    project = []
+    for query in queries:
+        project.append(best_of(lambda q=query: index.recommend(q), repeat=1))
+    baseline = []
+    for query in queries[:baseline_count]:
+        baseline.append(best_of(lambda q=query: pandas_baseline(index.frame, index, q), repeat=1))
+    report(
+        f"music {label}: median query latency vs pandas scan",
+        float(np.median(project)) * 1000,
+        float(np.median(baseline)) * 1000,
+        "ms",
+    )
+    report(
+        f"music {label}: p95 query latency vs pandas scan",
+        float(np.percentile(project, 95)) * 1000,
+        float(np.percentile(baseline, 95)) * 1000,
+        "ms",
+    )
+    # How often a result is one the brute-force scan also ranks in its top list (sanity, not a goal).
+    overlap = []
+    for query in queries[: min(5, baseline_count)]:
+        ours = set(index.recommend(query).tracks["track_id"])
+        theirs = set(pandas_baseline(index.frame, index, query)["track_id"])
+        overlap.append(len(ours & theirs) / max(1, len(ours)))
+    note(f"music {label}: share of results also in the pandas top-20", float(np.mean(overlap)), "ratio")
+
+
+def main() -> None:
+    shared = SHARED_DATA / "spotify_songs.csv.gz"
+    if shared.is_file():
+        frame, loaded = read_catalog_csv(shared, shared.name)
+        label = f"33k shared catalog ({loaded.rows_kept:,} unique of {loaded.rows_read:,} rows)"
+        bench_catalog(label, frame, queries_count=40, baseline_count=40)
+    else:
+        print("# skipped the shared 33k catalog: ../shared/data/spotify_songs.csv.gz not present", flush=True)
+    started = time.perf_counter()
+    big = generated_catalog(1_000_000)
+    note("music 1M generated catalog: generate", time.perf_counter() - started, "s")
+    bench_catalog("1M generated catalog", big, queries_count=20, baseline_count=8)
+
+
+if __name__ == "__main__":
+    main()
