@@ -20,7 +20,8 @@ from core.videos.study.model import Chapter, StudyError
 MIN_WORDS = 60  # below this a transcript has too little to summarize or question
 BLOCK = 3  # sentences on each side of a gap
 MIN_CHAPTER_SENTENCES = 4
-WORDS_PER_CHAPTER = 120  # caps the number of chapters for short videos
+WORDS_PER_CHAPTER = 80
+BIGRAM_MARGIN = 0.02  # caps the number of chapters for short videos
 
 
 def transcript_sentences(segments: Sequence[Segment]) -> list[TimedSentence]:
@@ -74,29 +75,56 @@ def choose_boundaries(depths: np.ndarray, n_sentences: int, max_chapters: int) -
     return sorted(chosen)
 
 
-@lru_cache(maxsize=1)
+@lru_cache(maxsize=4)
 def _keyword_extractor(top: int) -> object:
     import yake
 
     return yake.KeywordExtractor(lan="en", n=2, dedup_lim=0.7, top=top)
 
 
-def keyphrases(text: str, top: int = 12) -> list[str]:
-    """YAKE keyphrases (1–2 words), best first, without ones that are only numbers or very short."""
-    extractor = _keyword_extractor(top)
-    phrases = [phrase for phrase, _score in extractor.extract_keywords(text)]  # type: ignore[attr-defined]
-    return [p for p in phrases if len(p) >= 3 and not re.fullmatch(r"[\d\s.,%]+", p)]
+def keyphrases(text: str, embedder: Embedder, centroid: np.ndarray, top: int = 12) -> list[str]:
+    """Key terms (1–2 words as written), best first.
+
+    YAKE proposes candidates from word statistics; each is then scored by how close its embedding is to
+    the passage's (KeyBERT's idea), which demotes generic words such as "today" or "work". A two-word
+    candidate is kept only when it is clearly closer than either of its words alone ("carbon dioxide", not
+    "called lava").
+    """
+    extractor = _keyword_extractor(top * 3)
+    candidates = [
+        phrase
+        for phrase, _score in extractor.extract_keywords(text)  # type: ignore[attr-defined]
+        if len(phrase) >= 3 and not re.fullmatch(r"[\d\s.,%]+", phrase)
+    ]
+    if not candidates:
+        return []
+    words = sorted({w for c in candidates if " " in c for w in c.split()} - set(candidates))
+    vectors = np.asarray(embedder.embed_documents(candidates + words), dtype=np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
+    relevance = dict(zip(candidates + words, (vectors @ centroid).tolist(), strict=True))
+    kept = [
+        c
+        for c in candidates
+        if " " not in c or relevance[c] > max(relevance.get(w, -1.0) for w in c.split()) + BIGRAM_MARGIN
+    ]
+    yake_rank = {c: i / len(candidates) for i, c in enumerate(candidates)}
+    kept.sort(key=lambda c: -(relevance[c] - 0.3 * yake_rank[c]))
+    return kept[:top]
+
+
+def unit_centroid(vectors: np.ndarray) -> np.ndarray:
+    centroid = vectors.mean(axis=0)
+    return centroid / max(float(np.linalg.norm(centroid)), 1e-9)
 
 
 def central_order(vectors: np.ndarray) -> list[int]:
     """Sentence indices from most to least central (cosine to the centroid)."""
-    centroid = vectors.mean(axis=0)
-    scores = vectors @ (centroid / max(float(np.linalg.norm(centroid)), 1e-9))
+    scores = vectors @ unit_centroid(vectors)
     return [int(i) for i in np.argsort(-scores)]
 
 
 def split_into_chapters(
-    sentences: Sequence[TimedSentence], vectors: np.ndarray, max_chapters: int = 12
+    sentences: Sequence[TimedSentence], vectors: np.ndarray, embedder: Embedder, max_chapters: int = 12
 ) -> list[Chapter]:
     words = sum(len(s.text.split()) for s in sentences)
     limit = max(1, min(max_chapters, words // WORDS_PER_CHAPTER))
@@ -104,7 +132,7 @@ def split_into_chapters(
     chapters = []
     for index, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
         part = tuple(sentences[a:b])
-        phrases = keyphrases(" ".join(s.text for s in part))
+        phrases = keyphrases(" ".join(s.text for s in part), embedder, unit_centroid(vectors[a:b]))
         title = phrases[0][:1].upper() + phrases[0][1:] if phrases else f"Part {index + 1}"
         chapters.append(Chapter(index, title, part[0].start, part[-1].end, part, tuple(phrases)))
     return chapters

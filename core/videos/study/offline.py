@@ -25,6 +25,7 @@ from core.videos.study.chapters import (
     keyphrases,
     split_into_chapters,
     transcript_sentences,
+    unit_centroid,
 )
 from core.videos.study.checks import dedupe_cards, is_near_duplicate, question_problem, shuffled
 from core.videos.study.model import (
@@ -39,6 +40,7 @@ from core.videos.transcript import format_timestamp
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?%)?(?![\w])")
 BLANK = "_____"
+SIGNPOSTS = {"today", "now", "finally", "next", "so", "welcome", "thank", "thanks", "let", "well", "okay", "ok"}
 DEFINITION = r"\s+(?:is|are|was|were|means|refers to|describes|stands for)\b"
 
 
@@ -56,15 +58,14 @@ class StudyMaterial:
 def prepare(segments: Sequence[Segment], embedder: Embedder) -> StudyMaterial:
     sentences = transcript_sentences(segments)
     vectors = embed_sentences(embedder, sentences)
-    chapters = split_into_chapters(sentences, vectors)
+    chapters = split_into_chapters(sentences, vectors, embedder)
     text = " ".join(s.text for s in sentences)
-    terms = _terms(text, chapters)
+    terms = _terms(keyphrases(text, embedder, unit_centroid(vectors), top=30), chapters)
     numbers = tuple(dict.fromkeys(m.group().strip() for s in sentences for m in NUMBER.finditer(s.text)))
     return StudyMaterial(tuple(sentences), vectors, tuple(chapters), terms, numbers)
 
 
-def _terms(text: str, chapters: Sequence[Chapter]) -> tuple[str, ...]:
-    found = keyphrases(text, top=40)
+def _terms(found: list[str], chapters: Sequence[Chapter]) -> tuple[str, ...]:
     for chapter in chapters:
         found.extend(chapter.keyphrases)
     unique: dict[str, str] = {}
@@ -125,7 +126,10 @@ def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
     for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
         terms = [*chapter.keyphrases, *material.terms]
         candidates = []
-        for i in central_order(vectors):
+        order = central_order(vectors)
+        # Sentences that only announce a topic ("Now let us turn to ...") make poor questions: last.
+        order.sort(key=lambda i: _is_signpost(chapter.sentences[i].text))
+        for i in order:
             sentence = chapter.sentences[i]
             if len(sentence.text.split()) < 6:
                 continue
@@ -136,6 +140,11 @@ def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
             if number is not None:
                 candidates.append(Cloze(sentence, number.group().strip(), "number", chapter.index))
         yield candidates
+
+
+def _is_signpost(sentence: str) -> bool:
+    first = re.match(r"\W*(\w+)", sentence)
+    return bool(first and first[1].lower() in SIGNPOSTS)
 
 
 def _as_written(sentence: str, term: str) -> str:
@@ -158,7 +167,8 @@ def _distractors(cloze: Cloze, material: StudyMaterial, rng: random.Random, coun
             and not NUMBER.fullmatch(t)
         ]
         size = len(cloze.answer.split())
-        pool.sort(key=lambda t: abs(len(t.split()) - size))
+        plural = _plural(cloze.answer)
+        pool.sort(key=lambda t: (abs(len(t.split()) - size), _plural(t) != plural))
         pool = pool[: count * 3]
         rng.shuffle(pool)
     chosen: list[str] = []
@@ -168,6 +178,11 @@ def _distractors(cloze: Cloze, material: StudyMaterial, rng: random.Random, coun
         if len(chosen) == count:
             return chosen
     return None
+
+
+def _plural(term: str) -> bool:
+    last = term.split()[-1].lower()
+    return last.endswith("s") and not last.endswith("ss")
 
 
 def _number_value(text: str) -> float:
@@ -180,7 +195,8 @@ def _number_value(text: str) -> float:
 def _match_case(option: str, answer: str) -> str:
     if answer[:1].isupper() and option[:1].islower():
         return option[:1].upper() + option[1:]
-    if answer[:1].islower() and option[:1].isupper() and not option.isupper():
+    proper_noun = all(word[:1].isupper() for word in option.split())
+    if answer[:1].islower() and option[:1].isupper() and not proper_noun:
         return option[:1].lower() + option[1:]
     return option
 
@@ -296,3 +312,19 @@ def _true_false_cards(material: StudyMaterial, rng: random.Random) -> Iterator[F
                     yield Flashcard("true_false", f"True or false: {statement}", f"False. {said}", cloze.sentence.start, cloze.chapter)
                     continue
             yield Flashcard("true_false", f"True or false: {cloze.sentence.text}", f"True. {said}", cloze.sentence.start, cloze.chapter)
+
+
+class OfflineStudyEngine:
+    """The offline engine behind the same interface as `LLMStudyBuilder`."""
+
+    def __init__(self, seed: int = 0) -> None:
+        self.seed = seed
+
+    def summarize(self, material: StudyMaterial) -> StudyResult[Summary]:
+        return StudyResult([summarize(material)])
+
+    def make_quiz(self, material: StudyMaterial, count: int = 10) -> StudyResult[QuizQuestion]:
+        return make_quiz(material, count, self.seed)
+
+    def make_flashcards(self, material: StudyMaterial, count: int = 20) -> StudyResult[Flashcard]:
+        return make_flashcards(material, count, self.seed)
