@@ -55,7 +55,9 @@ def test_review_state_survives_a_restart(tmp_path: Path) -> None:
         "print(next(c.due.isoformat() for c in deck if c.reviews == 1))"
     )
     root = str(Path(__file__).resolve().parents[2])
-    out = subprocess.run([sys.executable, "-c", script, str(database), root], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-c", script, str(database), root], capture_output=True, text=True, check=True
+    )
     assert out.stdout.strip() == due.isoformat()
 
 
@@ -85,7 +87,9 @@ def test_apkg_round_trip_with_stable_ids(tmp_path: Path, material: StudyMaterial
         decks = db.execute("SELECT decks FROM col").fetchone()[0]
         assert str(deck_id("video-1")) in decks
         db.close()
-    assert notes[0] == notes[1], "re-exporting must give the same guids, so Anki updates instead of duplicating"
+    assert notes[0] == notes[1], (
+        "re-exporting must give the same guids, so Anki updates instead of duplicating"
+    )
     assert len(notes[0]) == len(cards)
     fronts = {fields.split("\x1f")[0] for _guid, _mid, fields in notes[0]}
     assert any("_____" in front for front in fronts)

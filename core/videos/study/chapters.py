@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import pairwise
 
 import numpy as np
 
@@ -70,7 +71,7 @@ def choose_boundaries(depths: np.ndarray, n_sentences: int, max_chapters: int) -
             break
         start = int(gap) + 1
         cuts = sorted([0, *chosen, start, n_sentences])
-        if min(b - a for a, b in zip(cuts, cuts[1:], strict=False)) >= MIN_CHAPTER_SENTENCES:
+        if min(b - a for a, b in pairwise(cuts)) >= MIN_CHAPTER_SENTENCES:
             chosen.append(start)
     return sorted(chosen)
 
@@ -130,7 +131,7 @@ def split_into_chapters(
     limit = max(1, min(max_chapters, words // WORDS_PER_CHAPTER))
     bounds = [0, *choose_boundaries(gap_depths(vectors), len(sentences), limit), len(sentences)]
     chapters = []
-    for index, (a, b) in enumerate(zip(bounds, bounds[1:], strict=False)):
+    for index, (a, b) in enumerate(pairwise(bounds)):
         part = tuple(sentences[a:b])
         phrases = keyphrases(" ".join(s.text for s in part), embedder, unit_centroid(vectors[a:b]))
         title = phrases[0][:1].upper() + phrases[0][1:] if phrases else f"Part {index + 1}"

@@ -33,9 +33,7 @@ def options_are_distinct(options: Sequence[str]) -> bool:
     normalized = [normalize(o) for o in options]
     if len(set(normalized)) != len(normalized) or any(not o for o in normalized):
         return False
-    return all(
-        similar(a, b) < NEAR_DUPLICATE for i, a in enumerate(options) for b in options[i + 1 :]
-    )
+    return all(similar(a, b) < NEAR_DUPLICATE for i, a in enumerate(options) for b in options[i + 1 :])
 
 
 def question_problem(question: QuizQuestion) -> str | None:
@@ -52,7 +50,10 @@ def question_problem(question: QuizQuestion) -> str | None:
 def is_near_duplicate(question: QuizQuestion, kept: Iterable[QuizQuestion]) -> bool:
     return any(
         similar(question.question, other.question) >= NEAR_DUPLICATE
-        or (normalize(question.answer_text) == normalize(other.answer_text) and question.evidence == other.evidence)
+        or (
+            normalize(question.answer_text) == normalize(other.answer_text)
+            and question.evidence == other.evidence
+        )
         for other in kept
     )
 
@@ -76,8 +77,10 @@ def shuffled(question: QuizQuestion, rng: random.Random) -> QuizQuestion:
 def dedupe_cards(cards: Iterable[Flashcard]) -> list[Flashcard]:
     kept: list[Flashcard] = []
     for card in cards:
-        if card.front.strip() and card.back.strip() and all(
-            similar(card.front, other.front) < NEAR_DUPLICATE for other in kept
+        if (
+            card.front.strip()
+            and card.back.strip()
+            and all(similar(card.front, other.front) < NEAR_DUPLICATE for other in kept)
         ):
             kept.append(card)
     return kept

@@ -53,7 +53,16 @@ def flashcards_csv(cards: Sequence[Flashcard]) -> str:
     writer = csv.writer(buffer)
     writer.writerow(["front", "back", "type", "timestamp", "seconds", "card_id"])
     for card in cards:
-        writer.writerow([card.front, card.back, KIND_LABELS[card.kind], format_timestamp(card.start), round(card.start, 1), card.id])
+        writer.writerow(
+            [
+                card.front,
+                card.back,
+                KIND_LABELS[card.kind],
+                format_timestamp(card.start),
+                round(card.start, 1),
+                card.id,
+            ]
+        )
     return buffer.getvalue()
 
 

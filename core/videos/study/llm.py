@@ -182,8 +182,12 @@ class LLMStudyBuilder:
                 points.append(SummaryPoint(chapter.sentences[0].text, chapter.start))
                 continue
             titles.append(str(data.get("title") or chapter.title))
-            points.append(self._summary_point(material, chapter, data.get("main_point", {}), data.get("sub_points", [])))
-        digest = "\n".join(f"[{material.sentences.index(self._nearest(material, p.start))}] {p.text}" for p in points)
+            points.append(
+                self._summary_point(material, chapter, data.get("main_point", {}), data.get("sub_points", []))
+            )
+        digest = "\n".join(
+            f"[{material.sentences.index(self._nearest(material, p.start))}] {p.text}" for p in points
+        )
         overview_data = self._ask(
             "Here are the main points of each chapter of a video, each with the number of the sentence it "
             f"rests on. Write an overview of the whole video in 3-5 points.\n\n{digest}",
@@ -261,7 +265,9 @@ class LLMStudyBuilder:
                     kept.append(shuffled(question, rng))
             questions.extend(kept[:quota])
         if rejected:
-            notes.append(f"{len(rejected)} generated questions were rejected ({'; '.join(sorted(set(rejected)))}).")
+            notes.append(
+                f"{len(rejected)} generated questions were rejected ({'; '.join(sorted(set(rejected)))})."
+            )
         if len(questions) < count:
             notes.append(f"Produced {len(questions)} of the {count} questions asked for.")
         return StudyResult(questions, notes)
@@ -316,7 +322,13 @@ class LLMStudyBuilder:
                 if sentence is None or kind not in ("term", "concept", "cloze", "true_false"):
                     continue
                 cards.append(
-                    Flashcard(kind, str(item.get("front", "")).strip(), str(item.get("back", "")).strip(), sentence.start, chapter.index)
+                    Flashcard(
+                        kind,
+                        str(item.get("front", "")).strip(),
+                        str(item.get("back", "")).strip(),
+                        sentence.start,
+                        chapter.index,
+                    )
                 )
         cards = dedupe_cards(cards)[:count]
         if len(cards) < count:

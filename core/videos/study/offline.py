@@ -40,7 +40,20 @@ from core.videos.transcript import format_timestamp
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?%)?(?![\w])")
 BLANK = "_____"
-SIGNPOSTS = {"today", "now", "finally", "next", "so", "welcome", "thank", "thanks", "let", "well", "okay", "ok"}
+SIGNPOSTS = {
+    "today",
+    "now",
+    "finally",
+    "next",
+    "so",
+    "welcome",
+    "thank",
+    "thanks",
+    "let",
+    "well",
+    "okay",
+    "ok",
+}
 DEFINITION = r"\s+(?:is|are|was|were|means|refers to|describes|stands for)\b"
 
 
@@ -79,7 +92,9 @@ def _terms(found: list[str], chapters: Sequence[Chapter]) -> tuple[str, ...]:
 
 def summarize(material: StudyMaterial, sub_points: int = 3, details: int = 2) -> Summary:
     points = []
-    for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
+    for chapter, vectors in zip(
+        material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True
+    ):
         order = central_order(vectors)
         main, subs = order[0], sorted(order[1 : 1 + sub_points])
         used = {main, *subs}
@@ -92,12 +107,19 @@ def summarize(material: StudyMaterial, sub_points: int = 3, details: int = 2) ->
                 SummaryPoint(
                     chapter.sentences[sub].text,
                     chapter.sentences[sub].start,
-                    tuple(SummaryPoint(chapter.sentences[i].text, chapter.sentences[i].start) for i in sorted(near)),
+                    tuple(
+                        SummaryPoint(chapter.sentences[i].text, chapter.sentences[i].start)
+                        for i in sorted(near)
+                    ),
                 )
             )
-        points.append(SummaryPoint(chapter.sentences[main].text, chapter.sentences[main].start, tuple(children)))
+        points.append(
+            SummaryPoint(chapter.sentences[main].text, chapter.sentences[main].start, tuple(children))
+        )
     overview_idx = sorted(central_order(material.vectors)[: min(5, len(material.chapters) + 2)])
-    overview = tuple(SummaryPoint(material.sentences[i].text, material.sentences[i].start) for i in overview_idx)
+    overview = tuple(
+        SummaryPoint(material.sentences[i].text, material.sentences[i].start) for i in overview_idx
+    )
     return Summary(overview, tuple(points), tuple(c.title for c in material.chapters))
 
 
@@ -123,7 +145,9 @@ def _contains(sentence: str, phrase: str) -> bool:
 
 def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
     """Per chapter, cloze candidates from its sentences, most central first."""
-    for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
+    for chapter, vectors in zip(
+        material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True
+    ):
         terms = [*chapter.keyphrases, *material.terms]
         candidates = []
         order = central_order(vectors)
@@ -133,7 +157,9 @@ def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
             sentence = chapter.sentences[i]
             if len(sentence.text.split()) < 6:
                 continue
-            term = next((t for t in terms if _contains(sentence.text, t) and len(t) < len(sentence.text) / 2), None)
+            term = next(
+                (t for t in terms if _contains(sentence.text, t) and len(t) < len(sentence.text) / 2), None
+            )
             if term is not None:
                 candidates.append(Cloze(sentence, _as_written(sentence.text, term), "term", chapter.index))
             number = NUMBER.search(sentence.text)
@@ -152,7 +178,9 @@ def _as_written(sentence: str, term: str) -> str:
     return match.group() if match else term
 
 
-def _distractors(cloze: Cloze, material: StudyMaterial, rng: random.Random, count: int = 3) -> list[str] | None:
+def _distractors(
+    cloze: Cloze, material: StudyMaterial, rng: random.Random, count: int = 3
+) -> list[str] | None:
     answer_words = set(cloze.answer.lower().split())
     if cloze.kind == "number":
         pool = [n for n in material.numbers if n != cloze.answer and not _contains(cloze.sentence.text, n)]
@@ -253,7 +281,9 @@ def _term_card(term: str, material: StudyMaterial) -> Flashcard | None:
     containing = [s for s in material.sentences if _contains(s.text, term) and len(s.text.split()) >= 5]
     if not containing:
         return None
-    defining = [s for s in containing if re.search(rf"(?<!\w){re.escape(term)}{DEFINITION}", s.text, re.IGNORECASE)]
+    defining = [
+        s for s in containing if re.search(rf"(?<!\w){re.escape(term)}{DEFINITION}", s.text, re.IGNORECASE)
+    ]
     sentence = (defining or containing)[0]
     chapter = _chapter_of(sentence, material)
     return Flashcard("term", term[:1].upper() + term[1:], sentence.text, sentence.start, chapter)
@@ -280,7 +310,9 @@ def make_flashcards(material: StudyMaterial, count: int = 20, seed: int = 0) -> 
             point.start,
             chapter.index,
         )
-        for chapter, point in zip(material.chapters, summarize(material, sub_points=2, details=0).points, strict=True)
+        for chapter, point in zip(
+            material.chapters, summarize(material, sub_points=2, details=0).points, strict=True
+        )
     )
     true_false_cards = iter(_true_false_cards(material, rng))
     sources = [term_cards, cloze_cards, concept_cards, true_false_cards]
@@ -296,7 +328,9 @@ def make_flashcards(material: StudyMaterial, count: int = 20, seed: int = 0) -> 
                 break
     result = StudyResult(sorted(cards, key=lambda c: c.start))
     if len(cards) < count:
-        result.notes.append(f"This video supports {len(cards)} distinct cards, fewer than the {count} asked for.")
+        result.notes.append(
+            f"This video supports {len(cards)} distinct cards, fewer than the {count} asked for."
+        )
     return result
 
 
@@ -309,9 +343,21 @@ def _true_false_cards(material: StudyMaterial, rng: random.Random) -> Iterator[F
                 if distractors:
                     pattern = re.compile(rf"(?<!\w){re.escape(cloze.answer)}(?!\w)", re.IGNORECASE)
                     statement = pattern.sub(distractors[0], cloze.sentence.text, count=1)
-                    yield Flashcard("true_false", f"True or false: {statement}", f"False. {said}", cloze.sentence.start, cloze.chapter)
+                    yield Flashcard(
+                        "true_false",
+                        f"True or false: {statement}",
+                        f"False. {said}",
+                        cloze.sentence.start,
+                        cloze.chapter,
+                    )
                     continue
-            yield Flashcard("true_false", f"True or false: {cloze.sentence.text}", f"True. {said}", cloze.sentence.start, cloze.chapter)
+            yield Flashcard(
+                "true_false",
+                f"True or false: {cloze.sentence.text}",
+                f"True. {said}",
+                cloze.sentence.start,
+                cloze.chapter,
+            )
 
 
 class OfflineStudyEngine:

@@ -78,15 +78,24 @@ class ReviewStore:
         with self._connect() as db:
             placeholders = ",".join("?" * len(ids)) or "''"
             db.execute(
-                f"DELETE FROM flashcards WHERE video_id = ? AND reviews = 0 AND card_id NOT IN ({placeholders})",
+                "DELETE FROM flashcards WHERE video_id = ? AND reviews = 0 "
+                f"AND card_id NOT IN ({placeholders})",
                 (video_id, *ids),
             )
             for position, card in enumerate(cards):
                 state = fsrs.Card()
                 db.execute(
                     "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position",
-                    (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position),
+                    "VALUES (?, ?, ?, ?, ?, ?) "
+                    "ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position",
+                    (
+                        video_id,
+                        card.id,
+                        json.dumps(card.to_dict()),
+                        state.to_json(),
+                        state.due.isoformat(),
+                        position,
+                    ),
                 )
 
     def add_cards(self, video_id: str, cards: Iterable[Flashcard]) -> int:
@@ -95,14 +104,24 @@ class ReviewStore:
 
         added = 0
         with self._connect() as db:
-            last = db.execute("SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,))
+            last = db.execute(
+                "SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,)
+            )
             position = int(last.fetchone()[0]) + 1
             for card in cards:
                 state = fsrs.Card()
                 cursor = db.execute(
-                    "INSERT OR IGNORE INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position) "
+                    "INSERT OR IGNORE INTO flashcards "
+                    "(video_id, card_id, card_json, fsrs_json, due, position) "
                     "VALUES (?, ?, ?, ?, ?, ?)",
-                    (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position),
+                    (
+                        video_id,
+                        card.id,
+                        json.dumps(card.to_dict()),
+                        state.to_json(),
+                        state.due.isoformat(),
+                        position,
+                    ),
                 )
                 added += cursor.rowcount
                 position += cursor.rowcount
@@ -120,7 +139,12 @@ class ReviewStore:
         for card_json, fsrs_json, reviews in rows:
             state = fsrs.Card.from_json(fsrs_json)
             result.append(
-                ScheduledCard(Flashcard.from_dict(json.loads(card_json)), state.due, int(reviews), state.state.name.lower())
+                ScheduledCard(
+                    Flashcard.from_dict(json.loads(card_json)),
+                    state.due,
+                    int(reviews),
+                    state.state.name.lower(),
+                )
             )
         return result
 
@@ -144,7 +168,8 @@ class ReviewStore:
             state = fsrs.Card.from_json(row[0])
             state, _log = self._scheduler.review_card(state, fsrs.Rating[rating.capitalize()], now)
             db.execute(
-                "UPDATE flashcards SET fsrs_json = ?, due = ?, reviews = reviews + 1 WHERE video_id = ? AND card_id = ?",
+                "UPDATE flashcards SET fsrs_json = ?, due = ?, reviews = reviews + 1 "
+                "WHERE video_id = ? AND card_id = ?",
                 (state.to_json(), state.due.isoformat(), video_id, card_id),
             )
             db.execute(
