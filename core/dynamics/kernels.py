@@ -17,7 +17,7 @@ from numba import njit, prange
 INITIAL_X = 0.001
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _step(w, b, x, buf, head):
     """One network step in place; returns (new head, y0)."""
     n, d = w.shape
@@ -37,7 +37,7 @@ def _step(w, b, x, buf, head):
     return head, y0
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _jacobian_row(w, b, x, g):
     """g_j = sum_i b_i (1 - x_i^2) w_ij: first row of the Jacobian of F at the current state."""
     n, d = w.shape
@@ -117,7 +117,7 @@ def run_trajectory(w, b, transient, steps, channels, out):
     return steps
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _mgs(q, logs):
     """Modified Gram-Schmidt on the columns of q in place; logs[c] = log of the c-th R diagonal."""
     d, k = q.shape

@@ -60,6 +60,17 @@ def plot_range(values: np.ndarray, pad: float = 0.03) -> tuple[float, float]:
     return lo - pad * span, hi + pad * span
 
 
+def _equalized(count: np.ndarray) -> np.ndarray:
+    """Brightness from the rank of each pixel's count among lit pixels (histogram equalization)."""
+    lit = count > 0
+    light = np.zeros(count.shape)
+    if lit.any():
+        values = np.sort(count[lit])
+        rank = np.searchsorted(values, count[lit], side="right") / values.size
+        light[lit] = 0.3 + 0.7 * rank
+    return light
+
+
 def density_image(x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", width: int = 800,
                   height: int = 800) -> np.ndarray:
     """An (height, width, 3) uint8 raster of the points, made with datashader (any number of points).
@@ -88,9 +99,7 @@ def density_image(x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", widt
     count = aggs["count"].values.astype(np.float64)
     mean_z = aggs["z"].values
     colours = palette(mean_z, SPECTRAL if scheme == "article" else VIRIDIS)
-    peak = np.log1p(count.max()) if count.max() > 0 else 1.0
-    light = (np.log1p(count) / peak) ** 0.6
-    light = np.where(count > 0, 0.25 + 0.75 * light, 0.0)[..., None]
+    light = _equalized(count)[..., None]
     out = colours * light + np.array(BACKGROUND) * (1 - light)
     return np.flipud(np.clip(out, 0, 255).astype(np.uint8))  # datashader's row 0 is the bottom
 
@@ -111,3 +120,11 @@ def csv_text(columns: tuple[str, ...], data: np.ndarray, first_step: int = 0) ->
     np.savetxt(buffer, np.column_stack([steps, data]), delimiter=",",
                fmt=["%d", *(["%.17g"] * data.shape[1])])
     return buffer.getvalue()
+
+
+def plane(data: np.ndarray, lag: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """The two drawn coordinates: columns 0 and 1, or (v[t], v[t + lag]) of column 0 when lag > 0."""
+    if lag > 0:
+        series = data[:, 0]
+        return series[:-lag], series[lag:]
+    return data[:, 0], data[:, 1]

@@ -1,0 +1,183 @@
+"""The Search and Maps sections: batched sweeps with progress, stop, and a way back to Explore."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import attr_figures as figures
+from components import attr_state as keys
+from core.dynamics.classify import AttractorClass
+from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, NetworkParams, ParameterError
+from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
+
+SEARCH_ROWS = "attr.search_rows"
+SEARCH_DONE = "attr.search_done"
+MAP = "attr.map"
+BIF = "attr.bifurcation"
+
+
+def _stop_button(slot, key: str) -> None:
+    # Any click while a sweep runs makes Streamlit stop the script at its next element; what was
+    # finished is already in session state.
+    slot.button("Stop", key=key, icon=":material/stop_circle:")
+
+
+def render_search() -> None:
+    st.write("Sample random seeds and values of s for a fixed N and D, measure each network in batch "
+             "(two largest exponents, period, coverage) and keep those of the classes you want.")
+    c1, c2, c3 = st.columns(3)
+    n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.search_n")
+    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.search_d")
+    samples = c3.number_input("Samples", 10, MAX_CELLS, value=500, step=100, key="attr.search_samples")
+    c1, c2, c3 = st.columns(3)
+    s_range = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.5, 1.5), step=0.01, key="attr.search_s")
+    coverage = c2.slider("Minimum coverage", 0.0, 1.0, 0.03, step=0.01, key="attr.search_cover",
+                         help="Fraction of a 32 × 32 grid over the (x1, x2) square that the attractor "
+                              "visits.")
+    search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], value=0, key="attr.search_seed")
+    classes = st.multiselect("Classes", list(AttractorClass), default=[AttractorClass.CHAOTIC],
+                             format_func=str, key="attr.search_classes")
+    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], value=3_000,
+                             key="attr.search_steps")
+    if st.button("Search", type="primary", icon=":material/search:", key="attr.search_go"):
+        if not classes:
+            st.warning("Choose at least one class to look for.")
+        else:
+            _run_search(int(n), int(d), s_range, int(samples), classes, coverage, int(search_seed),
+                        int(steps))
+    rows = st.session_state.get(SEARCH_ROWS)
+    if rows is None:
+        return
+    done = st.session_state.get(SEARCH_DONE, 1.0)
+    note = "" if done >= 1.0 else f" (stopped after {done:.0%} of the samples)"
+    st.write(f"**{len(rows)} match(es)**{note}. Select a row to open it in Explore.")
+    if not rows:
+        return
+    table = pd.DataFrame({
+        "s": [r.params.s for r in rows], "seed": [r.params.seed for r in rows],
+        "class": [r.classification.label for r in rows], "λ1": [r.lambda1 for r in rows],
+        "λ2": [r.lambda2 for r in rows], "coverage": [r.coverage for r in rows],
+    })
+    event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
+                         key="attr.search_table", column_config={
+                             "λ1": st.column_config.NumberColumn(format="%.4f"),
+                             "λ2": st.column_config.NumberColumn(format="%.4f"),
+                             "coverage": st.column_config.NumberColumn(format="%.3f")})
+    selected = event.selection.rows if event is not None else []
+    if selected:
+        chosen = rows[selected[0]]
+        st.button(f"Open s = {chosen.params.s}, seed = {chosen.params.seed} in Explore", type="primary",
+                  on_click=keys.open_attractor, args=(chosen.params,), key="attr.search_open")
+
+
+def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, classes: list, coverage: float,
+                search_seed: int, steps: int) -> None:
+    bar = st.progress(0.0, text="Searching...")
+    _stop_button(st.empty(), "attr.search_stop")
+    st.session_state[SEARCH_ROWS] = []
+    st.session_state[SEARCH_DONE] = 0.0
+    try:
+        for fraction, rows in iter_search(n, d, s_range, samples, classes, coverage, search_seed,
+                                          ScanSettings(steps=steps, transient=1_000), chunk=128):
+            st.session_state[SEARCH_ROWS] = rows
+            st.session_state[SEARCH_DONE] = fraction
+            bar.progress(fraction, text=f"Searching... {fraction:.0%}, {len(rows)} found")
+    except ParameterError as exc:
+        st.error(f"{exc}")
+    bar.empty()
+
+
+def render_maps() -> None:
+    kind = st.radio("Map", ["λ1 over (s, seed)", "λ1 over (s, N)", "Bifurcation diagram over s"],
+                    horizontal=True, key="attr.map_kind")
+    if kind.startswith("Bifurcation"):
+        _bifurcation()
+    else:
+        _lyapunov_map("seed" if "seed" in kind else "N")
+
+
+def _lyapunov_map(row_kind: str) -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    d = c1.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.map_d")
+    if row_kind == "seed":
+        n = c2.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.map_n")
+        first = c3.number_input("First seed", 0, SEED_RANGE[1] - 100, value=0, key="attr.map_seed0")
+        count = c4.number_input("Seeds", 1, 100, value=40, key="attr.map_rows")
+        rows = list(range(int(first), int(first) + int(count)))
+        seed = 0
+    else:
+        n = 0
+        seed = c2.number_input("seed", 0, SEED_RANGE[1], value=174658140, key="attr.map_fixed_seed")
+        lo, hi = c3.slider("N from / to", N_RANGE[0], 32, (1, 16), key="attr.map_nrange")
+        rows = list(range(int(lo), int(hi) + 1))
+        c4.caption(f"{len(rows)} rows")
+    c1, c2, c3 = st.columns(3)
+    s_lo, s_hi = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.1, 2.0), step=0.01, key="attr.map_s")
+    s_count = c2.number_input("s values", 2, 100, value=40, key="attr.map_cols")
+    steps = c3.select_slider("Steps per cell", [500, 1_000, 2_000, 5_000], value=1_000, key="attr.map_steps")
+    st.caption(f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
+               "transient. Click a cell to open that attractor in Explore.")
+    if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
+        bar = st.progress(0.0, text="Mapping...")
+        _stop_button(st.empty(), "attr.map_stop")
+        try:
+            s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
+            for fraction, snapshot in iter_lyapunov_map(s_values, rows, row_kind, int(n), int(d), int(seed),
+                                                        ScanSettings(steps=int(steps), transient=500),
+                                                        chunk=200):
+                st.session_state[MAP] = snapshot
+                bar.progress(fraction, text=f"Mapping... {fraction:.0%}")
+        except ParameterError as exc:
+            st.error(f"{exc}")
+        bar.empty()
+    result = st.session_state.get(MAP)
+    if result is None:
+        return
+    if not result.complete:
+        st.caption("The map was stopped; blank cells were not computed.")
+    event = st.plotly_chart(figures.lyapunov_heatmap(result), on_select="rerun", selection_mode="points",
+                            key="attr.map_chart")
+    points = event.selection.points if event is not None else []
+    if points:
+        i, j = (int(v) for v in points[0]["customdata"])
+        params = result.params_at(i, j)
+        _open_prompt(params, float(result.lambda1[i, j]), "attr.map_open")
+
+
+def _open_prompt(params: NetworkParams, lambda1: float, key: str) -> None:
+    st.write(f"Selected N = {params.n}, D = {params.d}, s = {params.s}, seed = {params.seed}: "
+             f"λ1 ≈ {lambda1:+.4f}.")
+    st.button("Open in Explore", type="primary", on_click=keys.open_attractor, args=(params,), key=key)
+
+
+def _bifurcation() -> None:
+    c1, c2, c3, c4 = st.columns(4)
+    n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.bif_n")
+    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.bif_d")
+    seed = c3.number_input("seed", 0, SEED_RANGE[1], value=174658140, key="attr.bif_seed")
+    options = [f"x{i}" for i in range(1, int(n) + 1)] + ["y0"]
+    quantity = c4.selectbox("Quantity", options, key="attr.bif_q")
+    c1, c2, c3 = st.columns(3)
+    s_lo, s_hi = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.1, 2.0), step=0.01, key="attr.bif_s")
+    s_count = c2.number_input("s values", 10, 2_000, value=400, step=50, key="attr.bif_cols")
+    keep = c3.number_input("Points kept per s", 10, 1_000, value=150, step=10, key="attr.bif_keep")
+    if st.button("Compute diagram", type="primary", icon=":material/ssid_chart:", key="attr.bif_go"):
+        bar = st.progress(0.0, text="Iterating...")
+        _stop_button(st.empty(), "attr.bif_stop")
+        neuron = options.index(quantity) if quantity != "y0" else int(n)
+        try:
+            s_values = np.linspace(s_lo, s_hi, int(s_count))
+            for fraction, snapshot in iter_bifurcation(int(n), int(d), int(seed), s_values, 2_000, int(keep),
+                                                       neuron):
+                st.session_state[BIF] = snapshot
+                bar.progress(fraction, text=f"Iterating... {fraction:.0%}")
+        except ParameterError as exc:
+            st.error(f"{exc}")
+        bar.empty()
+    result = st.session_state.get(BIF)
+    if result is not None:
+        if not result.complete:
+            st.caption("Stopped early: the right part of the diagram was not computed.")
+        st.plotly_chart(figures.bifurcation_plot(result), key="attr.bif_chart")

@@ -1,0 +1,154 @@
+"""The Attractor explorer page driven with AppTest (the page file directly: AppTest does not rerun
+widget changes through st.navigation)."""
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attractors.py")
+
+
+def fresh(query: dict[str, str] | None = None) -> AppTest:
+    app = AppTest.from_file(PAGE, default_timeout=240)
+    for key, value in (query or {}).items():
+        app.query_params[key] = value
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def texts(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [w.value for w in app.warning] + [e.value for e in app.error] + [i.value for i in app.info]
+    return "\n".join(str(p) for p in parts)
+
+
+def test_default_view_shows_picture_spectrum_class_and_link() -> None:
+    app = fresh()
+    assert app.title[0].value == "Attractor explorer"
+    metrics = {m.label: m.value for m in app.metric}
+    assert float(metrics["λ1 (nats/step)"]) > 0  # the default preset is a chaotic one found by search
+    assert "#### Chaotic" in texts(app)
+    assert "two nearby trajectories" in texts(app)
+    assert len(app.get("image")) == 1  # 200,000 points: a datashader raster
+    assert dict(app.query_params) == {
+        "N": "4", "D": "16", "s": "0.8277", "seed": "3220454298", "view": "neurons"
+    }
+
+
+def test_link_parameters_open_that_attractor() -> None:
+    app = fresh({"N": "4", "D": "32", "s": "0.22", "seed": "174658140", "view": "delay"})
+    assert app.number_input(key="attr.n").value == 4
+    assert app.number_input(key="attr.d").value == 32
+    assert app.number_input(key="attr.s").value == pytest.approx(0.22)
+    assert app.radio(key="attr.view").value == "delay"
+    assert app.selectbox(key="attr.preset").value == "Article: 'limit cycle'"
+    assert "quasi-periodic (invariant circle)".capitalize() in texts(app)
+
+
+def test_bad_link_is_reported_and_ignored() -> None:
+    app = fresh({"N": "999", "D": "16", "s": "1", "seed": "1"})
+    assert any("N (neurons) must be between 1 and 64" in w.value for w in app.warning)
+    assert app.number_input(key="attr.n").value == 4
+
+
+def test_preset_switch_updates_the_controls_and_the_measurement() -> None:
+    app = fresh()
+    app.selectbox(key="attr.preset").set_value("Found: thin chaos").run()
+    assert not app.exception
+    assert app.number_input(key="attr.d").value == 8
+    assert app.number_input(key="attr.seed").value == 2989986414
+    assert "Measured: chaotic" in texts(app)
+    app.number_input(key="attr.s").set_value(0.05).run()
+    assert app.selectbox(key="attr.preset").value == "Custom"
+    assert "#### Fixed point" in texts(app)
+
+
+def test_small_counts_use_plotly_and_3d_view_works() -> None:
+    app = fresh()
+    app.number_input(key="attr.steps").set_value(20_000).run()
+    assert len(app.get("plotly_chart")) == 3  # attractor + spectrum + convergence
+    assert len(app.get("image")) == 0
+    app.radio(key="attr.view").set_value("3d").run()
+    assert not app.exception
+    assert len(app.get("plotly_chart")) == 3
+
+
+def test_huge_iteration_count_is_capped_with_a_notice(monkeypatch) -> None:
+    from components.resources import base_settings
+
+    monkeypatch.setenv("MLSTUDIO_MAX_ITERATIONS", "50000")
+    base_settings.clear()
+    try:
+        app = fresh()
+        app.number_input(key="attr.steps").set_value(300_000).run()
+        assert any("capped at 50,000" in w.value for w in app.warning)
+    finally:
+        base_settings.clear()
+
+
+def test_non_finite_trajectory_is_reported_not_drawn(monkeypatch) -> None:
+    from components import resources
+    from core.dynamics import simulate
+
+    def broken(w, b, transient, steps, channels, out):
+        out[:10] = 0.1
+        return 10  # the state stopped being finite after 10 steps
+
+    monkeypatch.setattr(simulate.kernels, "run_trajectory", broken)
+    resources.attr_trajectory.clear()
+    try:
+        app = fresh({"N": "3", "D": "5", "s": "1.1", "seed": "77"})
+        assert any("stopped being finite after 10 steps" in e.value for e in app.error)
+        assert len(app.get("image")) == 0
+    finally:
+        resources.attr_trajectory.clear()
+
+
+def test_correlation_dimension_on_demand() -> None:
+    app = fresh({"N": "4", "D": "32", "s": "0.22", "seed": "174658140"})
+    app.button[[b.label for b in app.button].index("Measure the correlation dimension")].click().run()
+    found = [m.value for m in app.markdown if "Correlation dimension" in m.value]
+    assert found
+    value = float(found[0].split("**")[1])
+    assert 0.8 < value < 1.3  # a closed curve
+
+
+def test_search_finds_chaotic_networks() -> None:
+    app = fresh()
+    app.radio(key="attr.section").set_value("Search").run()
+    app.number_input(key="attr.search_d").set_value(8)
+    app.number_input(key="attr.search_samples").set_value(100)
+    app.slider(key="attr.search_s").set_value((0.8, 2.0))
+    app.select_slider(key="attr.search_steps").set_value(1_000)
+    app.button(key="attr.search_go").click().run()
+    assert not app.exception
+    assert any("match(es)" in m.value for m in app.markdown)
+    frame = app.dataframe[0].value
+    assert len(frame) > 0 and set(frame["class"]) <= {"chaotic"}
+    assert np.all(frame["λ1"] > 0)
+
+
+def test_lyapunov_map_and_bifurcation() -> None:
+    app = fresh()
+    app.radio(key="attr.section").set_value("Maps").run()
+    app.number_input(key="attr.map_rows").set_value(3)
+    app.number_input(key="attr.map_cols").set_value(5)
+    app.select_slider(key="attr.map_steps").set_value(500)
+    app.button(key="attr.map_go").click().run()
+    assert not app.exception
+    result = app.session_state["attr.map"]
+    assert result.complete and result.lambda1.shape == (3, 5)
+    app.radio(key="attr.map_kind").set_value("Bifurcation diagram over s").run()
+    app.number_input(key="attr.bif_cols").set_value(20)
+    app.button(key="attr.bif_go").click().run()
+    assert not app.exception
+    assert app.session_state["attr.bifurcation"].values.shape == (20, 150)
+
+
+def test_about_states_the_rule() -> None:
+    app = fresh()
+    app.radio(key="attr.section").set_value("About").run()
+    assert "How the class is decided" in texts(app)
