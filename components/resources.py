@@ -118,3 +118,13 @@ def attr_preset_labels() -> dict[str, str]:
         preset.name: f"{row.classification.label}, λ1 = {row.lambda1:+.4f}, λ2 = {row.lambda2:+.4f}"
         for preset, row in zip(PRESETS, rows, strict=True)
     }
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def attr_density(n: int, d: int, s: float, seed: int, steps: int, transient: int, columns: tuple[str, ...],
+                 max_steps: int, scheme: str, lag: int, size: int):  # -> np.ndarray (size, size, 3)
+    from core.dynamics.render import density_image, plane
+
+    traj = attr_trajectory(n, d, s, seed, steps, transient, columns, max_steps)
+    x, y = plane(traj.data, lag)
+    return density_image(x, y, scheme, size, size)  # type: ignore[arg-type]
