@@ -36,6 +36,14 @@ class SummaryPoint:
     start: float
     children: tuple[SummaryPoint, ...] = ()
 
+    def to_dict(self) -> dict[str, Any]:
+        return {"text": self.text, "start": self.start, "children": [c.to_dict() for c in self.children]}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SummaryPoint:
+        children = tuple(cls.from_dict(c) for c in data.get("children", []))
+        return cls(str(data["text"]), float(data["start"]), children)
+
 
 @dataclass(frozen=True)
 class Summary:
@@ -44,6 +52,21 @@ class Summary:
     overview: tuple[SummaryPoint, ...]
     points: tuple[SummaryPoint, ...]
     chapter_titles: tuple[str, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "overview": [p.to_dict() for p in self.overview],
+            "points": [p.to_dict() for p in self.points],
+            "chapter_titles": list(self.chapter_titles),
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Summary:
+        return cls(
+            tuple(SummaryPoint.from_dict(p) for p in data["overview"]),
+            tuple(SummaryPoint.from_dict(p) for p in data["points"]),
+            tuple(str(t) for t in data["chapter_titles"]),
+        )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,81 @@
+"""Study material for a video in the library: built once per engine, kept with the video.
+
+The summary and the last quiz are stored as JSON beside the transcript; the flashcard deck and its
+review state live in the library database (`ReviewStore`). Reopening a video reuses all of it.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Protocol
+
+from core.ai.base import ChatModel, Embedder
+from core.videos.library import Library, safe_id
+from core.videos.study.llm import LLMStudyBuilder
+from core.videos.study.model import Flashcard, QuizQuestion, StudyError, StudyResult, Summary
+from core.videos.study.offline import OfflineStudyEngine, StudyMaterial, prepare
+from core.videos.study.review import ReviewStore, ScheduledCard
+
+
+class StudyEngine(Protocol):
+    def summarize(self, material: StudyMaterial) -> StudyResult[Summary]: ...
+
+    def make_quiz(self, material: StudyMaterial, count: int = 10) -> StudyResult[QuizQuestion]: ...
+
+    def make_flashcards(self, material: StudyMaterial, count: int = 20) -> StudyResult[Flashcard]: ...
+
+
+class StudyService:
+    def __init__(self, library: Library, embedder: Embedder, chat: ChatModel | None, seed: int = 0) -> None:
+        self.library = library
+        self.embedder = embedder
+        self.engine: StudyEngine = OfflineStudyEngine(seed) if chat is None else LLMStudyBuilder(chat, seed=seed)
+        self.engine_name = "offline engine" if chat is None else chat.name
+        self.reviews = ReviewStore(library.db_path)
+        self._materials: dict[str, StudyMaterial] = {}
+        self._lock = threading.Lock()
+
+    def _file(self, kind: str) -> str:
+        return f"study/{kind}.{safe_id(self.engine_name)}.json"
+
+    def material(self, video_id: str) -> StudyMaterial:
+        with self._lock:
+            if video_id not in self._materials:
+                segments = self.library.transcript(video_id)
+                if not segments:
+                    raise StudyError("This video has no transcript yet; process it first.")
+                self._materials[video_id] = prepare(segments, self.embedder)
+            return self._materials[video_id]
+
+    def summary(self, video_id: str, regenerate: bool = False) -> StudyResult[Summary]:
+        stored = None if regenerate else self.library.read_json(video_id, self._file("summary"))
+        if stored:
+            return StudyResult([Summary.from_dict(stored["summary"])], list(stored.get("notes", [])))
+        result = self.engine.summarize(self.material(video_id))
+        if result.items:
+            self.library.write_json(
+                video_id, self._file("summary"), {"summary": result.items[0].to_dict(), "notes": result.notes}
+            )
+        return result
+
+    def quiz(self, video_id: str, count: int, regenerate: bool = False) -> StudyResult[QuizQuestion]:
+        stored: dict[str, Any] | None = self.library.read_json(video_id, self._file("quiz"))
+        if stored and not regenerate and stored.get("count") == count:
+            return StudyResult([QuizQuestion.from_dict(q) for q in stored["questions"]], list(stored["notes"]))
+        result = self.engine.make_quiz(self.material(video_id), count)
+        self.library.write_json(
+            video_id,
+            self._file("quiz"),
+            {"count": count, "questions": [q.to_dict() for q in result.items], "notes": result.notes},
+        )
+        return result
+
+    def deck(self, video_id: str) -> list[ScheduledCard]:
+        return self.reviews.deck(video_id)
+
+    def build_deck(self, video_id: str, count: int) -> StudyResult[ScheduledCard]:
+        """(Re)generate the flashcards; cards already reviewed keep their schedule."""
+        result = self.engine.make_flashcards(self.material(video_id), count)
+        if result.items:
+            self.reviews.save_deck(video_id, result.items)
+        return StudyResult(self.reviews.deck(video_id), result.notes)
