@@ -193,6 +193,9 @@ def results_panel(settings: Settings, index: CatalogIndex, result: Recommendatio
         key="music.export",
         on_click="ignore",
     )
+    from components.music_account import save_playlist_panel
+
+    save_playlist_panel(settings, result)
     player(result)
     left, right = st.columns(2)
     with left:

@@ -215,3 +215,6 @@ def seeds_panel(settings: Settings, index: CatalogIndex) -> None:
         catalog_search(index)
     with spotify_tab:
         spotify_search(settings, index)
+        from components.music_account import account_panel
+
+        account_panel(settings, index)

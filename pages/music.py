@@ -11,6 +11,7 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st  # noqa: E402
 
+from components.music_account import login_landing  # noqa: E402
 from components.music_catalog import active_index, catalog_panel, how_to_get_a_catalog  # noqa: E402
 from components.music_results import results_panel  # noqa: E402
 from components.music_seeds import current_seeds, seeds_panel  # noqa: E402
@@ -26,6 +27,7 @@ st.write(
     "Pick up to five songs, artists or genres you like, set how energetic, danceable or fast the list "
     "should be, and get a playlist with the reason for every track."
 )
+login_landing()
 settings = session_settings()
 index = active_index(settings)
 if index is None:

@@ -38,6 +38,10 @@ class SpotifyAuthError(SpotifyError):
     pass
 
 
+class SpotifyNotFound(SpotifyError):
+    pass
+
+
 class SpotifyRateLimited(SpotifyError):
     def __init__(self, message: str, retry_after: float) -> None:
         super().__init__(message)
@@ -184,6 +188,8 @@ class SpotifyClient:
                         "Spotify refused this request for the app (403). Development-mode apps may only "
                         "use some endpoints, and only for allow-listed users."
                     ) from None
+                if exc.http_status == 404:
+                    raise SpotifyNotFound("Spotify does not know this item (404).") from None
                 if exc.http_status >= 500 and attempt < self.max_retries:
                     delay = min(2.0**attempt * 0.5, 4.0)
                     self._sleep(delay)
@@ -217,7 +223,10 @@ class SpotifyClient:
         for development-mode apps)."""
         out: dict[str, SpotifyTrack] = {}
         for track_id in track_ids:
-            data = self._call(lambda t=track_id: self._sp.track(t))
+            try:
+                data = self._call(lambda t=track_id: self._sp.track(t))
+            except SpotifyNotFound:
+                continue
             if data and data.get("id"):
                 out[track_id] = parse_track(data)
         return out
@@ -231,3 +240,114 @@ def _retry_after(headers: Any, attempt: int) -> float:
         return max(0.0, float(value)) if value is not None else 2.0**attempt
     except (TypeError, ValueError):
         return 2.0**attempt
+
+
+# --------------------------------------------------------------------------------------------------
+# Optional user login (authorization code flow) for top tracks and saving playlists
+
+USER_SCOPES = "user-top-read playlist-modify-private"
+ALLOW_LIST_NOTE = (
+    "Spotify lets a development-mode app log in only the Spotify users its owner has added under "
+    "User Management in the developer dashboard; anyone else is refused. The redirect URI "
+    "({redirect_uri}) must also be registered in the app's settings."
+)
+
+
+class SpotifyUserSession(SpotifyClient):
+    """One browser session's Spotify login: authorize URL, code exchange, top tracks, playlists.
+
+    The token lives in memory (this object, kept in the session), never in a file.
+    """
+
+    def __init__(
+        self,
+        client_id: str,
+        client_secret: str,
+        redirect_uri: str,
+        state: str,
+        *,
+        api_prefix: str | None = None,
+        token_url: str | None = None,
+        authorize_url: str | None = None,
+        timeout: float = 10.0,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        super().__init__(
+            client_id, client_secret, api_prefix=api_prefix, token_url=token_url, timeout=timeout, sleep=sleep
+        )
+        self.redirect_uri = redirect_uri
+        self.state = state
+        self._oauth = spotipy.SpotifyOAuth(
+            client_id=client_id,
+            client_secret=client_secret,
+            redirect_uri=redirect_uri,
+            state=state,
+            scope=USER_SCOPES,
+            cache_handler=MemoryCacheHandler(),
+            open_browser=False,
+            requests_timeout=timeout,
+        )
+        self._oauth.OAUTH_TOKEN_URL = token_url or TOKEN_URL
+        self._oauth.OAUTH_AUTHORIZE_URL = authorize_url or AUTHORIZE_URL
+        self._user = spotipy.Spotify(
+            auth_manager=self._oauth, requests_session=requests.Session(), requests_timeout=timeout
+        )
+        self._user.prefix = self._sp.prefix
+        self.display_name: str | None = None
+
+    @property
+    def logged_in(self) -> bool:
+        return self.display_name is not None
+
+    def authorize_url(self) -> str:
+        return str(self._oauth.get_authorize_url(state=self.state))
+
+    def complete_login(self, pasted: str) -> str:
+        """Finish the login with the code (or the whole redirect URL) the user pasted; returns the name."""
+        pasted = pasted.strip()
+        if pasted.startswith("http"):
+            try:
+                state, code = spotipy.SpotifyOAuth.parse_auth_response_url(pasted)
+            except SpotifyOauthError:
+                raise SpotifyAuthError(
+                    "Spotify did not grant access (the login was cancelled or this user is not "
+                    "allow-listed for the app)."
+                ) from None
+            if state != self.state:
+                raise SpotifyAuthError(
+                    "That login link belongs to another attempt. Click “Log in to Spotify” again."
+                )
+        else:
+            code = pasted
+        if not code:
+            raise SpotifyAuthError("Paste the code (or the whole address) Spotify sent you back to.")
+        try:
+            self._call(lambda: self._oauth.get_access_token(code, check_cache=False))
+        except SpotifyAuthError:
+            raise SpotifyAuthError(
+                "Spotify did not accept that login code (codes work once and expire after a few minutes). "
+                "Log in again."
+            ) from None
+        me = self._call(self._user.current_user) or {}
+        self.display_name = str(me.get("display_name") or me.get("id") or "you")
+        return self.display_name
+
+    def top_tracks(self, limit: int = 5) -> list[SpotifyTrack]:
+        data = self._call(lambda: self._user.current_user_top_tracks(limit=limit, time_range="medium_term"))
+        return [parse_track(item) for item in (data or {}).get("items", []) if item and item.get("id")]
+
+    def save_playlist(self, name: str, track_ids: Sequence[str], description: str = "") -> str:
+        """Create a private playlist with these tracks; returns its Spotify URL."""
+        playlist = self._call(
+            lambda: self._user.current_user_playlist_create(name, public=False, description=description)
+        )
+        playlist_id = playlist["id"]
+        uris = [f"spotify:track:{t}" for t in track_ids]
+        for start in range(0, len(uris), 100):
+            self._call(
+                lambda chunk=uris[start : start + 100]: self._user.playlist_add_items(playlist_id, chunk)
+            )
+        return str(
+            (playlist.get("external_urls") or {}).get("spotify")
+            or f"https://open.spotify.com/playlist/{playlist_id}"
+        )

@@ -133,3 +133,130 @@ def test_malformed_upload_reports_first_bad_rows(data_dir: Path) -> None:
     assert report.bad_rows[0].line == 5
     with pytest.raises(CatalogError):
         read_catalog_csv(csv_bytes(raw.drop(columns="tempo")), "x.csv")
+
+
+@pytest.fixture()
+def spotify(monkeypatch: pytest.MonkeyPatch):
+    """The Spotify test double, with real spotipy pointed at it."""
+    from core.music import spotify as spotify_module
+    from tests.music.spotify_double import SpotifyDouble, make_track, running_double
+
+    tracks = [make_track(f"{i:022d}", f"Blue Song {i}", "Nobody Known") for i in range(14)]
+    with running_double(SpotifyDouble(tracks=tracks)) as double:
+        monkeypatch.setattr(spotify_module, "API_PREFIX", double.api_prefix)
+        monkeypatch.setattr(spotify_module, "TOKEN_URL", double.token_url)
+        yield double
+
+
+def configured_page(secret: str | None = None) -> AppTest:
+    from tests.music.spotify_double import CLIENT_ID, CLIENT_SECRET
+
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.session_state["shell.spotify_client_id"] = CLIENT_ID
+    app.session_state["shell.spotify_client_secret"] = secret or CLIENT_SECRET
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_spotify_search_pages_and_matches_into_the_catalog(data_dir: Path, spotify) -> None:
+    from core.music.catalog import read_parquet_catalog
+    from tests.music.spotify_double import make_track
+
+    with_catalog(data_dir)
+    store = CatalogStore(data_dir / "music")
+    frame = read_parquet_catalog(store.path(store.list()[0]))
+    known = frame.iloc[7]
+    # One Spotify hit is a catalog track (same id), one is an unknown track by a catalog artist.
+    spotify.tracks.insert(0, make_track(known.track_id, f"Blue {known.track_name}", known.artist))
+    spotify.tracks.insert(1, make_track("q" * 22, "Blue Rarity", frame.iloc[9].artist))
+
+    app = configured_page()
+    app.text_input(key="music.spotify_query").input("blue").run()
+    adds = [b for b in app.button if b.key and b.key.startswith("music.add_spotify.")]
+    assert len(adds) == 10  # Spotify's page size
+    assert "Results 1–10 of 16" in texts(app)
+    app.button(key="music.spotify_next").click().run()
+    assert "Results 11–16 of 16" in texts(app)
+    app.button(key="music.spotify_prev").click().run()
+
+    app.button(key=f"music.add_spotify.{known.track_id}").click().run()
+    app.button(key=f"music.add_spotify.{'q' * 22}").click().run()
+    assert "no audio features are known" in texts(app)
+    chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+    assert chips == [f"♪ {known.track_name} — {known.artist}", f"Artist: {frame.iloc[9].artist}"]
+    app.button(key=f"music.add_spotify.{0:022d}").click().run()
+    assert "cannot be a seed" in texts(app)
+
+    app.button(key="music.go").click().run()
+    assert len(app.dataframe[0].value) == 20
+    assert "Cover" not in app.dataframe[0].value.columns
+    # Covers: one request per track to the double; the catalog's own tracks are unknown there (404).
+    spotify.tracks.extend(
+        make_track(t, "x", "y") for t in app.dataframe[0].value["Spotify"].str.rsplit("/", n=1).str[1]
+    )
+    app.button(key="music.fetch_covers").click().run()
+    assert not app.exception
+    assert app.dataframe[0].value["Cover"].str.contains("i.scdn.co").all()
+
+
+def test_bad_spotify_credentials_are_a_message(data_dir: Path, spotify) -> None:
+    with_catalog(data_dir, 300)
+    app = configured_page(secret="not-the-secret")
+    app.text_input(key="music.spotify_query").input("blue").run()
+    assert not app.exception
+    assert "refused the client ID/secret" in " ".join(e.value for e in app.error)
+    assert "not-the-secret" not in texts(app)
+
+
+def test_spotify_rate_limit_is_a_message(data_dir: Path, spotify) -> None:
+    with_catalog(data_dir, 300)
+    spotify.failures = [(429, {"Retry-After": "120"})]
+    app = configured_page()
+    app.text_input(key="music.spotify_query").input("blue").run()
+    assert "rate-limiting" in " ".join(e.value for e in app.error)
+
+
+def test_spotify_login_top_tracks_and_save_playlist(data_dir: Path, spotify) -> None:
+    from core.music.catalog import read_parquet_catalog
+    from tests.music.spotify_double import LOGIN_CODE
+
+    with_catalog(data_dir)
+    store = CatalogStore(data_dir / "music")
+    frame = read_parquet_catalog(store.path(store.list()[0]))
+    from tests.music.spotify_double import make_track
+
+    spotify.tracks[:0] = [make_track(r.track_id, r.track_name, r.artist) for r in frame.iloc[:3].itertuples()]
+    app = configured_page()
+    account = next(e for e in app.expander if e.label == "Your Spotify account (optional)")
+    assert "allow-listed" in " ".join(c.value for c in account.caption) or "User Management" in texts(app)
+    login = app.get("link_button")[0]
+    assert login.proto.url.startswith("https://accounts.spotify.com/authorize?")
+    state = app.session_state["music.spotify_user"][1].state
+    assert f"state={state}" in login.proto.url
+
+    app.text_input(key="music.login_code").input(
+        f"http://127.0.0.1:8501/music?code={LOGIN_CODE}&state={state}"
+    )
+    app.run()
+    app.button(key="music.finish_login").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Logged in as **Test Listener**." in texts(app)
+    app.button(key="music.top_tracks").click().run()
+    chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+    assert chips[:3] == [f"♪ {r.track_name} — {r.artist}" for r in frame.iloc[:3].itertuples()]
+    app.button(key="music.go").click().run()
+    app.button(key="music.save_playlist").click().run()
+    assert not app.exception
+    playlist = next(iter(spotify.playlists.values()))
+    assert len(playlist["items"]) == 20 and playlist["public"] is False
+    assert "Saved 20 tracks: https://open.spotify.com/playlist/" in " ".join(s.value for s in app.success)
+
+
+def test_login_landing_tab_shows_the_code(data_dir: Path) -> None:
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.query_params["code"] = "abc123"
+    app.run()
+    assert not app.exception
+    assert "Spotify sent you back with a login code" in texts(app)
+    assert app.code[0].value == "abc123"

@@ -19,6 +19,8 @@ from urllib.parse import parse_qs, urlparse
 CLIENT_ID = "test-client-id"
 CLIENT_SECRET = "test-client-secret"
 ACCESS_TOKEN = "double-access-token"
+USER_TOKEN = "double-user-token"
+LOGIN_CODE = "double-login-code"
 
 
 def make_track(track_id: str, name: str, artist: str, isrc: str | None = None) -> dict:
@@ -46,6 +48,9 @@ class SpotifyDouble:
     requests: list[tuple[str, str]] = field(default_factory=list)  # (method, path?query)
     token_requests: int = 0
     base_url: str = ""
+    allow_listed: bool = True  # False: the login works but Spotify refuses the user (403), as in dev mode
+    redirect_uri: str = "http://127.0.0.1:8501/music"
+    playlists: dict[str, dict] = field(default_factory=dict)
 
     @property
     def api_prefix(self) -> str:
@@ -73,8 +78,13 @@ def _handler(double: SpotifyDouble) -> type[BaseHTTPRequestHandler]:
 
         def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
-            body = parse_qs(self.rfile.read(length).decode())
-            if urlparse(self.path).path != "/api/token":
+            raw = self.rfile.read(length).decode()
+            path = urlparse(self.path).path
+            if path.startswith("/v1/"):
+                self._user_post(path, json.loads(raw) if raw else None)
+                return
+            body = parse_qs(raw)
+            if path != "/api/token":
                 self._send(404, {"error": {"status": 404, "message": "Not found"}})
                 return
             double.token_requests += 1
@@ -82,14 +92,79 @@ def _handler(double: SpotifyDouble) -> type[BaseHTTPRequestHandler]:
             if self.headers.get("Authorization") != f"Basic {expected}":
                 self._send(400, {"error": "invalid_client", "error_description": "Invalid client"})
                 return
-            if body.get("grant_type") != ["client_credentials"]:
+            grant = body.get("grant_type", [""])[0]
+            if grant == "authorization_code":
+                if body.get("code") != [LOGIN_CODE] or body.get("redirect_uri") != [double.redirect_uri]:
+                    self._send(
+                        400, {"error": "invalid_grant", "error_description": "Invalid authorization code"}
+                    )
+                    return
+                self._send(
+                    200,
+                    {
+                        "access_token": USER_TOKEN,
+                        "token_type": "Bearer",
+                        "expires_in": 3600,
+                        "refresh_token": "double-refresh",
+                        "scope": "user-top-read playlist-modify-private",
+                    },
+                )
+                return
+            if grant != "client_credentials":
                 self._send(400, {"error": "unsupported_grant_type"})
                 return
             self._send(200, {"access_token": ACCESS_TOKEN, "token_type": "Bearer", "expires_in": 3600})
 
+        def _user_ok(self) -> bool:
+            if self.headers.get("Authorization") != f"Bearer {USER_TOKEN}":
+                self._send(401, {"error": {"status": 401, "message": "No user token"}})
+                return False
+            if not double.allow_listed:
+                self._send(
+                    403,
+                    {"error": {"status": 403, "message": "User not registered in the Developer Dashboard"}},
+                )
+                return False
+            return True
+
+        def _user_post(self, path: str, payload: object) -> None:
+            double.requests.append(("POST", self.path))
+            if not self._user_ok():
+                return
+            if path == "/v1/me/playlists" and isinstance(payload, dict):
+                playlist_id = f"{len(double.playlists):022d}"
+                double.playlists[playlist_id] = {**payload, "items": []}
+                self._send(
+                    201,
+                    {
+                        "id": playlist_id,
+                        "name": payload.get("name"),
+                        "external_urls": {"spotify": f"https://open.spotify.com/playlist/{playlist_id}"},
+                    },
+                )
+                return
+            if path.startswith("/v1/playlists/") and path.endswith("/items"):
+                playlist_id = path.split("/")[3]
+                if playlist_id not in double.playlists or not isinstance(payload, list):
+                    self._send(404, {"error": {"status": 404, "message": "Not found"}})
+                    return
+                double.playlists[playlist_id]["items"].extend(payload)
+                self._send(201, {"snapshot_id": "snap"})
+                return
+            self._send(404, {"error": {"status": 404, "message": "Service not found"}})
+
         def do_GET(self) -> None:
             double.requests.append(("GET", self.path))
-            if self.headers.get("Authorization") != f"Bearer {ACCESS_TOKEN}":
+            if urlparse(self.path).path.startswith("/v1/me"):
+                if not self._user_ok():
+                    return
+                if urlparse(self.path).path.rstrip("/") == "/v1/me":
+                    self._send(200, {"id": "tester", "display_name": "Test Listener"})
+                    return
+                limit = int(parse_qs(urlparse(self.path).query).get("limit", ["20"])[0])
+                self._send(200, {"items": double.tracks[:limit], "total": len(double.tracks)})
+                return
+            if self.headers.get("Authorization") not in (f"Bearer {ACCESS_TOKEN}", f"Bearer {USER_TOKEN}"):
                 self._send(401, {"error": {"status": 401, "message": "Invalid access token"}})
                 return
             if double.failures:

@@ -10,8 +10,16 @@ from core.music.spotify import (
     SpotifyClient,
     SpotifyError,
     SpotifyRateLimited,
+    SpotifyUserSession,
 )
-from tests.music.spotify_double import CLIENT_ID, CLIENT_SECRET, SpotifyDouble, make_track, running_double
+from tests.music.spotify_double import (
+    CLIENT_ID,
+    CLIENT_SECRET,
+    LOGIN_CODE,
+    SpotifyDouble,
+    make_track,
+    running_double,
+)
 
 
 @pytest.fixture()
@@ -114,3 +122,46 @@ def test_unreachable_and_missing_credentials() -> None:
     )
     with pytest.raises(SpotifyError, match="Could not reach Spotify"):
         offline.search_tracks("blue")
+
+
+def user_session(double: SpotifyDouble, state: str = "state-1") -> SpotifyUserSession:
+    return SpotifyUserSession(
+        CLIENT_ID,
+        CLIENT_SECRET,
+        double.redirect_uri,
+        state,
+        api_prefix=double.api_prefix,
+        token_url=double.token_url,
+        sleep=lambda s: None,
+        timeout=5,
+    )
+
+
+def test_user_login_top_tracks_and_playlist(double: SpotifyDouble) -> None:
+    session = user_session(double)
+    url = session.authorize_url()
+    assert url.startswith("https://accounts.spotify.com/authorize?") and "state=state-1" in url
+    assert "user-top-read" in url and "redirect_uri=http%3A%2F%2F127.0.0.1%3A8501%2Fmusic" in url
+    assert session.complete_login(f"{double.redirect_uri}?code={LOGIN_CODE}&state=state-1") == "Test Listener"
+    assert session.logged_in
+    top = session.top_tracks(limit=3)
+    assert [t.name for t in top] == ["Blue Song 0", "Blue Song 1", "Blue Song 2"]
+    link = session.save_playlist("ML Studio mix", [t.id for t in top], "made by ML Studio")
+    playlist = next(iter(double.playlists.values()))
+    assert playlist["name"] == "ML Studio mix" and playlist["public"] is False
+    assert playlist["items"] == [f"spotify:track:{t.id}" for t in top]
+    assert link.startswith("https://open.spotify.com/playlist/")
+
+
+def test_user_login_failures(double: SpotifyDouble) -> None:
+    session = user_session(double)
+    with pytest.raises(SpotifyAuthError, match="another attempt"):
+        session.complete_login(f"{double.redirect_uri}?code={LOGIN_CODE}&state=forged")
+    with pytest.raises(SpotifyAuthError, match="did not grant access"):
+        session.complete_login(f"{double.redirect_uri}?error=access_denied&state=state-1")
+    with pytest.raises(SpotifyAuthError, match="did not accept that login code"):
+        session.complete_login("stale-code")
+    double.allow_listed = False
+    with pytest.raises(SpotifyAuthError, match="allow-listed"):
+        session.complete_login(LOGIN_CODE)
+    assert not session.logged_in

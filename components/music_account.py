@@ -1,0 +1,111 @@
+"""Music page: optional Spotify user login (top tracks as seeds, save the list as a playlist)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+import streamlit as st
+
+from components.music_seeds import add_spotify_track
+from core.config import Settings
+from core.music.engine import CatalogIndex, Recommendations
+from core.music.spotify import ALLOW_LIST_NOTE, SpotifyError, SpotifyUserSession
+
+USER = "music.spotify_user"
+
+
+def user_session(settings: Settings) -> SpotifyUserSession | None:
+    """This browser session's login object (kept per credentials + redirect URI)."""
+    if not settings.has_spotify_credentials:
+        return None
+    assert settings.spotify_client_id is not None and settings.spotify_client_secret is not None
+    client_id = settings.spotify_client_id.get_secret_value()
+    secret = settings.spotify_client_secret.get_secret_value()
+    fingerprint = hashlib.sha256(f"{client_id}:{secret}:{settings.spotify_redirect_uri}".encode()).hexdigest()
+    kept = st.session_state.get(USER)
+    if kept is None or kept[0] != fingerprint:
+        session = SpotifyUserSession(
+            client_id, secret, settings.spotify_redirect_uri, secrets.token_urlsafe(16)
+        )
+        kept = (fingerprint, session)
+        st.session_state[USER] = kept
+    return kept[1]
+
+
+def login_landing() -> None:
+    """Spotify redirected this tab back with ?code=…: tell the user to paste it in the first tab."""
+    params = st.query_params
+    if "error" in params:
+        st.warning(
+            f"Spotify did not log you in ({params['error']}). For a development-mode app only "
+            "allow-listed users can log in.",
+            icon=":material/lock:",
+        )
+    elif "code" in params:
+        st.info(
+            "Spotify sent you back with a login code. Copy this whole address, or the code below, into "
+            "the **Finish login** box in the tab where you clicked “Log in to Spotify” (a new tab does "
+            "not share that tab's session or keys).",
+            icon=":material/key:",
+        )
+        st.code(params["code"], language=None)
+
+
+def account_panel(settings: Settings, index: CatalogIndex) -> None:
+    session = user_session(settings)
+    if session is None:
+        return
+    with st.expander("Your Spotify account (optional)", icon=":material/account_circle:"):
+        st.caption(ALLOW_LIST_NOTE.format(redirect_uri=settings.spotify_redirect_uri))
+        if not session.logged_in:
+            st.link_button("Log in to Spotify", session.authorize_url(), icon=":material/login:")
+            pasted = st.text_input(
+                "Finish login: paste the address Spotify sent you to (or just its code)",
+                key="music.login_code",
+                type="password",
+            )
+            if pasted and st.button("Finish login", key="music.finish_login"):
+                try:
+                    name = session.complete_login(pasted)
+                except SpotifyError as exc:
+                    st.error(str(exc), icon=":material/lock:")
+                else:
+                    st.success(f"Logged in as {name}.")
+                    st.rerun()
+            return
+        st.write(f"Logged in as **{session.display_name}**.")
+        left, right = st.columns(2)
+        if left.button("Use my top tracks as seeds", key="music.top_tracks", icon=":material/trending_up:"):
+            try:
+                top = session.top_tracks(limit=5)
+            except SpotifyError as exc:
+                st.error(str(exc))
+            else:
+                if not top:
+                    st.info("Spotify has no top tracks for you yet.")
+                for track in top:
+                    add_spotify_track(index, track)
+                st.rerun()
+        if right.button("Log out", key="music.logout", icon=":material/logout:"):
+            st.session_state.pop(USER, None)
+            st.rerun()
+
+
+def save_playlist_panel(settings: Settings, result: Recommendations) -> None:
+    session = user_session(settings)
+    if session is None or not session.logged_in:
+        return
+    name = st.text_input("Playlist name", value="ML Studio recommendations", key="music.playlist_name")
+    if st.button(
+        "Save as a private Spotify playlist", key="music.save_playlist", icon=":material/playlist_add:"
+    ):
+        seeds = ", ".join(seed.label for seed in result.seeds)
+        try:
+            url = session.save_playlist(
+                name, list(result.tracks["track_id"]), f"Made by ML Studio from: {seeds}"
+            )
+        except SpotifyError as exc:
+            st.error(str(exc))
+        else:
+            st.success(f"Saved {len(result.tracks)} tracks: {url}")
