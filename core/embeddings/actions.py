@@ -116,9 +116,7 @@ def delete(dataset: Any, sample_ids: Sequence[str]) -> Change:
         dataset.reload()
         rows = _rows(dataset, sample_ids)
         dataset.delete_samples([r["id"] for r in rows])
-        samples = [
-            {"filepath": r["filepath"], "old": r["label"], "new": None, "tags": r["tags"]} for r in rows
-        ]
+        samples = [{"filepath": r["filepath"], "old": r["label"], "new": None, "tags": r["tags"]} for r in rows]
         return _append(dataset, "delete", f"{len(rows)} removed from the dataset (files kept)", samples)
 
 

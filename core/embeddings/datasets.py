@@ -70,12 +70,13 @@ class ZipReport:
     def summary(self) -> str:
         text = f"{self.total} images in {len(self.images)} classes"
         if len(self.sizes) > 1 or len(self.modes) > 1:
-            text += (
-                f" ({len(self.sizes)} image sizes, modes {', '.join(sorted(self.modes))}: all are converted)"
-            )
+            text += f" ({len(self.sizes)} image sizes, modes {', '.join(sorted(self.modes))}: all are converted)"
         if self.skipped:
-            text += "; skipped " + ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
+            text += "; skipped " + self.skipped_summary()
         return text
+
+    def skipped_summary(self) -> str:
+        return ", ".join(f"{n} {why}" for why, n in self.skipped.most_common())
 
 
 def embeddings_dir(data_dir: Path) -> Path:
@@ -172,9 +173,7 @@ def import_zip(fo: ModuleType, data_dir: Path, zip_bytes: bytes, name: str) -> t
     """Check a zip of `<class>/<image>` folders, keep only real images, load it into FiftyOne."""
     name = safe_name(name)
     if fo.dataset_exists(name):
-        raise DatasetError(
-            f"A dataset named {name!r} exists already. Choose another name or delete it first."
-        )
+        raise DatasetError(f"A dataset named {name!r} exists already. Choose another name or delete it first.")
     target = embeddings_dir(data_dir) / "uploads" / name
     if target.exists():
         shutil.rmtree(target)
@@ -195,9 +194,7 @@ def extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
     try:
         archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
     except zipfile.BadZipFile:
-        raise DatasetError(
-            "That file is not a zip archive. Upload a .zip with one folder per class."
-        ) from None
+        raise DatasetError("That file is not a zip archive. Upload a .zip with one folder per class.") from None
     entries = [info for info in archive.infolist() if not info.is_dir()]
     if len(entries) > MAX_ZIP_FILES:
         raise DatasetError(f"The zip holds {len(entries)} files; the limit is {MAX_ZIP_FILES}.")
@@ -269,8 +266,7 @@ def extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
         shutil.rmtree(target, ignore_errors=True)
         raise DatasetError(
             "No images found in class folders. The zip must hold one folder per class with images "
-            "inside, e.g. cat/1.jpg, dog/2.png."
-            + (f" Skipped: {report.summary()}." if report.skipped else "")
+            "inside, e.g. cat/1.jpg, dog/2.png." + (f" Skipped: {report.skipped_summary()}." if report.skipped else "")
         )
     return report
 
@@ -288,7 +284,11 @@ def _clean_parts(filename: str) -> list[str] | None:
 def _common_folder(all_parts: list[list[str]]) -> list[str]:
     """A single top folder that wraps the class folders (a zipped folder) is stripped."""
     prefix: list[str] = []
-    while all_parts and all(len(p) > len(prefix) + 2 for p in all_parts):
+    while (
+        all_parts
+        and all(len(p) > len(prefix) + 1 for p in all_parts)
+        and any(len(p) > len(prefix) + 2 for p in all_parts)
+    ):
         candidates = {p[len(prefix)] for p in all_parts}
         if len(candidates) != 1:
             break

@@ -92,9 +92,7 @@ class EfficientNetLite0:
         from efficientnet_lite_pytorch import EfficientNet
 
         model = EfficientNet.from_name("efficientnet-lite0")
-        state = torch.load(
-            EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
-        )
+        state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
         model.load_state_dict(state)
         model.eval()
         self._model = model
@@ -138,9 +136,7 @@ def efficientnet_lite0() -> EfficientNetLite0:
         return _model
 
 
-def embed_efficientnet(
-    paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32
-) -> np.ndarray:
+def embed_efficientnet(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32) -> np.ndarray:
     from PIL import Image
 
     model = efficientnet_lite0()
@@ -192,9 +188,7 @@ def embed(
         try:
             fresh = _FUNCTIONS[embedder](missing, progress)
         except (OSError, ValueError) as exc:
-            raise EmbeddingError(
-                f"Some images could not be read ({exc}). Remove them and try again."
-            ) from None
+            raise EmbeddingError(f"Some images could not be read ({exc}). Remove them and try again.") from None
         if cached and fresh.shape[1] != next(iter(cached.values())).shape[0]:
             cached = {}  # e.g. raw pixels at a new common size: recompute everything
             fresh = _FUNCTIONS[embedder](list(dict.fromkeys(filepaths)), progress)

@@ -60,7 +60,8 @@ def check_size(method: str, n: int) -> None:
         raise ProjectionError(f"Unknown method {method!r}; choose PCA, UMAP or t-SNE.")
     if n > MAX_POINTS[method]:
         raise ProjectionError(
-            f"{METHOD_LABELS[method]} on {n:,} samples would take too long here (limit {MAX_POINTS[method]:,}). "
+            f"{METHOD_LABELS[method]} on {n:,} samples would take too long here "
+            f"(limit {MAX_POINTS[method]:,}). "
             f"Use PCA, or project a random sample of at most {MAX_POINTS[method]:,} samples."
         )
 
@@ -115,9 +116,7 @@ def compute_projection(
         )
     except (ValueError, MemoryError) as exc:
         log.exception("projection failed")
-        raise ProjectionError(
-            f"{METHOD_LABELS[method]} failed: {exc}. Try PCA or other parameters."
-        ) from None
+        raise ProjectionError(f"{METHOD_LABELS[method]} failed: {exc}. Try PCA or other parameters.") from None
     points = np.asarray(results.points, dtype=np.float32)
     quality = projection_quality(embeddings, points)
     _store_quality(dataset, key, params, quality)
@@ -139,9 +138,7 @@ def load_projection(dataset: Any, embedder: str, method: str, sample_ids: Sequen
         return None
     stored = dataset.info.get("mlstudio_projections", {}).get(key, {})
     quality = Quality(**stored["quality"]) if "quality" in stored else None
-    return Projection(
-        method, key, ids, np.asarray(results.points, np.float32), stored.get("params", {}), quality
-    )
+    return Projection(method, key, ids, np.asarray(results.points, np.float32), stored.get("params", {}), quality)
 
 
 def _store_quality(dataset: Any, key: str, params: dict[str, Any], quality: Quality) -> None:

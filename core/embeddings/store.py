@@ -14,6 +14,7 @@ Database choice, in order:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import os
@@ -133,6 +134,20 @@ def store_info() -> StoreInfo | None:
     return _state.get("info")
 
 
+def close_store() -> None:
+    """Disconnect and let this process's mongod stop (it stops once no process uses it)."""
+    with _lock:
+        if "fo" in _state:
+            import fiftyone.core.odm.database as fod
+
+            fod._disconnect()
+        while _services:
+            service = _services.pop()
+            with contextlib.suppress(Exception):
+                service.stop()
+        _state.clear()
+
+
 def reset_failure() -> None:
     """Forget a failed start so the next `open_store` tries again (a "Retry" button)."""
     with _lock:
@@ -222,10 +237,8 @@ def _start_service(db_dir: Path, timeout: float) -> int:
         except Exception:
             pass
         time.sleep(0.2)
-    try:
+    with contextlib.suppress(Exception):
         service.stop()
-    except Exception:
-        pass
     raise StoreError(
         f"The FiftyOne database (mongod) did not answer within {timeout:.0f} s. "
         f"See {db_dir / 'log' / 'mongo.log'}, or set FIFTYONE_DATABASE_URI to a running MongoDB."

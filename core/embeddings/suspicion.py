@@ -100,9 +100,7 @@ def cleanlab_scores(
     return quality, np.asarray(issues, dtype=bool)
 
 
-def suspicion(
-    embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cleanlab: bool = True
-) -> Suspicion:
+def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cleanlab: bool = True) -> Suspicion:
     if len(labels) != len(embeddings):
         raise ValueError("one label per embedding row is needed")
     if len(labels) < 3:

@@ -1,0 +1,63 @@
+"""Suspected label errors on digits with 5% of labels flipped on purpose, labels stored in FiftyOne."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+import pytest
+
+from core.embeddings.datasets import LABEL_FIELD, samples_of
+from core.embeddings.embedders import embed
+from core.embeddings.suspicion import knn_labels, suspicion
+
+
+@pytest.fixture(scope="module")
+def flipped(fo: ModuleType, digits: Any, data_dir: Path) -> Any:
+    name = "digits-flipped-test"
+    if fo.dataset_exists(name):
+        fo.delete_dataset(name)
+    dataset = digits.clone(name, persistent=True)
+    samples = samples_of(dataset)
+    rng = np.random.default_rng(7)
+    flip = rng.choice(len(samples), size=round(0.05 * len(samples)), replace=False)
+    labels = list(samples.labels)
+    for index in flip:
+        labels[index] = str((int(labels[index]) + int(rng.integers(1, 10))) % 10)
+    import fiftyone as fo_module
+
+    dataset.set_values(LABEL_FIELD, [fo_module.Classification(label=label) for label in labels])
+    yield dataset, set(int(i) for i in flip), samples.labels
+    fo.delete_dataset(name)
+
+
+def test_flipped_labels_rank_in_the_top_ten_percent(flipped: Any, data_dir: Path) -> None:
+    dataset, flip, true_labels = flipped
+    samples = samples_of(dataset)  # labels as FiftyOne now stores them (with the flips)
+    assert sum(a != b for a, b in zip(samples.labels, true_labels, strict=True)) == len(flip)
+    vectors = embed(data_dir, "digits", "pixels", samples.filepaths)
+    result = suspicion(vectors, samples.labels, k=10)
+    top = set(np.argsort(-result.score)[: len(samples) // 10].tolist())
+    assert len(flip & top) / len(flip) >= 0.8
+    assert result.label_quality is not None and "cleanlab" in result.cleanlab_note
+    fixed = [result.proposed[i] == true_labels[i] for i in flip]
+    assert np.mean(fixed) >= 0.8  # the neighbours' majority is the true label for most flips
+    assert result.suspects[list(flip)].mean() >= 0.8
+    assert result.suspects.mean() < 0.15  # and the suspects are not everything
+
+
+def test_knn_disagreement_and_majority_on_a_toy_case() -> None:
+    points = np.array([[0.0], [0.1], [0.2], [0.3], [10.0], [10.1], [10.2]])
+    labels = ["a", "a", "b", "a", "c", "c", "c"]
+    disagreement, proposed = knn_labels(points, labels, k=2)
+    assert proposed[2] == "a" and disagreement[2] == 1.0
+    assert proposed[5] == "c" and disagreement[5] == 0.0
+
+
+def test_cleanlab_is_skipped_with_a_reason_for_tiny_classes() -> None:
+    rng = np.random.default_rng(0)
+    result = suspicion(rng.normal(size=(12, 4)), ["a"] * 9 + ["b"] * 3)
+    assert result.label_quality is None and "fewer than 5" in result.cleanlab_note
+    assert result.score.shape == (12,)
