@@ -1,0 +1,152 @@
+"""Grad-CAM viewer pieces: top-5 table, the layers x methods grid, faithfulness table and curves,
+the randomisation strip and the downloads. They draw results; they compute nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from core.vision import render
+
+
+def top5(predictions: Sequence[Any]) -> None:
+    st.dataframe(
+        {
+            "Class": [p.label for p in predictions],
+            "Confidence": [p.probability for p in predictions],
+        },
+        column_config={
+            "Confidence": st.column_config.ProgressColumn(
+                "Confidence", format="percent", min_value=0, max_value=1
+            )
+        },
+        hide_index=True,
+        width="stretch",
+    )
+
+
+def display_values(runs: dict[str, Any], shared: bool) -> dict[tuple[str, str], np.ndarray]:
+    """(layer, method) -> values in [0, 1]: each map on its own scale, or one scale per method."""
+    values: dict[tuple[str, str], np.ndarray] = {}
+    for method, run in runs.items():
+        if shared:
+            for layer_map, scaled in zip(
+                run.maps, render.shared_scale([m.raw for m in run.maps]), strict=True
+            ):
+                values[(layer_map.layer, method)] = scaled
+        else:
+            for layer_map in run.maps:
+                values[(layer_map.layer, method)] = layer_map.normalized
+    return values
+
+
+def grid(
+    rgb: np.ndarray,
+    runs: dict[str, Any],
+    values: dict[tuple[str, str], np.ndarray],
+    guided: dict[str, np.ndarray] | None,
+    opacity: float,
+    colormap: str,
+    threshold: float,
+) -> None:
+    """Rows = layers (in execution order), columns = methods, then guided backprop and guided Grad-CAM."""
+    layers: list[str] = []
+    for run in runs.values():
+        for layer_map in run.maps:
+            if layer_map.layer not in layers:
+                layers.append(layer_map.layer)
+    methods = list(runs)
+    extra = ["Guided backprop", "Guided Grad-CAM"] if guided else []
+    header = st.columns(len(methods) + len(extra) + 1)
+    header[0].markdown("**Layer**")
+    for column, name in zip(header[1:], [*methods, *extra], strict=True):
+        column.markdown(f"**{name}**")
+    for layer in layers:
+        row = st.columns(len(methods) + len(extra) + 1)
+        shapes = [m.activation_shape for r in runs.values() for m in r.maps if m.layer == layer]
+        shape = " x ".join(str(s) for s in shapes[0]) if shapes else ""
+        row[0].markdown(f"`{layer}`")
+        row[0].caption(shape)
+        for column, method in zip(row[1 : 1 + len(methods)], methods, strict=True):
+            value = values.get((layer, method))
+            if value is None:
+                column.caption("—")
+                continue
+            column.image(
+                render.overlay(rgb, value, opacity, colormap, threshold),
+                caption=f"{method} · peak {float(value.max()):.2f}",
+                width="stretch",
+            )
+        if guided and layer in guided:
+            row[-2].image(guided["__gradient__"], caption="input gradient, guided", width="stretch")
+            row[-1].image(guided[layer], caption=f"x {guided['__method__']} map", width="stretch")
+    st.image(
+        render.colorbar(colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320
+    )
+
+
+def faithfulness_table(rows: list[dict[str, Any]]) -> None:
+    st.dataframe(
+        rows,
+        hide_index=True,
+        width="stretch",
+        column_config={
+            "Confidence change": st.column_config.NumberColumn(
+                format="%+.3f", help="p(image x map) − p(image)"
+            ),
+            "ROAD MoRF": st.column_config.NumberColumn(
+                format="%+.3f", help="Most relevant removed: lower is better"
+            ),
+            "ROAD LeRF": st.column_config.NumberColumn(
+                format="%+.3f", help="Least relevant removed: higher is better"
+            ),
+            "ROAD combined": st.column_config.NumberColumn(
+                format="%+.3f", help="(LeRF − MoRF) / 2: higher is better"
+            ),
+            "Deletion AUC": st.column_config.NumberColumn(format="%.3f", help="Lower is better"),
+            "Insertion AUC": st.column_config.NumberColumn(format="%.3f", help="Higher is better"),
+        },
+    )
+
+
+def curves_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]]) -> Any:
+    import plotly.graph_objects as go
+
+    figure = go.Figure()
+    palette = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000"]
+    for i, (name, (deletion, insertion)) in enumerate(curves.items()):
+        colour = palette[i % len(palette)]
+        x = np.linspace(0, 100, len(deletion))
+        figure.add_scatter(x=x, y=list(deletion), name=f"{name} · deletion", line={"color": colour})
+        figure.add_scatter(
+            x=x, y=list(insertion), name=f"{name} · insertion", line={"color": colour, "dash": "dot"}
+        )
+    figure.update_layout(
+        height=340,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        xaxis_title="% of pixels deleted / inserted (most relevant first)",
+        yaxis_title="probability of the target",
+        legend={"font": {"size": 10}},
+    )
+    return figure
+
+
+def randomisation_strip(
+    rgb: np.ndarray, original: np.ndarray, steps: Sequence[Any], opacity: float, colormap: str
+) -> None:
+    columns = st.columns(len(steps) + 1)
+    columns[0].image(
+        render.overlay(rgb, original, opacity, colormap), caption="trained model", width="stretch"
+    )
+    for column, step in zip(columns[1:], steps, strict=True):
+        column.image(
+            render.overlay(rgb, step.map, opacity, colormap),
+            caption=(
+                f"top {step.layers_reinitialised} layers random · "
+                f"ρ {step.spearman:+.2f} · SSIM {step.ssim:.2f}"
+            ),
+            width="stretch",
+        )
