@@ -7,7 +7,7 @@ review state live in the library database (`ReviewStore`). Reopening a video reu
 from __future__ import annotations
 
 import threading
-from typing import Any, Protocol
+from typing import Protocol
 
 from core.ai.base import ChatModel, Embedder
 from core.videos.library import Library, safe_id
@@ -47,6 +47,21 @@ class StudyService:
                 self._materials[video_id] = prepare(segments, self.embedder)
             return self._materials[video_id]
 
+    def has_summary(self, video_id: str) -> bool:
+        return self.library.read_json(video_id, self._file("summary")) is not None
+
+    def chapter_titles(self, video_id: str) -> list[str]:
+        stored = self.library.read_json(video_id, self._file("summary"))
+        if stored:
+            return [str(t) for t in stored["summary"]["chapter_titles"]]
+        return [c.title for c in self.material(video_id).chapters]
+
+    def stored_quiz(self, video_id: str) -> StudyResult[QuizQuestion] | None:
+        stored = self.library.read_json(video_id, self._file("quiz"))
+        if not stored:
+            return None
+        return StudyResult([QuizQuestion.from_dict(q) for q in stored["questions"]], list(stored["notes"]))
+
     def summary(self, video_id: str, regenerate: bool = False) -> StudyResult[Summary]:
         stored = None if regenerate else self.library.read_json(video_id, self._file("summary"))
         if stored:
@@ -59,9 +74,9 @@ class StudyService:
         return result
 
     def quiz(self, video_id: str, count: int, regenerate: bool = False) -> StudyResult[QuizQuestion]:
-        stored: dict[str, Any] | None = self.library.read_json(video_id, self._file("quiz"))
-        if stored and not regenerate and stored.get("count") == count:
-            return StudyResult([QuizQuestion.from_dict(q) for q in stored["questions"]], list(stored["notes"]))
+        stored = None if regenerate else self.stored_quiz(video_id)
+        if stored is not None and len(stored.items) >= count:
+            return StudyResult(stored.items[:count], stored.notes)
         result = self.engine.make_quiz(self.material(video_id), count)
         self.library.write_json(
             video_id,
