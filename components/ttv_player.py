@@ -42,12 +42,13 @@ def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
     if pages > 1:
         page = int(st.number_input("Page", 1, pages, 1, key="ttv.transcript_page"))
     current = float(st.session_state.get(state.START, 0.0))
+    playing = next((i for i, s in enumerate(segments) if s.start <= current < s.end), None) if current else None
     with st.container(height=380, key="ttv_transcript"):
         if not shown:
             st.caption("No line matches.")
         for i, segment in shown[(page - 1) * PAGE_LINES : page * PAGE_LINES]:
             left, right = st.columns([1, 6], vertical_alignment="center")
-            active = segment.start <= current < segment.end + 0.01 and current > 0
+            active = i == playing
             left.button(
                 format_timestamp(segment.start), key=f"ttv.seg.{i}", type="primary" if active else "tertiary",
                 on_click=state.seek, args=(segment.start,), help="Play from here",

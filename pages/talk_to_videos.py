@@ -18,7 +18,8 @@ library = state.library(settings)
 
 state.show_flash()
 render_inputs(settings)
-job_panel()
+if state.JOB in st.session_state:
+    job_panel()
 render_library(library)
 
 video_id = st.session_state.get(state.VIDEO)
