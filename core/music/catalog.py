@@ -226,7 +226,7 @@ def _open_text(source: Path | bytes | IO[bytes]) -> io.BufferedIOBase | IO[bytes
     head = raw.read(2)
     raw.seek(0)
     if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+        return gzip.GzipFile(fileobj=raw)
     return raw
 
 
@@ -510,7 +510,7 @@ def download_source(
     except requests.exceptions.HTTPError as exc:
         partial.unlink(missing_ok=True)
         raise CatalogError(
-            f"The server answered {exc.response.status_code} for {target}. "
+            f"The server answered {getattr(exc.response, 'status_code', '?')} for {target}. "
             "Try the other source, or upload the catalog CSV."
         ) from None
     except requests.exceptions.RequestException as exc:

@@ -14,6 +14,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any, Literal, TypeVar
 
 import requests
@@ -224,7 +225,7 @@ class SpotifyClient:
         out: dict[str, SpotifyTrack] = {}
         for track_id in track_ids:
             try:
-                data = self._call(lambda t=track_id: self._sp.track(t))
+                data = self._call(partial(self._sp.track, track_id))
             except SpotifyNotFound:
                 continue
             if data and data.get("id"):
@@ -344,9 +345,7 @@ class SpotifyUserSession(SpotifyClient):
         playlist_id = playlist["id"]
         uris = [f"spotify:track:{t}" for t in track_ids]
         for start in range(0, len(uris), 100):
-            self._call(
-                lambda chunk=uris[start : start + 100]: self._user.playlist_add_items(playlist_id, chunk)
-            )
+            self._call(partial(self._user.playlist_add_items, playlist_id, uris[start : start + 100]))
         return str(
             (playlist.get("external_urls") or {}).get("spotify")
             or f"https://open.spotify.com/playlist/{playlist_id}"

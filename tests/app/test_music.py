@@ -260,3 +260,53 @@ def test_login_landing_tab_shows_the_code(data_dir: Path) -> None:
     assert not app.exception
     assert "Spotify sent you back with a login code" in texts(app)
     assert app.code[0].value == "abc123"
+
+
+def test_configured_catalog_path_is_used(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from components.resources import base_settings
+
+    path = tmp_path / "configured.csv"
+    path.write_bytes(csv_bytes(make_catalog(400, seed=5)))
+    monkeypatch.setenv("MLSTUDIO_MUSIC_CATALOG", str(path))
+    base_settings.clear()
+    app = page()
+    assert "configured.csv (400 tracks)" in app.expander[0].label
+    assert "Catalog ready: 400 tracks." in " ".join(s.value for s in app.success)
+
+
+def test_missing_configured_catalog_and_corrupt_cache_are_messages(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from components.resources import base_settings
+
+    monkeypatch.setenv("MLSTUDIO_MUSIC_CATALOG", str(data_dir / "nowhere.csv"))
+    base_settings.clear()
+    app = page()
+    assert "MLSTUDIO_MUSIC_CATALOG" in " ".join(e.value for e in app.error)
+    assert "No catalog yet" in app.info[0].value
+
+    monkeypatch.delenv("MLSTUDIO_MUSIC_CATALOG")
+    base_settings.clear()
+    store = CatalogStore(data_dir / "music")
+    store.folder.mkdir(parents=True, exist_ok=True)
+    store.path("broken").write_bytes(b"PAR1 not really parquet")
+    app = page()
+    assert "damaged" in " ".join(e.value for e in app.error)
+    app.button(key="music.delete_damaged").click().run()
+    assert not app.exception
+    assert "broken" not in store.list()
+    assert "No catalog yet" in app.info[0].value
+
+
+def test_deployed_app_offers_no_local_paths(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from components.resources import base_settings
+
+    app = page()
+    assert [t.label for t in app.tabs][:3] == ["Download", "Upload CSV", "Local file"]
+    monkeypatch.setenv("MLSTUDIO_DEPLOYED", "true")
+    base_settings.clear()
+    app = page()
+    assert "Local file" not in [t.label for t in app.tabs]
+    assert "Point at a local file" not in app.info[0].value
