@@ -9,7 +9,7 @@ import streamlit as st
 
 from core.config import Settings
 from core.music.engine import MAX_SEEDS, CatalogIndex, Seed
-from core.music.spotify import SpotifyClient, SpotifyError, SpotifyTrack
+from core.music.spotify import SpotifyArtist, SpotifyClient, SpotifyError, SpotifyTrack
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +100,8 @@ def catalog_search(index: CatalogIndex) -> None:
     box = st.container(height=260, border=True)
     for row in tracks.itertuples():
         left, right = box.columns([6, 1], vertical_alignment="center")
-        genre = f" · {row.genre}" if row.genre else ""
-        left.text(f"♪ {row.track_name} — {row.artist}{genre}")
+        details = " · ".join(x for x in (row.genre, row.album) if x)
+        left.text(f"♪ {row.track_name} — {row.artist}" + (f"  ({details})" if details else ""))
         right.button(
             "Add",
             key=f"music.add_track.{row.track_id}",
@@ -169,35 +169,72 @@ def spotify_search(settings: Settings, index: CatalogIndex) -> None:
             "Create app). Everything else works without it."
         )
         return
-    query = st.text_input("Search Spotify for a track", key="music.spotify_query")
+    kind_col, query_col = st.columns([1, 4], vertical_alignment="bottom")
+    kind = kind_col.radio("Search for", ["track", "artist"], key="music.spotify_kind", horizontal=True)
+    query = query_col.text_input(
+        f"Search Spotify for an {kind}" if kind == "artist" else "Search Spotify for a track",
+        key="music.spotify_query",
+    )
     if not query.strip():
         return
-    page = int(st.session_state.get(SPOTIFY_PAGE, {}).get(query, 0))
-    try:
-        with st.spinner("Searching Spotify…"):
-            result = client.search_tracks(query, page=page)
-    except SpotifyError as exc:
-        st.error(str(exc), icon=":material/cloud_off:")
-        return
+    page = int(st.session_state.get(SPOTIFY_PAGE, {}).get((kind, query), 0))
+    # One request per new search or page, not one per rerun of the page.
+    cached = st.session_state.get(SPOTIFY_RESULTS)
+    if cached is not None and cached[0] == (kind, query, page):
+        result = cached[1]
+    else:
+        try:
+            with st.spinner("Searching Spotify…"):
+                result = (
+                    client.search_tracks(query, page)
+                    if kind == "track"
+                    else client.search_artists(query, page)
+                )
+        except SpotifyError as exc:
+            st.error(str(exc), icon=":material/cloud_off:")
+            return
+        st.session_state[SPOTIFY_RESULTS] = ((kind, query, page), result)
     if not result.items:
         st.info(f"Spotify found nothing for “{query}”.")
         return
-    for track in result.items:
+    for item in result.items:
         cover, text, button = st.columns([1, 6, 1], vertical_alignment="center")
-        if track.image_url:
-            cover.image(track.image_url, width=48)
-        text.markdown(f"[{_escape(track.name)}]({track.url}) — {_escape(', '.join(track.artists))}")
-        button.button(
-            "Add", key=f"music.add_spotify.{track.id}", on_click=add_spotify_track, args=(index, track)
-        )
+        if item.image_url:
+            cover.image(item.image_url, width=48)
+        if kind == "track":
+            text.markdown(f"[{_escape(item.name)}]({item.url}) — {_escape(', '.join(item.artists))}")
+            button.button(
+                "Add", key=f"music.add_spotify.{item.id}", on_click=add_spotify_track, args=(index, item)
+            )
+        else:
+            genres = f" · {_escape(', '.join(item.genres[:3]))}" if item.genres else ""
+            text.markdown(f"[{_escape(item.name)}]({item.url}){genres}")
+            button.button(
+                "Add",
+                key=f"music.add_spotify_artist.{item.id}",
+                on_click=add_spotify_artist,
+                args=(index, item),
+            )
     previous, info, following = st.columns([1, 3, 1], vertical_alignment="center")
     info.caption(f"Results {result.offset + 1}–{result.offset + len(result.items)} of {result.total:,}")
     if result.has_previous and previous.button("◀ Previous", key="music.spotify_prev"):
-        st.session_state[SPOTIFY_PAGE] = {query: page - 1}
+        st.session_state[SPOTIFY_PAGE] = {(kind, query): page - 1}
         st.rerun()
     if result.has_next and following.button("Next ▶", key="music.spotify_next"):
-        st.session_state[SPOTIFY_PAGE] = {query: page + 1}
+        st.session_state[SPOTIFY_PAGE] = {(kind, query): page + 1}
         st.rerun()
+
+
+def add_spotify_artist(index: CatalogIndex, artist: SpotifyArtist) -> None:
+    rows = index.rows_by_artist.get(artist.name.lower())
+    if rows is None:
+        st.session_state[SEED_NOTE] = (
+            "warning",
+            f"No track by {artist.name} is in the catalog, so there are no audio features to start from. "
+            "Load a bigger catalog, or pick a genre or a similar artist.",
+        )
+        return
+    add_seed(Seed("artist", str(index.frame["artist"].iat[rows[0]]), artist.name))
 
 
 def _escape(text: str) -> str:

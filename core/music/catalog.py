@@ -18,7 +18,7 @@ import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -216,7 +216,41 @@ def _first_artist(value: object) -> str:
     return text.split(";")[0].strip()
 
 
-def _open_text(source: Path | bytes | IO[bytes]) -> io.BufferedIOBase | IO[bytes]:
+MAX_CSV_BYTES = 2 * 1024**3  # a decompressed catalog above this is refused (decompression bombs)
+
+
+class _BoundedReader(io.RawIOBase):
+    """Reads at most `limit` bytes from `inner`, then raises CatalogError (checked while streaming)."""
+
+    def __init__(self, inner: IO[bytes], limit: int, name: str) -> None:
+        self.inner, self.limit, self.name, self.count = inner, limit, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return True
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        if (offset, whence) != (0, 0):
+            raise io.UnsupportedOperation("only rewinding is supported")
+        self.inner.seek(0)
+        self.count = 0
+        return 0
+
+    def readinto(self, buffer: Any) -> int:
+        data = self.inner.read(len(buffer))
+        self.count += len(data)
+        if self.count > self.limit:
+            raise CatalogError(
+                f"{self.name} unpacks to more than {self.limit / 1e9:.1f} GB: refused. "
+                "A catalog CSV is normally well under 100 MB."
+            )
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def _open_text(source: Path | bytes | IO[bytes], name: str, limit: int) -> IO[bytes]:
     if isinstance(source, Path):
         raw: IO[bytes] = source.open("rb")
     elif isinstance(source, bytes | bytearray):
@@ -225,9 +259,8 @@ def _open_text(source: Path | bytes | IO[bytes]) -> io.BufferedIOBase | IO[bytes
         raw = source
     head = raw.read(2)
     raw.seek(0)
-    if head == b"\x1f\x8b":
-        return gzip.GzipFile(fileobj=raw)
-    return raw
+    inner: Any = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
+    return io.BufferedReader(_BoundedReader(inner, limit, name))
 
 
 def _looks_like_csv(sample: bytes) -> bool:
@@ -244,7 +277,9 @@ def _looks_like_csv(sample: bytes) -> bool:
     return "," in first_line or "\t" in first_line or ";" in first_line
 
 
-def read_catalog_csv(source: Path | bytes | IO[bytes], name: str) -> tuple[pd.DataFrame, CatalogReport]:
+def read_catalog_csv(
+    source: Path | bytes | IO[bytes], name: str, max_bytes: int = MAX_CSV_BYTES
+) -> tuple[pd.DataFrame, CatalogReport]:
     """Read a CSV (optionally gzip-compressed) into our catalog columns, with a report.
 
     Rows with a wrong number of fields, a missing id/name/artist, or a feature that is not a number
@@ -253,7 +288,7 @@ def read_catalog_csv(source: Path | bytes | IO[bytes], name: str) -> tuple[pd.Da
     """
     report = CatalogReport(source=name)
     try:
-        handle = _open_text(source)
+        handle = _open_text(source, name, max_bytes)
         sample = handle.read(64 * 1024)
         handle.seek(0)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:

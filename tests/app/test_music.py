@@ -310,3 +310,31 @@ def test_deployed_app_offers_no_local_paths(data_dir: Path, monkeypatch: pytest.
     app = page()
     assert "Local file" not in [t.label for t in app.tabs]
     assert "Point at a local file" not in app.info[0].value
+
+
+def test_spotify_artist_search_adds_catalog_artists_and_searches_once(data_dir: Path, spotify) -> None:
+    from core.music.catalog import read_parquet_catalog
+
+    with_catalog(data_dir)
+    store = CatalogStore(data_dir / "music")
+    artist = read_parquet_catalog(store.path(store.list()[0]))["artist"].iat[0]
+    spotify.artists[:] = [
+        {
+            "id": "b" * 22,
+            "name": artist,
+            "genres": ["rock"],
+            "images": [],
+            "external_urls": {"spotify": "https://open.spotify.com/artist/" + "b" * 22},
+        },
+        {"id": "c" * 22, "name": f"{artist} Tribute", "genres": [], "images": []},
+    ]
+    app = configured_page()
+    app.radio(key="music.spotify_kind").set_value("artist").run()
+    app.text_input(key="music.spotify_query").input(artist).run()
+    app.button(key=f"music.add_spotify_artist.{'c' * 22}").click().run()
+    assert "No track by" in texts(app)
+    app.button(key=f"music.add_spotify_artist.{'b' * 22}").click().run()
+    chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+    assert chips == [f"Artist: {artist}"]
+    searches = [path for method, path in spotify.requests if path.startswith("/v1/search")]
+    assert len(searches) == 1  # reruns reuse the page already fetched

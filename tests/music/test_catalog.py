@@ -160,3 +160,12 @@ def test_download_without_network_says_what_to_do(tmp_path: Path) -> None:
     store = CatalogStore(tmp_path / "music")
     with pytest.raises(CatalogError, match="Upload"):
         download_source(SOURCES[0], store, url="http://127.0.0.1:9/none.csv", timeout=2)
+
+
+def test_decompression_bomb_is_refused() -> None:
+    raw = csv_bytes(make_catalog(2000))
+    packed = gzip.compress(raw)
+    frame, _ = read_catalog_csv(packed, "ok.csv.gz", max_bytes=len(raw) + 1)
+    assert len(frame) == 2000
+    with pytest.raises(CatalogError, match="unpacks to more than"):
+        read_catalog_csv(packed, "bomb.csv.gz", max_bytes=len(raw) // 3)
