@@ -128,3 +128,29 @@ def attr_density(n: int, d: int, s: float, seed: int, steps: int, transient: int
     traj = attr_trajectory(n, d, s, seed, steps, transient, columns, max_steps)
     x, y = plane(traj.data, lag)
     return density_image(x, y, scheme, size, size)  # type: ignore[arg-type]
+
+
+# --- Embedding visualizer ---
+@st.cache_resource(show_spinner=False)
+def emb_store(data_dir: str):
+    """The `fiftyone` module, configured for this data dir, its database started once per process.
+    A failure raises core.embeddings.store.StoreError (not cached: the next call tries again)."""
+    from pathlib import Path
+
+    from core.embeddings.store import open_store
+
+    return open_store(Path(data_dir))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def emb_analysis(data_dir: str, dataset_name: str, embedder: str, filepaths: tuple, labels: tuple):
+    """(embeddings, suspicion) for a dataset's files and current labels; read-only, shared by sessions.
+    Call core.embeddings.embedders.embed with a progress bar first when files are not embedded yet."""
+    from pathlib import Path
+
+    from core.embeddings.embedders import embed
+    from core.embeddings.suspicion import suspicion
+
+    vectors = embed(Path(data_dir), dataset_name, embedder, list(filepaths))
+    vectors.setflags(write=False)
+    return vectors, suspicion(vectors, list(labels))

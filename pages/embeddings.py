@@ -1,10 +1,334 @@
-from components.planned import show_planned
+"""Embedding visualizer: project a FiftyOne dataset, lasso what looks wrong, fix it in FiftyOne."""
 
-show_planned(
-    "embeddings",
-    [
-        "Load an image or text dataset into FiftyOne and embed it.",
-        "Project it with PCA, UMAP or t-SNE; lasso clusters and outliers.",
-        "See the selected samples and tag, relabel or delete them, with undo.",
-    ],
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from components.emb_gallery import show_gallery
+from components.emb_scatter import scatter_figure
+from components.resources import emb_analysis, emb_store
+from components.shell import session_settings
+from core.embeddings import actions
+from core.embeddings.datasets import DIGITS_NAME, DatasetError, digits_dataset, import_zip, load_dataset, samples_of
+from core.embeddings.embedders import EMBEDDERS, EmbeddingError, embed, missing_count
+from core.embeddings.explore import plot_rows, points_by_path, proposed_fixes, selected_ids
+from core.embeddings.projections import (
+    MAX_POINTS,
+    METHOD_LABELS,
+    METHODS,
+    ProjectionError,
+    compute_projection,
+    load_projection,
 )
+from core.embeddings.store import StoreError, reset_failure, store_info
+
+log = logging.getLogger(__name__)
+S = st.session_state
+
+st.title("Embedding visualizer")
+st.caption(
+    "Every sample of an image dataset becomes a point; similar images land close together. Circle odd "
+    "points with the lasso, look at them, and tag, relabel or delete them in the FiftyOne dataset. "
+    "Circled points marked as suspects are samples whose nearest neighbours mostly carry another label."
+)
+
+settings = session_settings()
+data_dir = settings.data_dir
+
+# --- the FiftyOne store --------------------------------------------------------------------------
+try:
+    with st.spinner("Starting the FiftyOne database (first time takes a few seconds)..."):
+        fo = emb_store(str(data_dir))
+except StoreError as exc:
+    st.error(str(exc))
+    if st.button("Try again", key="emb.retry_store"):
+        reset_failure()
+        st.rerun()
+    st.stop()
+
+# --- dataset choice and upload -------------------------------------------------------------------
+with st.expander("Add a dataset: upload a zip of class folders", icon=":material/upload:"):
+    st.caption("One folder per class with the images inside (cat/1.jpg, dog/2.png, ...). Other files are skipped.")
+    upload = st.file_uploader(
+        "Zip file", type=["zip"], key="emb.upload", max_upload_size=settings.mlstudio_max_upload_mb
+    )
+    new_name = st.text_input("Dataset name", key="emb.upload_name", placeholder="my-images")
+    if st.button("Import into FiftyOne", key="emb.import", disabled=upload is None):
+        try:
+            with st.spinner("Checking and importing the images..."):
+                dataset, report = import_zip(
+                    fo, data_dir, upload.getvalue(), new_name or upload.name.removesuffix(".zip")
+                )
+            S["emb.dataset"] = dataset.name
+            S["emb.import_message"] = f"Imported {dataset.name}: {report.summary()}."
+            st.rerun()
+        except DatasetError as exc:
+            st.error(str(exc))
+if "emb.import_message" in S:
+    st.success(S.pop("emb.import_message"))
+
+names = sorted(set(fo.list_datasets()) | {DIGITS_NAME})
+if S.get("emb.dataset") not in names:
+    S["emb.dataset"] = DIGITS_NAME
+top = st.columns([2, 2, 3])
+dataset_name = top[0].selectbox("Dataset", names, key="emb.dataset", help="Datasets in this app's FiftyOne database.")
+embedder = top[1].selectbox(
+    "Embedding",
+    list(EMBEDDERS),
+    format_func=lambda key: EMBEDDERS[key].label,
+    key="emb.embedder",
+    help=" ".join(f"{e.label}: {e.description}" for e in EMBEDDERS.values()),
+)
+method = top[2].segmented_control(
+    "Projection",
+    list(METHODS),
+    format_func=METHOD_LABELS.__getitem__,
+    key="emb.method",
+    default="pca",
+    required=True,
+)
+
+try:
+    dataset = digits_dataset(fo, data_dir) if dataset_name == DIGITS_NAME else load_dataset(fo, dataset_name)
+except DatasetError as exc:
+    st.error(str(exc))
+    st.stop()
+samples = samples_of(dataset)
+if len(samples) < 5:
+    st.warning("This dataset has fewer than 5 samples: add images or undo deletions (change log below).")
+    st.stop()
+
+# --- embeddings and suspicion (cached per dataset, embedder and labels) --------------------------
+try:
+    todo = missing_count(data_dir, dataset.name, embedder, samples.filepaths)
+    if todo:
+        bar = st.progress(0.0, text=f"Embedding {todo} images with {EMBEDDERS[embedder].label}...")
+        embed(
+            data_dir,
+            dataset.name,
+            embedder,
+            samples.filepaths,
+            lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done}/{total} images..."),
+        )
+        bar.empty()
+    with st.spinner("Looking for suspected label errors..."):
+        vectors, suspicion = emb_analysis(
+            str(data_dir), dataset.name, embedder, tuple(samples.filepaths), tuple(samples.labels)
+        )
+except (EmbeddingError, ValueError) as exc:
+    log.exception("embedding failed")
+    st.error(f"Could not embed this dataset: {exc}")
+    st.stop()
+
+# --- projection ----------------------------------------------------------------------------------
+proj_key = f"{dataset.name}|{embedder}|{method}"
+with st.expander(f"{METHOD_LABELS[method]} settings", icon=":material/tune:"):
+    params: dict[str, object] = {}
+    if method == "umap":
+        params["num_neighbors"] = st.slider("Neighbours", 5, 100, 15, key="emb.umap_neighbors")
+        params["min_dist"] = st.slider("Minimum distance", 0.0, 0.99, 0.1, key="emb.umap_min_dist")
+    elif method == "tsne":
+        params["perplexity"] = st.slider("Perplexity", 5.0, 50.0, 30.0, key="emb.tsne_perplexity")
+        params["max_iters"] = st.slider("Iterations", 250, 2000, 1000, step=50, key="emb.tsne_iters")
+    else:
+        st.caption("PCA has no settings worth tuning here: it is exact and instant, and shown first.")
+    limit = MAX_POINTS[method]
+    use_sample = len(samples) > limit and st.checkbox(
+        f"Project a random sample of {limit:,} samples",
+        key="emb.use_sample",
+        help=f"{METHOD_LABELS[method]} is limited to {limit:,} samples here.",
+    )
+    run = st.button(f"Compute {METHOD_LABELS[method]}", key="emb.run", type="primary")
+
+projections = S.setdefault("emb.projections", {})
+if run or proj_key not in projections:
+    projection = None if run else load_projection(dataset, embedder, method, samples.ids)
+    if projection is None and (run or method == "pca"):
+        import numpy as np
+
+        from core.embeddings.explore import sample_rows
+
+        rows_used = sample_rows(len(samples), limit) if use_sample else np.arange(len(samples))
+        try:
+            with st.spinner(f"Computing {METHOD_LABELS[method]} of {len(rows_used):,} samples..."):
+                projection = compute_projection(
+                    dataset, [samples.ids[i] for i in rows_used], vectors[rows_used], method, embedder, params
+                )
+        except ProjectionError as exc:
+            st.warning(str(exc))
+    if projection is not None:
+        projections[proj_key] = {
+            "xy": points_by_path(projection.sample_ids, projection.points, samples),
+            "quality": projection.quality,
+            "brain_key": projection.brain_key,
+        }
+if proj_key not in projections:
+    st.info(
+        f"{METHOD_LABELS[method]} has not been computed for this dataset and embedding yet. "
+        f"Open “{METHOD_LABELS[method]} settings” and press Compute (PCA is instant).",
+        icon=":material/info:",
+    )
+    st.stop()
+current = projections[proj_key]
+
+# --- the map -------------------------------------------------------------------------------------
+controls = st.columns([2, 2, 3])
+color_by = controls[0].segmented_control(
+    "Colour by",
+    ["label", "suspicion"],
+    format_func={"label": "Ground truth", "suspicion": "Suspicion"}.get,
+    key="emb.color",
+    default="label",
+    required=True,
+)
+only_suspects = controls[1].toggle("Show only suspects", key="emb.only_suspects")
+rows = plot_rows(samples, suspicion, current["xy"], only_suspects=only_suspects)
+quality = current["quality"]
+metrics = st.columns(4)
+metrics[0].metric("Samples on the map", f"{len(rows):,}")
+metrics[1].metric("Suspected label errors", f"{int(suspicion.suspects.sum()):,}", help=suspicion.cleanlab_note)
+if quality is not None:
+    metrics[2].metric(
+        "Trustworthiness",
+        f"{quality.trustworthiness:.3f}",
+        help=f"sklearn trustworthiness (k={quality.neighbors}): 1.0 means every neighbour in the plot "
+        "is a real neighbour.",
+    )
+    metrics[3].metric(
+        "Neighbours kept",
+        f"{quality.knn_preservation:.0%}",
+        help=f"Share of each sample's {quality.neighbors} nearest neighbours that stay its neighbours in 2-D.",
+    )
+    st.caption(f"Projection quality ({METHOD_LABELS[method]}, {quality.sample_size:,} samples): {quality.verdict}.")
+if rows.missing:
+    st.caption(f"{rows.missing} samples were added after this projection was computed; press Compute to include them.")
+
+selected: list[str] = S.setdefault("emb.selected", [])
+event = st.plotly_chart(
+    scatter_figure(rows, color_by, selected),
+    key="emb.chart",
+    on_select="rerun",
+    selection_mode=("lasso", "box", "points"),
+    config={"displaylogo": False, "scrollZoom": True},
+)
+selection = event.selection if event is not None else {}
+signature = repr(sorted((k, repr(v)) for k, v in dict(selection or {}).items()))
+if signature != S.get("emb.last_event"):
+    S["emb.last_event"] = signature
+    chosen = selected_ids(selection or {}, rows)
+    if chosen:
+        S["emb.selected"] = selected = chosen
+        st.rerun()
+
+# --- the selection -------------------------------------------------------------------------------
+known = set(samples.ids)
+selected = [sid for sid in selected if sid in known]
+S["emb.selected"] = selected
+st.subheader(f"Selection: {len(selected)} samples" if selected else "Selection")
+if not selected:
+    st.caption("Draw a lasso (the default tool) or a box around points, or click one, to see those samples here.")
+else:
+    tags_by_id = dict(zip(samples.ids, samples.tags, strict=True))
+    show_gallery(rows, selected, tags_by_id)
+    changes = proposed_fixes(rows, selected)
+    act = st.columns(4)
+    with act[0]:
+        tag_name = st.text_input("Tag", value="suspect", key="emb.tag_name")
+        if st.button("Tag selection", key="emb.tag", icon=":material/sell:"):
+            S["emb.action"] = ("tag", tag_name)
+    with act[1]:
+        new_label = st.selectbox("New label", samples.classes, key="emb.new_label", accept_new_options=True)
+        if st.button("Relabel selection", key="emb.relabel", icon=":material/edit:"):
+            S["emb.action"] = ("relabel", new_label)
+    with act[2]:
+        st.caption(f"{len(changes)} of the selected samples have neighbours that mostly say another label.")
+        if st.button("Apply neighbours' labels", key="emb.fix", icon=":material/auto_fix_high:", disabled=not changes):
+            S["emb.action"] = ("fix", None)
+    with act[3]:
+        st.caption("Removes the samples from the dataset (the image files stay; undo restores them).")
+        if st.button("Delete selection", key="emb.delete", icon=":material/delete:"):
+            S["emb.action"] = ("delete", None)
+        if st.button("Clear selection", key="emb.clear", type="tertiary"):
+            S["emb.selected"] = []
+            st.rerun()
+
+    pending = S.pop("emb.action", None)
+    if pending:
+        kind, value = pending
+        try:
+            if kind == "tag":
+                change = actions.tag(dataset, selected, str(value))
+            elif kind == "relabel":
+                change = actions.relabel(dataset, {sid: str(value) for sid in selected})
+            elif kind == "fix":
+                change = actions.relabel(dataset, changes)
+            else:
+                change = actions.delete(dataset, selected)
+                S["emb.selected"] = []
+            S["emb.notice"] = f"Saved in FiftyOne: {change.summary}"
+            st.rerun()
+        except actions.ActionError as exc:
+            st.warning(str(exc))
+if "emb.notice" in S:
+    st.success(S.pop("emb.notice"))
+
+# --- change log, undo, export --------------------------------------------------------------------
+log_entries = actions.change_log(dataset)
+with st.expander(f"Change log ({len(log_entries)})", expanded=bool(log_entries), icon=":material/history:"):
+    if not log_entries:
+        st.caption("Tags, relabels and deletions you make appear here, newest last, and can be undone.")
+    else:
+        st.dataframe(
+            [
+                {
+                    "#": c.number,
+                    "time (UTC)": c.time,
+                    "action": c.action,
+                    "samples": len(c.samples),
+                    "detail": c.detail,
+                    "undone": c.undone,
+                }
+                for c in log_entries
+            ],
+            hide_index=True,
+        )
+        cols = st.columns(2)
+        if cols[0].button(
+            "Undo the last change", key="emb.undo", icon=":material/undo:", disabled=all(c.undone for c in log_entries)
+        ):
+            try:
+                undone = actions.undo(dataset)
+                S["emb.notice"] = f"Undone: {undone.summary}"
+                st.rerun()
+            except actions.ActionError as exc:
+                st.warning(str(exc))
+        cols[1].download_button(
+            "Export the change log (CSV)",
+            actions.log_csv(log_entries),
+            file_name=actions.export_name(dataset.name),
+            mime="text/csv",
+            key="emb.export",
+            icon=":material/download:",
+        )
+
+# --- the FiftyOne App ----------------------------------------------------------------------------
+with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
+    info = store_info()
+    st.caption(
+        f"The FiftyOne App shows the same dataset, tags and the projection (brain run `{current['brain_key']}`, "
+        f"in its Embeddings panel). Port {settings.mlstudio_fiftyone_port} (MLSTUDIO_FIFTYONE_PORT). "
+        + (f"Database: {info.description}." if info else "")
+    )
+    if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key="emb.launch_app"):
+        from core.embeddings.fiftyone_app import AppLaunchError, launch
+
+        try:
+            with st.spinner("Starting the FiftyOne App..."):
+                S["emb.app_url"] = launch(dataset, settings.mlstudio_fiftyone_port, selected or None)
+        except AppLaunchError as exc:
+            st.error(str(exc))
+    if S.get("emb.app_url"):
+        st.link_button("Open the FiftyOne App", S["emb.app_url"], icon=":material/open_in_new:")
+        st.caption(f"Running at {S['emb.app_url']}")

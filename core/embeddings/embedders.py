@@ -163,6 +163,29 @@ def cache_paths(data_dir: Path, dataset_name: str, embedder: str) -> tuple[Path,
     return folder / f"{embedder}.npy", folder / f"{embedder}.paths.json"
 
 
+def _read_cache(vectors_path: Path, index_path: Path) -> dict[str, np.ndarray]:
+    if not (vectors_path.exists() and index_path.exists()):
+        return {}
+    try:
+        stored = np.load(vectors_path, allow_pickle=False)
+        names = json.loads(index_path.read_text())
+        if len(names) == len(stored):
+            return dict(zip(names, stored, strict=True))
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring a broken embeddings cache %s: %s", vectors_path, exc)
+    return {}
+
+
+def missing_count(data_dir: Path, dataset_name: str, embedder: str, filepaths: Sequence[str]) -> int:
+    """How many of `filepaths` are not in the cache yet (0 = embedding is only a file read)."""
+    _, index_path = cache_paths(data_dir, dataset_name, embedder)
+    try:
+        known = set(json.loads(index_path.read_text())) if index_path.exists() else set()
+    except (OSError, ValueError):
+        known = set()
+    return sum(1 for p in set(filepaths) if p not in known)
+
+
 def embed(
     data_dir: Path,
     dataset_name: str,
@@ -174,15 +197,7 @@ def embed(
     if embedder not in _FUNCTIONS:
         raise EmbeddingError(f"Unknown embedder {embedder!r}; choose one of {', '.join(EMBEDDERS)}.")
     vectors_path, index_path = cache_paths(data_dir, dataset_name, embedder)
-    cached: dict[str, np.ndarray] = {}
-    if vectors_path.exists() and index_path.exists():
-        try:
-            stored = np.load(vectors_path, allow_pickle=False)
-            names = json.loads(index_path.read_text())
-            if len(names) == len(stored):
-                cached = dict(zip(names, stored, strict=True))
-        except (OSError, ValueError) as exc:
-            log.warning("ignoring a broken embeddings cache %s: %s", vectors_path, exc)
+    cached = _read_cache(vectors_path, index_path)
     missing = [p for p in dict.fromkeys(filepaths) if p not in cached]
     if missing:
         try:

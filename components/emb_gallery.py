@@ -1,0 +1,44 @@
+"""The selection as a thumbnail grid with labels, most suspicious first."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+
+import numpy as np
+import streamlit as st
+
+from core.embeddings.explore import PlotRows, thumbnail
+
+log = logging.getLogger(__name__)
+MAX_THUMBNAILS = 60
+
+
+def show_gallery(rows: PlotRows, selected: Sequence[str], tags_by_id: dict[str, list[str]]) -> None:
+    position = {sid: i for i, sid in enumerate(rows.ids)}
+    members = [position[sid] for sid in selected if sid in position]
+    members.sort(key=lambda i: -float(rows.score[i]))
+    shown = members[:MAX_THUMBNAILS]
+    images: list[np.ndarray] = []
+    captions: list[str] = []
+    for i in shown:
+        try:
+            images.append(thumbnail(rows.filepaths[i]))
+        except OSError:
+            log.warning("thumbnail failed for %s", rows.filepaths[i], exc_info=True)
+            continue
+        caption = rows.labels[i]
+        if rows.proposed[i] != rows.labels[i]:
+            caption += f" → {rows.proposed[i]}?"
+        caption += f" · {rows.score[i]:.2f}"
+        tags = tags_by_id.get(rows.ids[i]) or []
+        if tags:
+            caption += " · #" + " #".join(tags)
+        captions.append(caption)
+    if len(members) > len(shown):
+        st.caption(f"Showing the {len(shown)} most suspicious of {len(members)} selected samples.")
+    else:
+        st.caption("Label → neighbours' label (if different) · suspicion · tags")
+    if images:
+        with st.container(key="emb_gallery"):
+            st.image(images, caption=captions, width=72)

@@ -1,0 +1,123 @@
+"""The selectable WebGL scatter of a projection: colour by ground truth or suspicion; every point carries
+its FiftyOne sample id in `customdata` (Plotly's point indices are per trace)."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+
+import numpy as np
+import plotly.graph_objects as go
+
+from core.embeddings.explore import PlotRows
+
+PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+    "#393b79",
+    "#637939",
+    "#8c6d31",
+    "#843c39",
+    "#7b4173",
+]
+HOVER = (
+    "sample %{customdata[0]}<br>label %{customdata[1]}<br>neighbours say %{customdata[2]}<br>"
+    "suspicion %{customdata[3]:.2f}<extra></extra>"
+)
+
+
+def _custom(rows: PlotRows, index: np.ndarray) -> np.ndarray:
+    return np.array(
+        [[rows.ids[i], rows.labels[i], rows.proposed[i], float(rows.score[i])] for i in index], dtype=object
+    )
+
+
+def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = (), height: int = 560) -> go.Figure:
+    figure = go.Figure()
+    marker_size = 6 if len(rows) < 5_000 else 4
+    if color_by == "suspicion":
+        index = np.argsort(rows.score, kind="stable")  # suspects drawn last, on top
+        figure.add_trace(
+            go.Scattergl(
+                x=rows.xy[index, 0],
+                y=rows.xy[index, 1],
+                mode="markers",
+                name="samples",
+                customdata=_custom(rows, index),
+                hovertemplate=HOVER,
+                marker={
+                    "size": marker_size,
+                    "color": rows.score[index],
+                    "colorscale": "YlOrRd",
+                    "cmin": 0,
+                    "cmax": 1,
+                    "colorbar": {"title": {"text": "suspicion"}},
+                    "line": {"width": 0},
+                },
+            )
+        )
+    else:
+        classes = sorted(set(rows.labels), key=lambda c: (len(c), c))
+        label_array = np.asarray(rows.labels, dtype=object)
+        for number, label in enumerate(classes):
+            index = np.flatnonzero(label_array == label)
+            figure.add_trace(
+                go.Scattergl(
+                    x=rows.xy[index, 0],
+                    y=rows.xy[index, 1],
+                    mode="markers",
+                    name=str(label),
+                    customdata=_custom(rows, index),
+                    hovertemplate=HOVER,
+                    marker={"size": marker_size, "color": PALETTE[number % len(PALETTE)], "opacity": 0.85},
+                )
+            )
+        suspects = np.flatnonzero(rows.suspect)
+        if len(suspects):
+            figure.add_trace(
+                go.Scattergl(
+                    x=rows.xy[suspects, 0],
+                    y=rows.xy[suspects, 1],
+                    mode="markers",
+                    name="suspect",
+                    customdata=_custom(rows, suspects),
+                    hovertemplate=HOVER,
+                    marker={
+                        "size": marker_size + 6,
+                        "color": "rgba(0,0,0,0)",
+                        "line": {"width": 1.5, "color": "#111111"},
+                    },
+                )
+            )
+    if selected:
+        chosen = set(selected)
+        index = np.array([i for i, sid in enumerate(rows.ids) if sid in chosen], dtype=int)
+        if len(index):
+            figure.add_trace(
+                go.Scattergl(
+                    x=rows.xy[index, 0],
+                    y=rows.xy[index, 1],
+                    mode="markers",
+                    name="selected",
+                    customdata=_custom(rows, index),
+                    hovertemplate=HOVER,
+                    marker={"size": marker_size + 3, "symbol": "x-thin", "line": {"width": 2, "color": "#000"}},
+                )
+            )
+    figure.update_layout(
+        height=height,
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        dragmode="lasso",
+        uirevision="emb",
+        legend={"title": {"text": "label" if color_by != "suspicion" else ""}, "itemsizing": "constant"},
+        xaxis={"showticklabels": False, "title": None},
+        yaxis={"showticklabels": False, "title": None},
+    )
+    return figure

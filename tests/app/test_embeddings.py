@@ -1,0 +1,99 @@
+"""The Embedding visualizer page driven by AppTest (standalone file: AppTest reruns it on widget changes)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.embeddings.support import session_data_dir
+
+PAGE = Path(__file__).resolve().parents[2] / "pages" / "embeddings.py"
+
+
+@pytest.fixture()
+def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
+    from components.resources import base_settings
+
+    monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(session_data_dir()))
+    base_settings.clear()
+    app = AppTest.from_file(str(PAGE), default_timeout=240)
+    yield app
+    base_settings.clear()
+
+
+def texts(app: AppTest) -> str:
+    parts = [e.value for e in (*app.caption, *app.markdown, *app.success, *app.warning, *app.info, *app.error)]
+    return " ".join(str(p) for p in parts)
+
+
+def test_digits_map_opens_with_pca_quality_and_suspects(page: AppTest) -> None:
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert page.title[0].value == "Embedding visualizer"
+    metrics = {m.label: m.value for m in page.metric}
+    assert metrics["Samples on the map"] == "1,797"
+    assert 0.5 < float(metrics["Trustworthiness"]) < 1.0
+    assert int(metrics["Suspected label errors"].replace(",", "")) < 300
+    assert "Projection quality (PCA" in texts(page)
+    assert len(page.get("plotly_chart")) == 1
+
+
+def test_selection_shows_thumbnails_and_tag_relabel_undo_persist(page: AppTest) -> None:
+    from core.embeddings.datasets import load_dataset, samples_of
+    from core.embeddings.store import open_store
+
+    page.run()
+    fo = open_store(session_data_dir())
+    dataset = load_dataset(fo, "digits")
+    chosen = samples_of(dataset).ids[:4]
+    page.session_state["emb.selected"] = chosen
+    page.run()
+    assert page.subheader[0].value == "Selection: 4 samples"
+    assert len(page.get("image")) == 1 and len(page.get("image")[0].value) == 4
+
+    page.text_input(key="emb.tag_name").input("apptest-tag")
+    page.button(key="emb.tag").click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert "Saved in FiftyOne: " in texts(page)
+    assert dataset.count_sample_tags().get("apptest-tag") == 4
+
+    page.selectbox(key="emb.new_label").select("9")
+    page.button(key="emb.relabel").click()
+    page.run()
+    labels = samples_of(load_dataset(fo, "digits")).labels[:4]
+    assert labels == ["9"] * 4
+
+    page.button(key="emb.undo").click()
+    page.run()
+    assert samples_of(load_dataset(fo, "digits")).labels[:4] == ["0"] * 4
+    page.button(key="emb.undo").click()
+    page.run()
+    assert load_dataset(fo, "digits").count_sample_tags().get("apptest-tag") is None
+    assert "Undone: #" in texts(page)
+
+
+def test_bad_zip_upload_is_a_message(page: AppTest) -> None:
+    from core.embeddings.datasets import DatasetError, import_zip
+    from core.embeddings.store import open_store
+
+    fo = open_store(session_data_dir())
+    with pytest.raises(DatasetError, match="not a zip"):
+        import_zip(fo, session_data_dir(), b"not a zip", "bad")
+
+
+def test_database_failure_is_a_message_with_retry(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    import components.resources as resources
+    from core.embeddings.store import StoreError
+
+    def broken(_data_dir: str):
+        raise StoreError("The FiftyOne database (mongod) did not answer within 60 s. See the log.")
+
+    monkeypatch.setattr(resources, "emb_store", broken)
+    page.run()
+    assert not page.exception
+    assert "did not answer within 60 s" in page.error[0].value
+    assert page.button(key="emb.retry_store") is not None
