@@ -553,6 +553,9 @@ def download_source(
         raise CatalogError(
             f"The download failed ({type(exc).__name__}). Try again or upload the CSV."
         ) from None
+    except BaseException:  # stopped by the user (Streamlit's stop) or anything else: no half file left
+        partial.unlink(missing_ok=True)
+        raise
     try:
         frame, report = read_catalog_csv(partial, source.title)
     finally:

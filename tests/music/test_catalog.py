@@ -169,3 +169,20 @@ def test_decompression_bomb_is_refused() -> None:
     assert len(frame) == 2000
     with pytest.raises(CatalogError, match="unpacks to more than"):
         read_catalog_csv(packed, "bomb.csv.gz", max_bytes=len(raw) // 3)
+
+
+def test_interrupted_download_leaves_no_partial_file(tmp_path: Path) -> None:
+    served = tmp_path / "www"
+    served.mkdir()
+    (served / "big.csv").write_bytes(csv_bytes(make_catalog(5000)))
+    store = CatalogStore(tmp_path / "music")
+
+    class Stopped(Exception):
+        pass
+
+    def stop(done: int, total: int | None) -> None:
+        raise Stopped
+
+    with serve_folder(served) as base, pytest.raises(Stopped):
+        download_source(SOURCES[1], store, stop, url=f"{base}/big.csv")
+    assert list(store.folder.iterdir()) == []
