@@ -60,13 +60,19 @@ def render_inputs(settings: Settings) -> None:
 
 
 def _link_tab(settings: Settings, busy: bool) -> None:
-    with st.form("ttv.link_form", border=False):
-        url = st.text_input("Video link", placeholder="https://www.youtube.com/watch?v=...", key="ttv.url")
-        st.caption("Captions are used when the site has them; otherwise the audio is downloaded and transcribed.")
-        go = st.form_submit_button("Process", type="primary", disabled=busy)
+    url = st.text_input("Video link", placeholder="https://www.youtube.com/watch?v=...", key="ttv.url")
+    st.caption("Captions are used when the site has them; otherwise the audio is downloaded and transcribed.")
+    go = st.button("Process", type="primary", key="ttv.process_link", disabled=busy)
     if go:
         if not url.strip():
             st.warning("Paste a video link first.")
+            return
+        from core.media.download import DownloadError, check_url
+
+        try:
+            url = check_url(url, settings.deployed)
+        except DownloadError as exc:
+            st.error(str(exc))
             return
         library = state.library(settings)
 

@@ -6,7 +6,7 @@ from components import ttv_state as state
 from components.navigation import TOOLS
 from components.shell import session_settings
 from components.ttv_chat import render_chat
-from components.ttv_inputs import job_panel, render_inputs, start_processing
+from components.ttv_inputs import finish_job, job_panel, render_inputs, start_processing
 from components.ttv_player import render_library, render_player, render_transcript
 
 TOOL = next(t for t in TOOLS if t.url_path == "videos")
@@ -16,6 +16,9 @@ st.caption(TOOL.summary)
 settings = session_settings()
 library = state.library(settings)
 
+job = st.session_state.get(state.JOB)
+if job is not None and job.done:
+    finish_job()
 state.show_flash()
 render_inputs(settings)
 if state.JOB in st.session_state:

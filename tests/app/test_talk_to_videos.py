@@ -1,0 +1,73 @@
+"""The Talk to Videos page driven by AppTest (standalone, see tests/app/test_pages.py for the router)."""
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "talk_to_videos.py")
+
+TRANSCRIPT = """0:00 Welcome to this short lecture about volcanoes.
+0:04 Mount Etna in Sicily is the most active volcano in Europe.
+0:09 Magma that reaches the surface of the earth is called lava.
+0:14 Thank you for listening, and see you next time.
+"""
+
+
+@pytest.fixture()
+def app(tmp_path: Path, monkeypatch) -> AppTest:  # noqa: ANN001
+    from components.resources import base_settings
+
+    monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(tmp_path))
+    base_settings.clear()
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.run()
+    yield at
+    base_settings.clear()
+
+
+def _wait_job(at: AppTest) -> None:
+    job = at.session_state["ttv.job"] if "ttv.job" in at.session_state else None
+    if job is not None:
+        job.wait(180)
+    at.run()
+
+
+def test_page_starts_empty_with_inputs(app: AppTest) -> None:
+    assert not app.exception
+    assert app.title[0].value == "Talk to Videos"
+    assert [t.label for t in app.tabs][:3] == ["Link", "Upload", "Subtitles or text"]
+
+
+def test_pasted_transcript_to_cited_answer_and_seek(app: AppTest) -> None:
+    app.text_area(key="ttv.pasted").input(TRANSCRIPT)
+    app.text_input(key="ttv.text_title").input("Volcano notes")
+    app.button(key="ttv.process_text").click().run()
+    _wait_job(app)
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Volcano notes" in [h.value for h in app.header]
+    assert app.session_state["ttv.video_id"].startswith("text-")
+    assert "Answers come only from what is said" in " ".join(c.value for c in app.caption)
+
+    app.chat_input(key="ttv.ask").set_value("Which is the most active volcano in Europe?").run()
+    assert not app.exception, [e.value for e in app.exception]
+    history = app.session_state["ttv.history." + app.session_state["ttv.video_id"]]
+    assert "Etna" in history[-1]["content"] and history[-1]["citations"][0]["start"] == 4.0
+    app.button(key="ttv.cite.1.0").click().run()
+    assert app.session_state["ttv.start"] == 4.0
+
+    app.chat_input(key="ttv.ask").set_value("Who won the football world cup in 2018?").run()
+    history = app.session_state["ttv.history." + app.session_state["ttv.video_id"]]
+    assert history[-1]["content"].startswith("The video does not cover this")
+
+
+def test_bad_inputs_are_messages(app: AppTest) -> None:
+    app.button(key="ttv.process_text").click().run()
+    assert "Upload a subtitle file or paste a transcript first." in [w.value for w in app.warning]
+    app.text_area(key="ttv.pasted").input("too short").run()
+    app.button(key="ttv.process_text").click().run()
+    assert any("too short" in e.value for e in app.error)
+    app.text_input(key="ttv.url").input("ftp://example.com/video")
+    app.button(key="ttv.process_link").click().run()
+    assert any("http" in e.value for e in app.error), ([e.value for e in app.error], [b.label for b in app.button][:3])
+    assert not app.exception
