@@ -15,9 +15,25 @@ import numpy as np
 from numba import njit, prange
 
 INITIAL_X = 0.001
+# Let LLVM reorder sums so dot products vectorize; no "nnan"/"ninf", so finiteness checks stay valid.
+FAST = {"reassoc", "contract", "nsz"}
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
+def tanh(u):
+    """tanh through one exp (expm1 near 0): within 2.3e-16 absolute and 1e-15 relative of math.tanh,
+    about 30 % faster than libm's tanh, which dominates the cost of a step."""
+    a = abs(u)
+    if a < 0.02:
+        em = math.expm1(-2.0 * a)
+        r = -em / (2.0 + em)
+    else:
+        e = math.exp(-2.0 * a)
+        r = (1.0 - e) / (1.0 + e)
+    return r if u >= 0.0 else -r
+
+
+@njit(cache=True, fastmath=FAST)
 def _step(w, b, x, buf, head):
     """One network step in place; returns (new head, y0)."""
     n, d = w.shape
@@ -33,11 +49,11 @@ def _step(w, b, x, buf, head):
         u = 0.0
         for j in range(d):
             u += w[i, j] * buf[head + j]
-        x[i] = math.tanh(u)
+        x[i] = tanh(u)
     return head, y0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def _jacobian_row(w, b, x, g):
     """g_j = sum_i b_i (1 - x_i^2) w_ij: first row of the Jacobian of F at the current state."""
     n, d = w.shape
@@ -49,7 +65,7 @@ def _jacobian_row(w, b, x, g):
             g[j] += c * w[i, j]
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def map_at(w, b, y):
     """F(y) for a register y (test helper built from the same step kernel)."""
     n, d = w.shape
@@ -62,12 +78,12 @@ def map_at(w, b, y):
         u = 0.0
         for j in range(d):
             u += w[i, j] * y[j]
-        x[i] = math.tanh(u)
+        x[i] = tanh(u)
     head, _ = _step(w, b, x, buf, 0)
     return buf[head:head + d].copy()
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def jacobian_at(w, b, y):
     """Exact Jacobian dF/dy (D x D) at register y, from the same row kernel the spectrum uses."""
     n, d = w.shape
@@ -76,7 +92,7 @@ def jacobian_at(w, b, y):
         u = 0.0
         for j in range(d):
             u += w[i, j] * y[j]
-        x[i] = math.tanh(u)
+        x[i] = tanh(u)
     g = np.empty(d)
     _jacobian_row(w, b, x, g)
     jac = np.zeros((d, d))
@@ -86,14 +102,14 @@ def jacobian_at(w, b, y):
     return jac
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def _start(n, d):
     x = np.full(n, INITIAL_X)
     buf = np.zeros(2 * d)
     return x, buf, 0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def run_trajectory(w, b, transient, steps, channels, out):
     """Iterate and record `channels` (index < N: neuron x_i; index == N: output y0) into out[steps, k].
 
@@ -117,20 +133,21 @@ def run_trajectory(w, b, transient, steps, channels, out):
     return steps
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def _mgs(q, logs):
-    """Modified Gram-Schmidt on the columns of q in place; logs[c] = log of the c-th R diagonal."""
-    d, k = q.shape
+    """Modified Gram-Schmidt on the rows of q (k tangent vectors of length D, each contiguous) in place;
+    logs[c] = log of the c-th diagonal element of R."""
+    k, d = q.shape
     for c in range(k):
         for p in range(c):
             dot = 0.0
             for r in range(d):
-                dot += q[r, p] * q[r, c]
+                dot += q[p, r] * q[c, r]
             for r in range(d):
-                q[r, c] -= dot * q[r, p]
+                q[c, r] -= dot * q[p, r]
         norm = 0.0
         for r in range(d):
-            norm += q[r, c] * q[r, c]
+            norm += q[c, r] * q[c, r]
         norm = math.sqrt(norm)
         if norm == 0.0 or not math.isfinite(norm):
             logs[c] = -math.inf if norm == 0.0 else math.nan
@@ -138,11 +155,24 @@ def _mgs(q, logs):
         logs[c] = math.log(norm)
         inv = 1.0 / norm
         for r in range(d):
-            q[r, c] *= inv
+            q[c, r] *= inv
     return True
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
+def _tangent_step(g, q):
+    """q_c <- J q_c for every tangent vector (rows of q): new first entry g . q_c, the rest shift down."""
+    k, d = q.shape
+    for c in range(k):
+        row0 = 0.0
+        for r in range(d):
+            row0 += g[r] * q[c, r]
+        for r in range(d - 1, 0, -1):
+            q[c, r] = q[c, r - 1]
+        q[c, 0] = row0
+
+
+@njit(cache=True, fastmath=FAST)
 def _record(acc, t, checkpoints, next_ckpt, trace, block_acc, block_len, blocks):
     k = acc.shape[0]
     if next_ckpt < checkpoints.shape[0] and t + 1 == checkpoints[next_ckpt]:
@@ -152,7 +182,7 @@ def _record(acc, t, checkpoints, next_ckpt, trace, block_acc, block_len, blocks)
     return next_ckpt
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def net_spectrum(w, b, transient, steps, k, checkpoints, trace, blocks):
     """Benettin/QR spectrum (k largest exponents, nats/step) on the exact Jacobian.
 
@@ -166,7 +196,7 @@ def net_spectrum(w, b, transient, steps, k, checkpoints, trace, blocks):
         head, y0 = _step(w, b, x, buf, head)
         if not math.isfinite(y0):
             return 1
-    q = np.zeros((d, k))
+    q = np.zeros((k, d))
     for c in range(k):
         q[c, c] = 1.0
     g = np.empty(d)
@@ -179,13 +209,7 @@ def net_spectrum(w, b, transient, steps, k, checkpoints, trace, blocks):
     blocks[:, :] = 0.0
     for t in range(steps):
         _jacobian_row(w, b, x, g)
-        for c in range(k):
-            row0 = 0.0
-            for r in range(d):
-                row0 += g[r] * q[r, c]
-            for r in range(d - 1, 0, -1):
-                q[r, c] = q[r - 1, c]
-            q[0, c] = row0
+        _tangent_step(g, q)
         head, y0 = _step(w, b, x, buf, head)
         if not math.isfinite(y0):
             return 1
@@ -203,7 +227,7 @@ def net_spectrum(w, b, transient, steps, k, checkpoints, trace, blocks):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def henon_spectrum(a, bb, transient, steps, checkpoints, trace, blocks):
     """The same Benettin/QR procedure on the Henon map (x, y) -> (1 - a x^2 + y, b x)."""
     xs, ys = 0.1, 0.1
@@ -221,8 +245,8 @@ def henon_spectrum(a, bb, transient, steps, checkpoints, trace, blocks):
     for t in range(steps):
         j00, j01, j10, j11 = -2.0 * a * xs, 1.0, bb, 0.0
         for c in range(2):
-            jq[0, c] = j00 * q[0, c] + j01 * q[1, c]
-            jq[1, c] = j10 * q[0, c] + j11 * q[1, c]
+            jq[c, 0] = j00 * q[c, 0] + j01 * q[c, 1]
+            jq[c, 1] = j10 * q[c, 0] + j11 * q[c, 1]
         q[:, :] = jq
         xs, ys = 1.0 - a * xs * xs + ys, bb * xs
         if not _mgs(q, logs):
@@ -239,7 +263,7 @@ def henon_spectrum(a, bb, transient, steps, checkpoints, trace, blocks):
     return 0
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def net_two_trajectory(w, b, transient, steps, d0):
     """Largest exponent by Benettin's original method: a twin trajectory d0 away, renormalized each step.
 
@@ -262,7 +286,7 @@ def net_two_trajectory(w, b, transient, steps, d0):
         u = 0.0
         for j in range(d):
             u += w[i, j] * buf2[head + j]
-        x2[i] = math.tanh(u)
+        x2[i] = tanh(u)
     head2 = head
     acc = 0.0
     for _ in range(steps):
@@ -287,11 +311,11 @@ def net_two_trajectory(w, b, transient, steps, d0):
             u = 0.0
             for j in range(d):
                 u += w[i, j] * buf2[head2 + j]
-            x2[i] = math.tanh(u)
+            x2[i] = tanh(u)
     return acc / steps
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def detect_period(series, pmax, rel_tol):
     """Smallest p <= pmax with |s[t] - s[t-p]| <= tol over the whole series, else 0."""
     m = series.shape[0]
@@ -315,7 +339,7 @@ SCAN_L1, SCAN_L2, SCAN_SE1, SCAN_SE2, SCAN_PERIOD, SCAN_COVER, SCAN_FINITE = ran
 SCAN_COLS = 7
 
 
-@njit(cache=True)
+@njit(cache=True, fastmath=FAST)
 def _scan_one(w, b, transient, steps, pmax, grid, out):
     """Two largest exponents (QR with 2 vectors), their block errors, period of the tail, coverage."""
     n, d = w.shape
@@ -323,7 +347,7 @@ def _scan_one(w, b, transient, steps, pmax, grid, out):
     x, buf, head = _start(n, d)
     for _ in range(max(transient, 1)):
         head, y0 = _step(w, b, x, buf, head)
-    q = np.zeros((d, k))
+    q = np.zeros((k, d))
     for c in range(k):
         q[c, c] = 1.0
     g = np.empty(d)
@@ -343,13 +367,7 @@ def _scan_one(w, b, transient, steps, pmax, grid, out):
     collapsed = False
     for t in range(steps):
         _jacobian_row(w, b, x, g)
-        for c in range(k):
-            row0 = 0.0
-            for r in range(d):
-                row0 += g[r] * q[r, c]
-            for r in range(d - 1, 0, -1):
-                q[r, c] = q[r - 1, c]
-            q[0, c] = row0
+        _tangent_step(g, q)
         head, y0 = _step(w, b, x, buf, head)
         if not math.isfinite(y0):
             finite = False
@@ -399,14 +417,14 @@ def _scan_one(w, b, transient, steps, pmax, grid, out):
     out[SCAN_COVER] = visited / (grid * grid)
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=FAST)
 def batch_scan(ws, bs, transient, steps, pmax, grid, out):
     """_scan_one for many networks at once (ws: (B, N, D), bs: (B, N), out: (B, SCAN_COLS))."""
     for i in prange(ws.shape[0]):
         _scan_one(ws[i], bs[i], transient, steps, pmax, grid, out[i])
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=FAST)
 def batch_bifurcation(ws, bs, transient, keep, neuron, out):
     """Last `keep` values of neuron x[neuron] (or y0 if neuron == N) after a transient, per network."""
     for i in prange(ws.shape[0]):
@@ -421,7 +439,7 @@ def batch_bifurcation(ws, bs, transient, keep, neuron, out):
             out[i, t] = x[neuron] if neuron < n else y0
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, fastmath=FAST)
 def batch_trajectory_steps(ws, bs, steps, out):
     """Batched plain iteration (for throughput measurement): final y0 of each network."""
     for i in prange(ws.shape[0]):

@@ -69,3 +69,13 @@ def test_out_of_range_parameters_are_rejected_with_a_message(args, message) -> N
 def test_unknown_channel_is_rejected() -> None:
     with pytest.raises(ParameterError, match=r"x1\.\.x4"):
         simulate(NetworkParams(4, 4, 1.0, 1), 10, 0, ("x9",))
+
+
+def test_kernel_tanh_is_within_an_ulp_of_numpy() -> None:
+    u = np.r_[np.linspace(-30, 30, 200_001), np.geomspace(1e-300, 1e-3, 1000), 0.0, -0.0]
+    ours = np.array([kernels.tanh(v) for v in u])
+    exact = np.tanh(u)
+    assert np.max(np.abs(ours - exact)) <= 3e-16
+    nonzero = exact != 0
+    assert np.max(np.abs(ours[nonzero] - exact[nonzero]) / np.abs(exact[nonzero])) <= 2e-15
+    assert np.all(np.sign(ours) == np.sign(exact))
