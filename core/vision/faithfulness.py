@@ -49,6 +49,7 @@ def score_maps(
     target: Target,
     road: bool = True,
     progress: Progress | None = None,
+    road_percentiles: Sequence[int] = ROAD_PERCENTILES,
 ) -> list[Faithfulness]:
     """Faithfulness of several maps of the same image, batched (one model call per metric step)."""
     from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
@@ -69,10 +70,10 @@ def score_maps(
         if road:
             if progress:
                 progress(0.15, "ROAD, most relevant first")
-            morf = ROADMostRelevantFirstAverage(list(ROAD_PERCENTILES))(batch, cams, targets, model)
+            morf = ROADMostRelevantFirstAverage(list(road_percentiles))(batch, cams, targets, model)
             if progress:
                 progress(0.5, "ROAD, least relevant first")
-            lerf = ROADLeastRelevantFirstAverage(list(ROAD_PERCENTILES))(batch, cams, targets, model)
+            lerf = ROADLeastRelevantFirstAverage(list(road_percentiles))(batch, cams, targets, model)
         else:
             morf = lerf = np.full(len(maps), np.nan, dtype=np.float32)
         if progress:

@@ -158,15 +158,15 @@ class LoadedModel:
             return self._guided
 
     def seconds_per_image(self) -> float:
-        """Measured CPU time of one forward pass per image (batch of 8), for cost estimates."""
+        """Measured CPU time of one forward pass per image (batch of 4), for cost estimates."""
         with self._lock:
             if self._seconds_per_image is None:
-                batch = torch.zeros(8, 3, self.input_size, self.input_size)
+                batch = torch.zeros(4, 3, self.input_size, self.input_size)
                 with torch.no_grad():
                     self.model(batch[:1])
                     started = time.perf_counter()
                     self.model(batch)
-                self._seconds_per_image = (time.perf_counter() - started) / 8
+                self._seconds_per_image = (time.perf_counter() - started) / 4
             return self._seconds_per_image
 
 

@@ -7,7 +7,7 @@ import pytest
 import torch
 from torch import nn
 
-from core.vision.cam import Cancelled, CamError, Target, compute_maps, guided_backprop, guided_gradcam, predict
+from core.vision.cam import CamError, Cancelled, Target, compute_maps, guided_backprop, guided_gradcam, predict
 from core.vision.models import LoadedModel
 
 CAT_CLASSES = range(281, 286)  # tabby, tiger cat, Persian, Siamese, Egyptian cat
@@ -113,7 +113,7 @@ def test_two_concurrent_requests_with_different_layers_get_their_own_maps(lite0,
                 run = compute_maps(lite0, chelsea, [layer], "GradCAM", Target(285))
                 assert [m.layer for m in run.maps] == [layer]
                 results[layer].append(run.maps[0].normalized)
-        except BaseException as exc:  # noqa: BLE001 (re-raised in the main thread)
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=worker, args=(layer,)) for layer in results]
