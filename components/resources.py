@@ -154,3 +154,20 @@ def emb_analysis(data_dir: str, dataset_name: str, embedder: str, filepaths: tup
     vectors = embed(Path(data_dir), dataset_name, embedder, list(filepaths))
     vectors.setflags(write=False)
     return vectors, suspicion(vectors, list(labels))
+
+
+# --- Grad-CAM viewer ---
+@st.cache_resource(show_spinner=False, max_entries=3)
+def cam_model(key: str, _progress=None):
+    """A shared vision model (core.vision.models.LoadedModel); used under its lock or copied."""
+    from core.vision.models import load_model
+
+    return load_model(key, _progress)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cam_sample_image(name: str):
+    """A sample image (core.vision.images.LoadedImage)."""
+    from core.vision.images import load_sample
+
+    return load_sample(name)
