@@ -15,7 +15,13 @@ from core.music.spotify import SpotifyError
 log = logging.getLogger(__name__)
 
 COVERS = "music.covers"
-ROLE_COLORS = {"filtered out": "#c9c9c9", "candidate": "#7fa7d9", "result": "#1db954", "seed": "#e0245e"}
+ROLE_COLORS = {
+    "filtered out": "#c9c9c9",
+    "seed or other version": "#f2b8c6",
+    "candidate": "#7fa7d9",
+    "result": "#1db954",
+    "seed": "#e0245e",
+}
 
 
 def spotify_url(track_id: str) -> str:
@@ -131,7 +137,7 @@ def radar_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
 def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
     points = index.pool_map(result)
     figure = go.Figure()
-    for role in ("filtered out", "candidate", "result", "seed"):
+    for role in ROLE_COLORS:
         part = points[points["role"] == role]
         if part.empty:
             continue
@@ -205,5 +211,6 @@ def results_panel(settings: Settings, index: CatalogIndex, result: Recommendatio
         st.plotly_chart(pool_map_chart(index, result), key="music.map")
         st.caption(
             "Every candidate placed by its sound (the two main axes of the standardized features): grey ones "
-            "were removed by the filters, green ones were picked, red stars are seed tracks."
+            "were removed by the filters, pink ones are the seeds' other versions, green ones were picked, "
+            "red stars are seed tracks."
         )

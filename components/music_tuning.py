@@ -20,54 +20,70 @@ class Tuning:
     target_weight: float
 
 
-def _numbers(spec: FeatureSpec) -> tuple[float, float, float]:
-    if spec.step >= 1:
-        return int(spec.low), int(spec.high), int(spec.step)  # type: ignore[return-value]
-    return float(spec.low), float(spec.high), float(spec.step)
+@dataclass(frozen=True)
+class SliderScale:
+    """How a feature is shown on its slider (duration in minutes, not milliseconds)."""
+
+    label: str
+    low: float
+    high: float
+    step: float
+    factor: float = 1.0  # catalog value = slider value × factor
+    integer: bool = False
 
 
-def _format(spec: FeatureSpec) -> str | None:
+def slider_scale(spec: FeatureSpec) -> SliderScale:
     if spec.name == "duration_ms":
-        return "%d ms"
-    return None
+        return SliderScale("Duration (min)", 0.0, spec.high / 60_000, 0.5, factor=60_000)
+    if spec.step >= 1:
+        return SliderScale(spec.label, int(spec.low), int(spec.high), int(spec.step), integer=True)
+    return SliderScale(spec.label, float(spec.low), float(spec.high), float(spec.step))
 
 
-def feature_controls(spec: FeatureSpec) -> tuple[tuple[float, float] | None, float | None]:
-    low, high, step = _numbers(spec)
-    help_text = spec.help + (
-        " Key numbers: " + ", ".join(f"{i}={n}" for i, n in enumerate(KEY_NAMES))
-        if spec.name == "key"
-        else ""
-    )
-    st.markdown(f"**{spec.label}**", help=help_text)
-    bounds = st.slider(
-        f"{spec.label}: allowed range (hard filter)",
-        min_value=low,
-        max_value=high,
-        value=(low, high),
-        step=step,
+def _snap(scale: SliderScale, value: float) -> float:
+    value = min(max(value, scale.low), scale.high)
+    snapped = round((value - scale.low) / scale.step) * scale.step + scale.low
+    return int(snapped) if scale.integer else round(float(snapped), 6)
+
+
+def feature_controls(
+    spec: FeatureSpec, seed_value: float | None
+) -> tuple[float | None, float | None, float | None]:
+    """(min, max, target) in catalog units; None where the user set nothing."""
+    scale = slider_scale(spec)
+    help_text = spec.help
+    if spec.name == "key":
+        help_text += " Key numbers: " + ", ".join(f"{i}={n}" for i, n in enumerate(KEY_NAMES))
+    st.markdown(f"**{scale.label}**", help=help_text)
+    low, high = st.slider(
+        f"{scale.label}: allowed range (hard filter)",
+        min_value=scale.low,
+        max_value=scale.high,
+        value=(scale.low, scale.high),
+        step=scale.step,
         key=f"music.range.{spec.name}",
-        format=_format(spec),
         label_visibility="collapsed",
     )
-    use_target = st.toggle("Target", key=f"music.use_target.{spec.name}")
     target = None
-    if use_target:
-        middle = type(low)((low + high) / 2) if spec.step < 1 else int((low + high) // 2)
+    if st.toggle("Target", key=f"music.use_target.{spec.name}", help="Starts at the seeds' average."):
+        start = seed_value / scale.factor if seed_value is not None else (scale.low + scale.high) / 2
         target = st.slider(
-            f"{spec.label}: target (soft preference)",
-            min_value=low,
-            max_value=high,
-            value=middle,
-            step=step,
+            f"{scale.label}: target (soft preference)",
+            min_value=scale.low,
+            max_value=scale.high,
+            value=_snap(scale, start),
+            step=scale.step,
             key=f"music.target.{spec.name}",
-            format=_format(spec),
         )
-    narrowed = bounds if (bounds[0] > low or bounds[1] < high) else None
-    return narrowed, target
+    return (
+        low * scale.factor if low > scale.low else None,
+        high * scale.factor if high < scale.high else None,
+        target * scale.factor if target is not None else None,
+    )
 
 
-def tuning_panel() -> Tuning:
+def tuning_panel(seed_values: dict[str, float] | None = None) -> Tuning:
+    seed_values = seed_values or {}
     minimums: dict[str, float] = {}
     maximums: dict[str, float] = {}
     targets: dict[str, float] = {}
@@ -80,13 +96,11 @@ def tuning_panel() -> Tuning:
         columns = st.columns(3)
         for number, spec in enumerate(FEATURES):
             with columns[number % 3]:
-                narrowed, target = feature_controls(spec)
-            if narrowed is not None:
-                low, high = _numbers(spec)[:2]
-                if narrowed[0] > low:
-                    minimums[spec.name] = float(narrowed[0])
-                if narrowed[1] < high:
-                    maximums[spec.name] = float(narrowed[1])
+                low, high, target = feature_controls(spec, seed_values.get(spec.name))
+            if low is not None:
+                minimums[spec.name] = float(low)
+            if high is not None:
+                maximums[spec.name] = float(high)
             if target is not None:
                 targets[spec.name] = float(target)
     with st.expander("List size and variety", icon=":material/format_list_numbered:"):

@@ -53,8 +53,13 @@ with st.expander("How the recommendations are made", icon=":material/help:"):
     )
 
 seeds_panel(settings, index)
-tuning = tuning_panel()
 seeds = current_seeds()
+try:
+    seed_values = index.seed_values(seeds)
+except EngineError as exc:  # a seed from another catalog
+    st.warning(f"{exc} Remove that seed.")
+    seed_values = {}
+tuning = tuning_panel(seed_values)
 if st.button("Recommend", type="primary", icon=":material/queue_music:", disabled=not seeds, key="music.go"):
     query = Query(
         seeds=seeds,

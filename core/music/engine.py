@@ -191,8 +191,9 @@ class Recommendations:
     explanations: list[Explanation]
     pool: PoolSizes
     seed_rows: list[np.ndarray]  # catalog rows behind each seed
-    pool_rows: np.ndarray  # candidate rows before filtering
-    kept_rows: np.ndarray  # candidate rows that passed the filters
+    pool_rows: np.ndarray  # candidate rows before filtering (plus rows added when the search widened)
+    passed_rows: np.ndarray  # candidate rows that passed the filters
+    kept_rows: np.ndarray  # ... and are neither a seed nor another version of a song already in
     result_rows: np.ndarray
     seeds: list[Seed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
@@ -518,7 +519,8 @@ class CatalogIndex:
             explanations=explanations,
             pool=PoolSizes(initial, after_filters, after_dedupe, widened, len(rows)),
             seed_rows=seed_rows,
-            pool_rows=pool,
+            pool_rows=np.union1d(pool, kept),
+            passed_rows=kept,
             kept_rows=kept_nodup[best_versions],
             result_rows=rows,
             seeds=list(query.seeds),
@@ -602,6 +604,25 @@ class CatalogIndex:
 
     # -- views for the page --------------------------------------------------------------------
 
+    def seed_values(self, seeds: Sequence[Seed]) -> dict[str, float]:
+        """Average of every feature over the seeds (each seed weighs the same; key by circular mean)."""
+        groups = [self.seed_rows(seed)[:2000] for seed in seeds]
+        if not groups:
+            return {}
+        out: dict[str, float] = {}
+        for spec in FEATURES:
+            means = [float(np.nanmean(self.values[spec.name][rows])) for rows in groups]
+            if spec.name == "key":
+                angles = [self.values["key"][rows] * (2 * np.pi / 12) for rows in groups]
+                x = np.mean([np.mean(np.cos(a)) for a in angles])
+                y = np.mean([np.mean(np.sin(a)) for a in angles])
+                out["key"] = float(round(np.arctan2(y, x) / (2 * np.pi / 12)) % 12)
+            elif spec.name == "mode":
+                out["mode"] = float(round(np.mean(means)))
+            elif not np.isnan(np.mean(means)):
+                out[spec.name] = float(np.mean(means))
+        return out
+
     def radar_profile(self, rows: np.ndarray) -> dict[str, float]:
         """Mean of each radar feature over `rows`, scaled to 0..1 of its range."""
         out: dict[str, float] = {}
@@ -614,7 +635,11 @@ class CatalogIndex:
         return out
 
     def pool_map(self, result: Recommendations, max_points: int = 3000, seed: int = 0) -> pd.DataFrame:
-        """2-D PCA map of the candidate pool: role = seed / result / candidate / filtered out."""
+        """2-D PCA map of the candidate pool.
+
+        role: seed / result / candidate / filtered out (by a min/max filter) / seed or other version
+        (removed as a seed, or as another version of a song already in).
+        """
         # Track seeds, and a few tracks of each seed artist; a genre seed is not a point of its own.
         shown = [
             rows[:10]
@@ -623,13 +648,16 @@ class CatalogIndex:
         ]
         seed_rows = np.unique(np.concatenate(shown)) if shown else np.empty(0, dtype=np.int64)
         roles: dict[int, str] = {}
-        filtered = np.setdiff1d(result.pool_rows, result.kept_rows)
         rng = np.random.default_rng(seed)
-        if len(filtered) > max_points // 2:
-            filtered = rng.choice(filtered, max_points // 2, replace=False)
-        kept = result.kept_rows
-        if len(kept) > max_points // 2:
-            kept = rng.choice(kept, max_points // 2, replace=False)
+
+        def sample(rows: np.ndarray, size: int) -> np.ndarray:
+            return rng.choice(rows, size, replace=False) if len(rows) > size else rows
+
+        filtered = sample(np.setdiff1d(result.pool_rows, result.passed_rows), max_points // 2)
+        versions = sample(np.setdiff1d(result.passed_rows, result.kept_rows), max_points // 10)
+        kept = sample(result.kept_rows, max_points // 2)
+        for row in versions:
+            roles[int(row)] = "seed or other version"
         for row in filtered:
             roles[int(row)] = "filtered out"
         for row in kept:

@@ -338,3 +338,18 @@ def test_spotify_artist_search_adds_catalog_artists_and_searches_once(data_dir: 
     assert chips == [f"Artist: {artist}"]
     searches = [path for method, path in spotify.requests if path.startswith("/v1/search")]
     assert len(searches) == 1  # reruns reuse the page already fetched
+
+
+def test_duration_is_set_in_minutes_and_targets_start_at_the_seeds(data_dir: Path) -> None:
+    with_catalog(data_dir)
+    app = page()
+    app.text_input(key="music.query").input("rock").run()
+    next(b for b in app.button if b.key == "music.add_genre.rock").click().run()
+    app.slider(key="music.range.duration_ms").set_range(2.5, 4.0).run()
+    app.toggle(key="music.use_target.energy").set_value(True).run()
+    start = app.slider(key="music.target.energy").value
+    assert 0.75 < start < 0.95  # the rock genre's average energy in the generated catalog (0.85)
+    app.button(key="music.go").click().run()
+    assert not app.exception
+    result = app.session_state["music.result"].tracks
+    assert result["duration_ms"].between(150_000, 240_000).all()

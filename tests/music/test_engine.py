@@ -177,7 +177,11 @@ def test_search_and_match(index: CatalogIndex) -> None:
 def test_pool_map_and_radar(index: CatalogIndex) -> None:
     result = index.recommend(Query(seeds=[track_seed(index, 0)], minimums={"energy": 0.3}, limit=10))
     points = index.pool_map(result)
-    assert set(points["role"]) <= {"seed", "result", "candidate", "filtered out"}
+    assert set(points["role"]) <= {"seed", "result", "candidate", "filtered out", "seed or other version"}
+    assert "filtered out" in set(points["role"])
+    filtered_names = set(points.loc[points["role"] == "filtered out", "track"])
+    energy = index.frame.set_index("track_name")["energy"]
+    assert all(energy[name] < 0.3 for name in filtered_names)
     assert (points["role"] == "result").sum() == 10 and (points["role"] == "seed").sum() == 1
     profile = index.radar_profile(result.result_rows)
     assert set(profile) >= {"Energy", "Danceability"} and all(0 <= v <= 1 for v in profile.values())
@@ -209,3 +213,15 @@ def test_recommendations_stay_in_the_seed_genre_on_the_real_catalog() -> None:
     )
     assert (moved.tracks["genre"] == "edm").mean() < 0.5
     assert moved.tracks["acousticness"].mean() > 0.5
+
+
+def test_seed_values_average_features_with_circular_key(index: CatalogIndex) -> None:
+    rows = (
+        np.flatnonzero(index.values["key"] == 11)[:1].tolist()
+        + np.flatnonzero(index.values["key"] == 1)[:1].tolist()
+    )
+    seeds = [track_seed(index, r) for r in rows]
+    values = index.seed_values(seeds)
+    assert values["key"] == 0  # between B and C♯ is C, not F♯
+    assert values["energy"] == pytest.approx(float(index.values["energy"][rows].mean()), abs=1e-6)
+    assert index.seed_values([]) == {}
