@@ -161,8 +161,15 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
         if local_tab:
             with local_tab[0]:
                 path = st.text_input("Path to a catalog CSV on this machine", key="music.local_path")
+                allowed = settings.mlstudio_media_dir
+                if allowed is not None:
+                    st.caption(f"Only files inside {allowed} (MLSTUDIO_MEDIA_DIR) can be opened.")
                 if path and st.button("Load file", key="music.load_local"):
-                    _load(lambda: load_catalog_file(Path(path).expanduser(), store))
+                    chosen = Path(path).expanduser().resolve()
+                    if allowed is not None and not chosen.is_relative_to(allowed.expanduser().resolve()):
+                        st.error(f"That file is outside {allowed}. Move it there, or upload it instead.")
+                    else:
+                        _load(lambda: load_catalog_file(chosen, store))
         st.caption(
             "Features used: " + ", ".join(spec.label for spec in FEATURES) + ". Keys in this catalog are "
             "Spotify track ids, so every result links to Spotify."

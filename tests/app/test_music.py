@@ -353,3 +353,25 @@ def test_duration_is_set_in_minutes_and_targets_start_at_the_seeds(data_dir: Pat
     assert not app.exception
     result = app.session_state["music.result"].tracks
     assert result["duration_ms"].between(150_000, 240_000).all()
+
+
+def test_local_file_path_loads_and_respects_the_media_folder(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from components.resources import base_settings
+
+    inside = tmp_path / "media"
+    inside.mkdir()
+    (inside / "songs.csv").write_bytes(csv_bytes(make_catalog(300, seed=8)))
+    outside = tmp_path / "elsewhere.csv"
+    outside.write_bytes(csv_bytes(make_catalog(200, seed=9)))
+    monkeypatch.setenv("MLSTUDIO_MEDIA_DIR", str(inside))
+    base_settings.clear()
+    app = page()
+    app.text_input(key="music.local_path").input(str(outside)).run()
+    app.button(key="music.load_local").click().run()
+    assert "outside" in " ".join(e.value for e in app.error)
+    app.text_input(key="music.local_path").input(str(inside / "songs.csv")).run()
+    app.button(key="music.load_local").click().run()
+    assert not app.exception
+    assert "songs.csv (300 tracks)" in app.expander[0].label
