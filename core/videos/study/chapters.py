@@ -83,34 +83,44 @@ def _keyword_extractor(top: int) -> object:
     return yake.KeywordExtractor(lan="en", n=2, dedup_lim=0.7, top=top)
 
 
-def keyphrases(text: str, embedder: Embedder, centroid: np.ndarray, top: int = 12) -> list[str]:
-    """Key terms (1–2 words as written), best first.
+def keyphrases(
+    texts: Sequence[str], embedder: Embedder, centroids: Sequence[np.ndarray], top: int = 12
+) -> list[list[str]]:
+    """Key terms (1–2 words as written) of each passage, best first.
 
     YAKE proposes candidates from word statistics; each is then scored by how close its embedding is to
     the passage's (KeyBERT's idea), which demotes generic words such as "today" or "work". A two-word
-    candidate is kept only when it is clearly closer than either of its words alone ("carbon dioxide", not
-    "called lava").
+    candidate is kept only when it is clearly closer than either of its words alone ("carbon dioxide",
+    not "called lava"). All candidates of all passages are embedded in one batch.
     """
     extractor = _keyword_extractor(top * 3)
-    candidates = [
-        phrase
-        for phrase, _score in extractor.extract_keywords(text)  # type: ignore[attr-defined]
-        if len(phrase) >= 3 and not re.fullmatch(r"[\d\s.,%]+", phrase)
+    per_text = [
+        [
+            phrase
+            for phrase, _score in extractor.extract_keywords(text)  # type: ignore[attr-defined]
+            if len(phrase) >= 3 and not re.fullmatch(r"[\d\s.,%]+", phrase)
+        ]
+        for text in texts
     ]
-    if not candidates:
-        return []
-    words = sorted({w for c in candidates if " " in c for w in c.split()} - set(candidates))
-    vectors = np.asarray(embedder.embed_documents(candidates + words), dtype=np.float32)
+    vocabulary = sorted(
+        {p for candidates in per_text for p in candidates}
+        | {w for candidates in per_text for c in candidates if " " in c for w in c.split()}
+    )
+    if not vocabulary:
+        return [[] for _ in texts]
+    vectors = np.asarray(embedder.embed_documents(vocabulary), dtype=np.float32)
     vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-9)
-    relevance = dict(zip(candidates + words, (vectors @ centroid).tolist(), strict=True))
-    kept = [
-        c
-        for c in candidates
-        if " " not in c or relevance[c] > max(relevance.get(w, -1.0) for w in c.split()) + BIGRAM_MARGIN
-    ]
-    yake_rank = {c: i / len(candidates) for i, c in enumerate(candidates)}
-    kept.sort(key=lambda c: -(relevance[c] - 0.3 * yake_rank[c]))
-    return kept[:top]
+    row = {phrase: i for i, phrase in enumerate(vocabulary)}
+    result = []
+    for candidates, centroid in zip(per_text, centroids, strict=True):
+        relevance = {p: float(vectors[row[p]] @ centroid) for p in row}
+        kept = [
+            c for c in candidates if " " not in c or relevance[c] > max(relevance[w] for w in c.split()) + BIGRAM_MARGIN
+        ]
+        yake_rank = {c: i / len(candidates) for i, c in enumerate(candidates)}
+        kept.sort(key=lambda c: -(relevance[c] - 0.3 * yake_rank[c]))
+        result.append(kept[:top])
+    return result
 
 
 def unit_centroid(vectors: np.ndarray) -> np.ndarray:
@@ -130,12 +140,16 @@ def split_into_chapters(
     words = sum(len(s.text.split()) for s in sentences)
     limit = max(1, min(max_chapters, words // WORDS_PER_CHAPTER))
     bounds = [0, *choose_boundaries(gap_depths(vectors), len(sentences), limit), len(sentences)]
+    parts = [tuple(sentences[a:b]) for a, b in pairwise(bounds)]
+    phrases = keyphrases(
+        [" ".join(s.text for s in part) for part in parts],
+        embedder,
+        [unit_centroid(vectors[a:b]) for a, b in pairwise(bounds)],
+    )
     chapters = []
-    for index, (a, b) in enumerate(pairwise(bounds)):
-        part = tuple(sentences[a:b])
-        phrases = keyphrases(" ".join(s.text for s in part), embedder, unit_centroid(vectors[a:b]))
-        title = phrases[0][:1].upper() + phrases[0][1:] if phrases else f"Part {index + 1}"
-        chapters.append(Chapter(index, title, part[0].start, part[-1].end, part, tuple(phrases)))
+    for index, (part, terms) in enumerate(zip(parts, phrases, strict=True)):
+        title = terms[0][:1].upper() + terms[0][1:] if terms else f"Part {index + 1}"
+        chapters.append(Chapter(index, title, part[0].start, part[-1].end, part, tuple(terms)))
     return chapters
 
 

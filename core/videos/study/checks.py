@@ -50,10 +50,7 @@ def question_problem(question: QuizQuestion) -> str | None:
 def is_near_duplicate(question: QuizQuestion, kept: Iterable[QuizQuestion]) -> bool:
     return any(
         similar(question.question, other.question) >= NEAR_DUPLICATE
-        or (
-            normalize(question.answer_text) == normalize(other.answer_text)
-            and question.evidence == other.evidence
-        )
+        or (normalize(question.answer_text) == normalize(other.answer_text) and question.evidence == other.evidence)
         for other in kept
     )
 

@@ -185,9 +185,7 @@ class LLMStudyBuilder:
             points.append(
                 self._summary_point(material, chapter, data.get("main_point", {}), data.get("sub_points", []))
             )
-        digest = "\n".join(
-            f"[{material.sentences.index(self._nearest(material, p.start))}] {p.text}" for p in points
-        )
+        digest = "\n".join(f"[{material.sentences.index(self._nearest(material, p.start))}] {p.text}" for p in points)
         overview_data = self._ask(
             "Here are the main points of each chapter of a video, each with the number of the sentence it "
             f"rests on. Write an overview of the whole video in 3-5 points.\n\n{digest}",
@@ -265,9 +263,7 @@ class LLMStudyBuilder:
                     kept.append(shuffled(question, rng))
             questions.extend(kept[:quota])
         if rejected:
-            notes.append(
-                f"{len(rejected)} generated questions were rejected ({'; '.join(sorted(set(rejected)))})."
-            )
+            notes.append(f"{len(rejected)} generated questions were rejected ({'; '.join(sorted(set(rejected)))}).")
         if len(questions) < count:
             notes.append(f"Produced {len(questions)} of the {count} questions asked for.")
         return StudyResult(questions, notes)

@@ -128,9 +128,7 @@ class Flashcard:
         kind = str(data["kind"])
         if kind not in ("term", "concept", "cloze", "true_false"):
             raise ValueError(f"unknown card kind {kind!r}")
-        return cls(
-            kind, str(data["front"]), str(data["back"]), float(data["start"]), int(data.get("chapter", 0))
-        )  # type: ignore[arg-type]
+        return cls(kind, str(data["front"]), str(data["back"]), float(data["start"]), int(data.get("chapter", 0)))  # type: ignore[arg-type]
 
 
 @dataclass

@@ -73,7 +73,7 @@ def prepare(segments: Sequence[Segment], embedder: Embedder) -> StudyMaterial:
     vectors = embed_sentences(embedder, sentences)
     chapters = split_into_chapters(sentences, vectors, embedder)
     text = " ".join(s.text for s in sentences)
-    terms = _terms(keyphrases(text, embedder, unit_centroid(vectors), top=30), chapters)
+    terms = _terms(keyphrases([text], embedder, [unit_centroid(vectors)], top=30)[0], chapters)
     numbers = tuple(dict.fromkeys(m.group().strip() for s in sentences for m in NUMBER.finditer(s.text)))
     return StudyMaterial(tuple(sentences), vectors, tuple(chapters), terms, numbers)
 
@@ -92,9 +92,7 @@ def _terms(found: list[str], chapters: Sequence[Chapter]) -> tuple[str, ...]:
 
 def summarize(material: StudyMaterial, sub_points: int = 3, details: int = 2) -> Summary:
     points = []
-    for chapter, vectors in zip(
-        material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True
-    ):
+    for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
         order = central_order(vectors)
         main, subs = order[0], sorted(order[1 : 1 + sub_points])
         used = {main, *subs}
@@ -107,19 +105,12 @@ def summarize(material: StudyMaterial, sub_points: int = 3, details: int = 2) ->
                 SummaryPoint(
                     chapter.sentences[sub].text,
                     chapter.sentences[sub].start,
-                    tuple(
-                        SummaryPoint(chapter.sentences[i].text, chapter.sentences[i].start)
-                        for i in sorted(near)
-                    ),
+                    tuple(SummaryPoint(chapter.sentences[i].text, chapter.sentences[i].start) for i in sorted(near)),
                 )
             )
-        points.append(
-            SummaryPoint(chapter.sentences[main].text, chapter.sentences[main].start, tuple(children))
-        )
+        points.append(SummaryPoint(chapter.sentences[main].text, chapter.sentences[main].start, tuple(children)))
     overview_idx = sorted(central_order(material.vectors)[: min(5, len(material.chapters) + 2)])
-    overview = tuple(
-        SummaryPoint(material.sentences[i].text, material.sentences[i].start) for i in overview_idx
-    )
+    overview = tuple(SummaryPoint(material.sentences[i].text, material.sentences[i].start) for i in overview_idx)
     return Summary(overview, tuple(points), tuple(c.title for c in material.chapters))
 
 
@@ -145,9 +136,7 @@ def _contains(sentence: str, phrase: str) -> bool:
 
 def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
     """Per chapter, cloze candidates from its sentences, most central first."""
-    for chapter, vectors in zip(
-        material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True
-    ):
+    for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
         terms = [*chapter.keyphrases, *material.terms]
         candidates = []
         order = central_order(vectors)
@@ -157,9 +146,7 @@ def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
             sentence = chapter.sentences[i]
             if len(sentence.text.split()) < 6:
                 continue
-            term = next(
-                (t for t in terms if _contains(sentence.text, t) and len(t) < len(sentence.text) / 2), None
-            )
+            term = next((t for t in terms if _contains(sentence.text, t) and len(t) < len(sentence.text) / 2), None)
             if term is not None:
                 candidates.append(Cloze(sentence, _as_written(sentence.text, term), "term", chapter.index))
             number = NUMBER.search(sentence.text)
@@ -178,9 +165,7 @@ def _as_written(sentence: str, term: str) -> str:
     return match.group() if match else term
 
 
-def _distractors(
-    cloze: Cloze, material: StudyMaterial, rng: random.Random, count: int = 3
-) -> list[str] | None:
+def _distractors(cloze: Cloze, material: StudyMaterial, rng: random.Random, count: int = 3) -> list[str] | None:
     answer_words = set(cloze.answer.lower().split())
     if cloze.kind == "number":
         pool = [n for n in material.numbers if n != cloze.answer and not _contains(cloze.sentence.text, n)]
@@ -281,9 +266,7 @@ def _term_card(term: str, material: StudyMaterial) -> Flashcard | None:
     containing = [s for s in material.sentences if _contains(s.text, term) and len(s.text.split()) >= 5]
     if not containing:
         return None
-    defining = [
-        s for s in containing if re.search(rf"(?<!\w){re.escape(term)}{DEFINITION}", s.text, re.IGNORECASE)
-    ]
+    defining = [s for s in containing if re.search(rf"(?<!\w){re.escape(term)}{DEFINITION}", s.text, re.IGNORECASE)]
     sentence = (defining or containing)[0]
     chapter = _chapter_of(sentence, material)
     return Flashcard("term", term[:1].upper() + term[1:], sentence.text, sentence.start, chapter)
@@ -310,9 +293,7 @@ def make_flashcards(material: StudyMaterial, count: int = 20, seed: int = 0) -> 
             point.start,
             chapter.index,
         )
-        for chapter, point in zip(
-            material.chapters, summarize(material, sub_points=2, details=0).points, strict=True
-        )
+        for chapter, point in zip(material.chapters, summarize(material, sub_points=2, details=0).points, strict=True)
     )
     true_false_cards = iter(_true_false_cards(material, rng))
     sources = [term_cards, cloze_cards, concept_cards, true_false_cards]
@@ -328,9 +309,7 @@ def make_flashcards(material: StudyMaterial, count: int = 20, seed: int = 0) -> 
                 break
     result = StudyResult(sorted(cards, key=lambda c: c.start))
     if len(cards) < count:
-        result.notes.append(
-            f"This video supports {len(cards)} distinct cards, fewer than the {count} asked for."
-        )
+        result.notes.append(f"This video supports {len(cards)} distinct cards, fewer than the {count} asked for.")
     return result
 
 

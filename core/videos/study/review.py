@@ -78,8 +78,7 @@ class ReviewStore:
         with self._connect() as db:
             placeholders = ",".join("?" * len(ids)) or "''"
             db.execute(
-                "DELETE FROM flashcards WHERE video_id = ? AND reviews = 0 "
-                f"AND card_id NOT IN ({placeholders})",
+                f"DELETE FROM flashcards WHERE video_id = ? AND reviews = 0 AND card_id NOT IN ({placeholders})",
                 (video_id, *ids),
             )
             for position, card in enumerate(cards):
@@ -104,9 +103,7 @@ class ReviewStore:
 
         added = 0
         with self._connect() as db:
-            last = db.execute(
-                "SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,)
-            )
+            last = db.execute("SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,))
             position = int(last.fetchone()[0]) + 1
             for card in cards:
                 state = fsrs.Card()
