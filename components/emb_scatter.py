@@ -108,7 +108,11 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
                     name="selected",
                     customdata=_custom(rows, index),
                     hovertemplate=HOVER,
-                    marker={"size": marker_size + 3, "symbol": "x-thin", "line": {"width": 2, "color": "#000"}},
+                    marker={
+                        "size": marker_size + 2,
+                        "symbol": "x-thin",
+                        "line": {"width": 1.5, "color": "rgba(0,0,0,0.7)"},
+                    },
                 )
             )
     figure.update_layout(

@@ -174,7 +174,7 @@ if proj_key not in projections:
 current = projections[proj_key]
 
 # --- the map -------------------------------------------------------------------------------------
-controls = st.columns([2, 2, 3])
+controls = st.columns([3, 2, 2])
 color_by = controls[0].segmented_control(
     "Colour by",
     ["label", "suspicion"],
@@ -227,11 +227,11 @@ known = set(samples.ids)
 selected = [sid for sid in selected if sid in known]
 S["emb.selected"] = selected
 st.subheader(f"Selection: {len(selected)} samples" if selected else "Selection")
+if "emb.notice" in S:
+    st.success(S.pop("emb.notice"))
 if not selected:
     st.caption("Draw a lasso (the default tool) or a box around points, or click one, to see those samples here.")
 else:
-    tags_by_id = dict(zip(samples.ids, samples.tags, strict=True))
-    show_gallery(rows, selected, tags_by_id)
     changes = proposed_fixes(rows, selected)
     act = st.columns(4)
     with act[0]:
@@ -271,8 +271,7 @@ else:
             st.rerun()
         except actions.ActionError as exc:
             st.warning(str(exc))
-if "emb.notice" in S:
-    st.success(S.pop("emb.notice"))
+    show_gallery(rows, selected, dict(zip(samples.ids, samples.tags, strict=True)))
 
 # --- change log, undo, export --------------------------------------------------------------------
 log_entries = actions.change_log(dataset)

@@ -96,7 +96,8 @@ def cleanlab_scores(
     folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=seed)
     pred_probs = cross_val_predict(model, embeddings, y, cv=folds, method="predict_proba")
     quality = get_label_quality_scores(y, pred_probs).astype(np.float32)
-    issues = find_label_issues(y, pred_probs, filter_by="prune_by_noise_rate")
+    # n_jobs=1: cleanlab would fork worker processes, which deadlocks inside a threaded server.
+    issues = find_label_issues(y, pred_probs, filter_by="prune_by_noise_rate", n_jobs=1)
     return quality, np.asarray(issues, dtype=bool)
 
 
