@@ -47,6 +47,5 @@ LECTURE = [sentence for sentences in CHAPTERS.values() for sentence in sentences
 def lecture_segments(seconds_per_sentence: float = 5.0) -> list[Segment]:
     """The lecture as if transcribed: one segment per sentence, evenly timed."""
     return [
-        Segment(i * seconds_per_sentence, (i + 1) * seconds_per_sentence - 0.2, text)
-        for i, text in enumerate(LECTURE)
+        Segment(i * seconds_per_sentence, (i + 1) * seconds_per_sentence - 0.2, text) for i, text in enumerate(LECTURE)
     ]

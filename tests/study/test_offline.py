@@ -18,9 +18,7 @@ def test_chapters_follow_the_topic_shifts(material: StudyMaterial) -> None:
 def test_summary_covers_every_chapter_with_its_key_term(material: StudyMaterial) -> None:
     summary = summarize(material)
     assert len(summary.points) == len(CHAPTERS)
-    for point, chapter, (topic, term) in zip(
-        summary.points, material.chapters, KEY_TERMS.items(), strict=True
-    ):
+    for point, chapter, (topic, term) in zip(summary.points, material.chapters, KEY_TERMS.items(), strict=True):
         text = " ".join(
             [
                 point.text,
@@ -72,9 +70,7 @@ def test_flashcards_are_mixed_and_timed(material: StudyMaterial) -> None:
 
 def test_same_input_gives_the_same_material(material: StudyMaterial) -> None:
     assert make_quiz(material, 5, seed=1).items == make_quiz(material, 5, seed=1).items
-    assert [c.id for c in make_flashcards(material, 8).items] == [
-        c.id for c in make_flashcards(material, 8).items
-    ]
+    assert [c.id for c in make_flashcards(material, 8).items] == [c.id for c in make_flashcards(material, 8).items]
 
 
 @pytest.mark.parametrize("segments", [[], [Segment(0, 3, "Hello and welcome.")], lecture_segments()[:3]])

@@ -87,9 +87,7 @@ def test_apkg_round_trip_with_stable_ids(tmp_path: Path, material: StudyMaterial
         decks = db.execute("SELECT decks FROM col").fetchone()[0]
         assert str(deck_id("video-1")) in decks
         db.close()
-    assert notes[0] == notes[1], (
-        "re-exporting must give the same guids, so Anki updates instead of duplicating"
-    )
+    assert notes[0] == notes[1], "re-exporting must give the same guids, so Anki updates instead of duplicating"
     assert len(notes[0]) == len(cards)
     fronts = {fields.split("\x1f")[0] for _guid, _mid, fields in notes[0]}
     assert any("_____" in front for front in fronts)

@@ -193,7 +193,7 @@ class LLMStudyBuilder:
             notes,
         )
         overview: list[SummaryPoint] = []
-        for item in (overview_data or {}).get("points", []):
+        for item in _items(overview_data, "points"):
             sentence = self._sentence(material, None, item.get("sentence"))
             if sentence is not None and str(item.get("text", "")).strip():
                 overview.append(SummaryPoint(str(item["text"]).strip(), sentence.start))
@@ -214,7 +214,7 @@ class LLMStudyBuilder:
                 timed(sub),
                 tuple(
                     SummaryPoint(str(d.get("text", "")).strip(), timed(d))
-                    for d in sub.get("details", [])
+                    for d in _items(sub, "details")
                     if str(d.get("text", "")).strip()
                 ),
             )
@@ -252,7 +252,7 @@ class LLMStudyBuilder:
                     QUIZ_SCHEMA,
                     notes,
                 )
-                for item in (data or {}).get("questions", []):
+                for item in _items(data, "questions"):
                     question, problem = self._question(material, chapter, item)
                     if question is None or problem:
                         rejected.append(problem or "malformed")
@@ -312,7 +312,7 @@ class LLMStudyBuilder:
                 CARDS_SCHEMA,
                 notes,
             )
-            for item in (data or {}).get("cards", []):
+            for item in _items(data, "cards"):
                 sentence = self._sentence(material, chapter, item.get("sentence"))
                 kind = item.get("kind")
                 if sentence is None or kind not in ("term", "concept", "cloze", "true_false"):
@@ -330,6 +330,12 @@ class LLMStudyBuilder:
         if len(cards) < count:
             notes.append(f"Produced {len(cards)} of the {count} cards asked for.")
         return StudyResult(cards, notes)
+
+
+def _items(data: dict[str, Any] | None, field: str) -> list[dict[str, Any]]:
+    """The objects in `data[field]`, skipping anything a malformed answer put there instead."""
+    value = (data or {}).get(field)
+    return [item for item in value if isinstance(item, dict)] if isinstance(value, list) else []
 
 
 def _spread(total: int, weights: Sequence[int]) -> list[int]:
