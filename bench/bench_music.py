@@ -101,7 +101,8 @@ def pandas_baseline(frame: pd.DataFrame, index: CatalogIndex, query: Query) -> p
 def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_count: int) -> None:
     started = time.perf_counter()
     index = CatalogIndex(frame, label)
-    note(f"music {label}: build index (standardize + FAISS + lookups)", time.perf_counter() - started, "s")
+    knn = "FAISS" if index.index is not None else "NumPy"
+    note(f"music {label}: build index ({knn} kNN)", time.perf_counter() - started, "s")
     queries = make_queries(index, queries_count)
     index.recommend(queries[0])  # warm-up
     project = []
@@ -111,13 +112,13 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
     for query in queries[:baseline_count]:
         baseline.append(best_of(lambda q=query: pandas_baseline(index.frame, index, q), repeat=1))
     report(
-        f"music {label}: median query latency vs pandas scan",
+        f"music {label}: median query vs pandas scan",
         float(np.median(project)) * 1000,
         float(np.median(baseline)) * 1000,
         "ms",
     )
     report(
-        f"music {label}: p95 query latency vs pandas scan",
+        f"music {label}: p95 query vs pandas scan",
         float(np.percentile(project, 95)) * 1000,
         float(np.percentile(baseline, 95)) * 1000,
         "ms",
@@ -128,21 +129,21 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
         ours = set(index.recommend(query).tracks["track_id"])
         theirs = set(pandas_baseline(index.frame, index, query)["track_id"])
         overlap.append(len(ours & theirs) / max(1, len(ours)))
-    note(f"music {label}: share of results also in the pandas top-20", float(np.mean(overlap)), "ratio")
+    note(f"music {label}: results also in pandas top-20", float(np.mean(overlap)), "share")
 
 
 def main() -> None:
     shared = SHARED_DATA / "spotify_songs.csv.gz"
     if shared.is_file():
         frame, loaded = read_catalog_csv(shared, shared.name)
-        label = f"33k shared catalog ({loaded.rows_kept:,} unique of {loaded.rows_read:,} rows)"
+        label = f"33k shared ({loaded.rows_kept:,} tracks)"
         bench_catalog(label, frame, queries_count=40, baseline_count=40)
     else:
         print("# skipped the shared 33k catalog: ../shared/data/spotify_songs.csv.gz not present", flush=True)
     started = time.perf_counter()
     big = generated_catalog(1_000_000)
-    note("music 1M generated catalog: generate", time.perf_counter() - started, "s")
-    bench_catalog("1M generated catalog", big, queries_count=20, baseline_count=8)
+    note("music 1M generated: generate catalog", time.perf_counter() - started, "s")
+    bench_catalog("1M generated", big, queries_count=20, baseline_count=8)
 
 
 if __name__ == "__main__":

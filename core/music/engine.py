@@ -48,7 +48,7 @@ RADAR_FEATURES = (
 
 _BRACKETS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _DASH_SUFFIX = re.compile(r"\s+-\s+.*$")
-_NON_WORD = re.compile(r"[^0-9a-z]+")
+_NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are kept
 
 
 class EngineError(ValueError):
@@ -70,8 +70,19 @@ class EmptyPoolError(EngineError):
 
 def song_key(title: str, artist: str) -> str:
     """Same song, other version: 'Song - 2011 Remaster' and 'Song (Radio Edit)' -> 'song|artist'."""
-    base = _DASH_SUFFIX.sub("", _BRACKETS.sub("", title.lower()))
-    return f"{_NON_WORD.sub(' ', base).strip()}|{_NON_WORD.sub(' ', artist.lower()).strip()}"
+    return str(song_keys(pd.Series([title]), pd.Series([artist]))[0])
+
+
+def song_keys(titles: pd.Series, artists: pd.Series) -> np.ndarray:
+    """`song_key` for whole columns at once (vectorized string operations)."""
+    lower = titles.fillna("").astype(str).str.lower()
+    base = lower.str.replace(_BRACKETS, "", regex=True).str.replace(_DASH_SUFFIX, "", regex=True)
+    base = base.str.replace(_NON_WORD, " ", regex=True).str.strip()
+    # A title that is all brackets or suffix, e.g. "(Intro)", keeps its own words.
+    whole = lower.str.replace(_NON_WORD, " ", regex=True).str.strip()
+    base = base.where(base != "", whole)
+    artist = artists.fillna("").astype(str).str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
+    return (base + "|" + artist).to_numpy(dtype=object)
 
 
 def feature_gap(spec: FeatureSpec, values: np.ndarray, target: float) -> np.ndarray:
@@ -227,10 +238,7 @@ class CatalogIndex:
             for g, rows in pd.Series(np.arange(len(self.frame))).groupby(self.genre).indices.items()
             if g
         }
-        self.song_keys = np.array(
-            [song_key(t, a) for t, a in zip(self.frame["track_name"], self.frame["artist"], strict=True)],
-            dtype=object,
-        )
+        self.song_keys = song_keys(self.frame["track_name"], self.frame["artist"])
         self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
         self.index = None
         if use_faiss is None:

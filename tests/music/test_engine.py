@@ -225,3 +225,10 @@ def test_seed_values_average_features_with_circular_key(index: CatalogIndex) -> 
     assert values["key"] == 0  # between B and C♯ is C, not F♯
     assert values["energy"] == pytest.approx(float(index.values["energy"][rows].mean()), abs=1e-6)
     assert index.seed_values([]) == {}
+
+
+def test_song_key_groups_versions_in_any_script() -> None:
+    assert song_key("Song - 2011 Remaster", "Band") == song_key("Song (Radio Edit)", "Band") == "song|band"
+    assert song_key("Лучший друг", "Баста") != song_key("Другая песня", "Баста")
+    assert song_key("Лучший друг - Live", "Баста") == song_key("Лучший друг", "Баста")
+    assert song_key("(Intro)", "X") != song_key("(Outro)", "X")
