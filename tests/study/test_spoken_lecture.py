@@ -12,7 +12,7 @@ from tests.videos.lecture import synthesize_lecture
 
 
 @pytest.fixture(scope="module")
-def spoken_segments(tmp_path_factory: pytest.TempPathFactory):  # noqa: ANN201
+def spoken_segments(tmp_path_factory: pytest.TempPathFactory):
     audio = synthesize_lecture(
         tmp_path_factory.mktemp("spoken") / "three-topics.wav",
         [" ".join(sentences) for sentences in CHAPTERS.values()],
