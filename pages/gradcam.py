@@ -33,9 +33,7 @@ def choose_model() -> Any | None:
     key = st.selectbox(
         "Model",
         options,
-        format_func=lambda k: (
-            "Your own model (torchvision architecture + state_dict)" if k == USER else SPECS[k].label
-        ),
+        format_func=lambda k: "Your own model (torchvision architecture + state_dict)" if k == USER else SPECS[k].label,
         key="cam.model",
     )
     if key == USER:
@@ -56,9 +54,7 @@ def choose_model() -> Any | None:
     bar = st.progress(0.0, text=f"Loading {spec.label}…")
 
     def progress(done: int, total: int) -> None:
-        bar.progress(
-            min(done / total, 1.0) if total else 0.0, text=f"Downloading weights: {done / 1e6:.0f} MB"
-        )
+        bar.progress(min(done / total, 1.0) if total else 0.0, text=f"Downloading weights: {done / 1e6:.0f} MB")
 
     try:
         loaded = cam_model(key, progress)
@@ -75,9 +71,7 @@ def user_model() -> Any | None:
 
     with st.container(border=True):
         architecture = st.selectbox("Architecture", USER_ARCHITECTURES, key="cam.user_arch")
-        weights = st.file_uploader(
-            "Weights (state_dict saved with torch.save)", type=["pt", "pth"], key="cam.user_w"
-        )
+        weights = st.file_uploader("Weights (state_dict saved with torch.save)", type=["pt", "pth"], key="cam.user_w")
         names = st.file_uploader("Class names (optional, one per line)", type=["txt"], key="cam.user_names")
         st.caption(
             "Loaded with `weights_only=True`: the file's data is read, never executed. "
@@ -216,16 +210,9 @@ with left:
         key="cam.methods",
         help="\n".join(f"- **{m}**: {METHODS[m].summary}" for m in methods_offered),
     )
-    options = st.columns(3)
-    aug_smooth = options[0].checkbox(
-        "aug_smooth", key="cam.aug_smooth", help="Average over flips and brightness (6x)"
-    )
-    eigen_smooth = options[1].checkbox(
-        "eigen_smooth", key="cam.eigen_smooth", help="Keep the first principal component"
-    )
-    with_guided = options[2].checkbox(
-        "Guided", value=True, key="cam.guided", help="Guided backprop and guided Grad-CAM"
-    )
+    aug_smooth = st.checkbox("aug_smooth: average over flips and brightness (6x slower)", key="cam.aug_smooth")
+    eigen_smooth = st.checkbox("eigen_smooth: keep the first principal component", key="cam.eigen_smooth")
+    with_guided = st.checkbox("Guided backprop and guided Grad-CAM", value=True, key="cam.guided")
 
     st.markdown("**Display**")
     opacity = st.slider("Opacity", 0.0, 1.0, 0.5, 0.05, key="cam.opacity")
@@ -241,11 +228,7 @@ with left:
         "weak layers look weak. Off: every map stretched to 0–1 (the library's default).",
     )
 
-image_id = (
-    image.name
-    if state.get("cam.image_source") != "Upload"
-    else hashlib.sha256(image.rgb.tobytes()).hexdigest()
-)
+image_id = image.name if state.get("cam.image_source") != "Upload" else hashlib.sha256(image.rgb.tobytes()).hexdigest()
 signature = (
     loaded.key,
     image_id,
@@ -328,12 +311,7 @@ with right:
     choices = list(values)
     pick = st.selectbox("Map", choices, format_func=lambda c: f"{c[1]} · {c[0]}", key="cam.download_pick")
     picked_map = next(m for m in runs[pick[1]].maps if m.layer == pick[0])
-    stem = (
-        f"{loaded.key}_{pick[1]}_{pick[0]}".replace(":", "-")
-        .replace("(", "")
-        .replace(")", "")
-        .replace(" ", "_")
-    )
+    stem = f"{loaded.key}_{pick[1]}_{pick[0]}".replace(":", "-").replace("(", "").replace(")", "").replace(" ", "_")
     meta = {
         "model": loaded.key,
         "model_label": loaded.label,
@@ -395,10 +373,7 @@ with right:
         labels_order = list(values)
         baseline_layers = list(dict.fromkeys(layer for layer, _ in labels_order if not layer.startswith("(")))
         baselines = {layer: random_baseline(loaded, input_tensor, layer, target) for layer in baseline_layers}
-        maps = [
-            next(m for m in runs[method].maps if m.layer == layer).normalized
-            for layer, method in labels_order
-        ]
+        maps = [next(m for m in runs[method].maps if m.layer == layer).normalized for layer, method in labels_order]
         scored = score_maps(
             loaded,
             input_tensor,
@@ -426,13 +401,13 @@ with right:
             for name, s in zip(faith["names"], faith["scores"], strict=True)
         ]
         cam_views.faithfulness_table(rows)
+        scored_maps = [n for n in faith["names"] if not n.startswith("Random baseline")]
+        curve_pick = st.selectbox("Deletion and insertion curves for", scored_maps, key="cam.curve_pick")
+        baseline_name = "Random baseline · " + curve_pick.split(" · ", 1)[1]
+        by_name = dict(zip(faith["names"], faith["scores"], strict=True))
+        shown = {n: by_name[n] for n in (curve_pick, baseline_name) if n in by_name}
         st.plotly_chart(
-            cam_views.curves_figure(
-                {
-                    n: (s.deletion_curve, s.insertion_curve)
-                    for n, s in zip(faith["names"], faith["scores"], strict=True)
-                }
-            ),
+            cam_views.curves_figure({n: (s.deletion_curve, s.insertion_curve) for n, s in shown.items()}),
             key="cam.curves",
         )
 

@@ -364,6 +364,17 @@ def parse_class_names(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+def is_torchscript(data: bytes) -> bool:
+    """A TorchScript archive: a zip with a code/ folder (read as a zip, nothing executed)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return any("/code/" in name or name.startswith("code/") for name in archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        return False
+
+
 def load_user_model(
     architecture: str,
     weights: bytes,
@@ -375,6 +386,12 @@ def load_user_model(
 
     if architecture not in USER_ARCHITECTURES:
         raise ModelFileError(f"Choose one of: {', '.join(USER_ARCHITECTURES)}.")
+    if is_torchscript(weights):
+        raise ModelFileError(
+            "This is a TorchScript file. Its layers cannot be hooked (PyTorch does not allow hooks on "
+            "scripted modules), so no CAM can be computed. Save the state_dict instead: "
+            "torch.save(model.state_dict(), path)."
+        )
     try:
         state = torch.load(io.BytesIO(weights), map_location="cpu", weights_only=True)
     except Exception as exc:

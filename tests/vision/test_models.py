@@ -92,6 +92,13 @@ def test_user_weights_for_the_wrong_architecture_or_not_a_model() -> None:
         load_user_model("resnet18", b"this is not a checkpoint")
 
 
+def test_torchscript_is_recognised_and_explained() -> None:
+    buffer = io.BytesIO()
+    torch.jit.save(torch.jit.script(torch.nn.Linear(2, 2)), buffer)
+    with pytest.raises(ModelFileError, match="TorchScript"):
+        load_user_model("resnet18", buffer.getvalue())
+
+
 class Exploit:
     def __reduce__(self):
         return (print, ("pwned",))
