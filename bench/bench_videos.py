@@ -5,13 +5,13 @@
    Baseline: the same 1-minute excerpt transcribed by faster-whisper with its default decoding
    (beam 5, conditioned on previous text) against the settings the app uses (greedy).
 2. Peak memory for a 60-minute audio file: the seed's approach (pydub loads the whole file, then
-   fixed 10-minute cuts exported as 16 kHz mono WAV) against ours (ffmpeg streams: extract, find pauses, cut pieces at pauses).
+   fixed 10-minute cuts exported as 16 kHz mono WAV) against ours (ffmpeg streams: extract, find
+   pauses, cut pieces at pauses).
    Each runs in its own process; peak RSS = the summed RSS of that process and its ffmpeg children.
 """
 
 from __future__ import annotations
 
-import json
 import subprocess
 import sys
 import tempfile

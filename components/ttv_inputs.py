@@ -97,7 +97,9 @@ def _upload_tab(settings: Settings, busy: bool) -> None:
             )
             return
         library = state.library(settings)
-        handle = tempfile.NamedTemporaryFile(dir=state.staging_dir(settings), suffix=Path(uploaded.name).suffix, delete=False)  # noqa: SIM115
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
+            dir=state.staging_dir(settings), suffix=Path(uploaded.name).suffix, delete=False
+        )
         with handle:
             uploaded.seek(0)
             while block := uploaded.read(1 << 20):

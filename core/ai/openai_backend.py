@@ -57,7 +57,9 @@ def translate_error(exc: BaseException, base_url: str | None = None) -> AIError:
     if isinstance(exc, AIError):
         return exc
     if isinstance(exc, openai.AuthenticationError):
-        return AuthError(f"{where} rejected the API key (401). Check the key in the sidebar or pick the offline engine.")
+        return AuthError(
+            f"{where} rejected the API key (401). Check the key in the sidebar or pick the offline engine."
+        )
     if isinstance(exc, openai.PermissionDeniedError):
         return AuthError(f"{where} refused this request (403): the key has no access to this model.")
     if isinstance(exc, openai.RateLimitError):

@@ -75,7 +75,9 @@ def probe(path: Path) -> MediaInfo:
         duration = _float(fmt.get("duration")) or max((_float(s.get("duration")) or 0.0 for s in streams), default=0.0)
         title = (fmt.get("tags") or {}).get("title")
         return MediaInfo(duration, "audio" in kinds, has_video, str(fmt.get("format_name", "")), title)
-    result = subprocess.run([ffmpeg_binary(), "-hide_banner", "-i", str(path)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [ffmpeg_binary(), "-hide_banner", "-i", str(path)], capture_output=True, text=True, timeout=60
+    )
     text = result.stderr
     match = re.search(r"Duration: (\d+):(\d+):(\d+(?:\.\d+)?)", text)
     if not match or "Invalid data" in text:

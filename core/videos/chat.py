@@ -93,7 +93,17 @@ def _words(text: str, size: int = 3) -> Iterator[str]:
 
 
 STOPWORDS = frozenset(
-    ["a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from", "about", "as", "into", "over", "under", "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "have", "has", "had", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "i", "you", "he", "she", "we", "me", "my", "your", "our", "his", "her", "not", "no", "yes", "can", "could", "would", "should", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "very", "just", "also", "more", "most", "some", "any", "all", "each", "other", "one", "two", "tell", "say", "said", "says", "video", "talk", "lecture", "speaker", "please", "explain", "describe", "mean", "means"]
+    {
+        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
+        "about", "as", "into", "over", "under", "is", "are", "was", "were", "be", "been", "being", "do",
+        "does", "did", "have", "has", "had", "what", "which", "who", "whom", "whose", "when", "where", "why",
+        "how", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "i",
+        "you", "he", "she", "we", "me", "my", "your", "our", "his", "her", "not", "no", "yes", "can", "could",
+        "would", "should", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "very",
+        "just", "also", "more", "most", "some", "any", "all", "each", "other", "one", "two", "tell", "say",
+        "said", "says", "video", "talk", "lecture", "speaker", "please", "explain", "describe", "mean",
+        "means",
+    }
 )
 
 PRONOUN_START = re.compile(r"^(it|its|this|that|they|these|those|he|she|their)\b", re.I)
@@ -200,7 +210,10 @@ class OfflineAnswerEngine(AnswerEngine):
         sentences = self.candidates(query)
         scores = self.score(query, sentences)
         if len(scores) == 0 or float(scores.max()) < self.threshold:
-            text = f"{NOT_COVERED} I only answer from what is said in the video, and no part of it matches this question."
+            text = (
+                f"{NOT_COVERED} I only answer from what is said in the video, and no part of it matches "
+                "this question."
+            )
             answer = Answer(question, text, [], grounded=False, engine=self.name)
             return AnswerStream(_words(text), lambda _t: answer)
         best = float(scores.max())

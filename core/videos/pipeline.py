@@ -130,7 +130,9 @@ def ingest_transcript_text(library: Library, text: str, title: str, kind: str) -
     if kind == "subtitles":
         segments = parse_subtitles(text)
         if not segments and text.strip():
-            raise InputError("This subtitle file has no cues in SRT or WebVTT format. Check the file or paste the text.")
+            raise InputError(
+                "This subtitle file has no cues in SRT or WebVTT format. Check the file or paste the text."
+            )
     else:
         segments = parse_pasted(text)
     try:
@@ -189,11 +191,11 @@ def _transcribe(
             piece_path = library.folder(record.id) / "pieces" / f"{number:04d}.wav"
             cut_piece(audio, piece_path, start, end)
 
-            def piece_progress(fraction: float, _message: str, base: float = done_seconds, span: float = end - start) -> None:
-                reporter.report(
-                    "transcribe", (base + fraction * span) / total,
-                    f"Transcribing piece {number + 1} of {len(plan)}",
-                )
+            def piece_progress(
+                fraction: float, _message: str, base: float = done_seconds, span: float = end - start,
+                label: str = f"Transcribing piece {number + 1} of {len(plan)}",
+            ) -> None:
+                reporter.report("transcribe", (base + fraction * span) / total, label)
 
             piece_progress(0.0, "")
             try:

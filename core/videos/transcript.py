@@ -19,14 +19,14 @@ class TranscriptError(ValueError):
 
 def format_timestamp(seconds: float) -> str:
     """"1:02:03" or "2:03" — what users see and click."""
-    total = int(max(0.0, seconds))
+    total = int(max(0.0, float(seconds)))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)
     return f"{hours}:{minutes:02d}:{secs:02d}" if hours else f"{minutes}:{secs:02d}"
 
 
 def _subtitle_time(seconds: float, separator: str) -> str:
-    millis = int(round(max(0.0, seconds) * 1000))
+    millis = round(max(0.0, seconds) * 1000)
     hours, rest = divmod(millis, 3_600_000)
     minutes, rest = divmod(rest, 60_000)
     secs, ms = divmod(rest, 1000)
@@ -110,7 +110,10 @@ def parse_pasted(text: str, words_per_second: float = 2.5) -> list[Segment]:
                 segments[-1] = Segment(last.start, last.end, f"{last.text} {line}")
         fixed = []
         for i, seg in enumerate(segments):
-            end = segments[i + 1].start if i + 1 < len(segments) else seg.start + len(seg.text.split()) / words_per_second
+            if i + 1 < len(segments):
+                end = segments[i + 1].start
+            else:
+                end = seg.start + len(seg.text.split()) / words_per_second
             fixed.append(Segment(seg.start, max(end, seg.start), seg.text))
         return fixed
     sentences = re.split(r"(?<=[.!?])\s+", " ".join(lines))

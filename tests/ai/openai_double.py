@@ -31,7 +31,7 @@ class OpenAIDouble:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
                 double.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),

@@ -24,7 +24,7 @@ KEY = "sk-test-secret-123"
 
 
 @pytest.fixture()
-def double():  # noqa: ANN201
+def double():
     with OpenAIDouble() as server:
         yield server
 
@@ -46,7 +46,7 @@ def test_chat_plain_streamed_and_structured(double: OpenAIDouble) -> None:
     [(401, AuthError, "rejected the API key"), (429, RateLimitError, "rate-limiting"),
      (500, ServiceError, "server error"), (503, ServiceError, "server error")],
 )
-def test_failures_become_clear_messages_without_the_key(double: OpenAIDouble, failure, error, words) -> None:  # noqa: ANN001
+def test_failures_become_clear_messages_without_the_key(double: OpenAIDouble, failure, error, words) -> None:
     double.failures.extend([failure] * 5)
     chat = OpenAIChat("gpt-test", KEY, double.base_url, max_retries=1)
     with pytest.raises(error, match=words) as caught:

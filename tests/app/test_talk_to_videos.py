@@ -15,7 +15,7 @@ TRANSCRIPT = """0:00 Welcome to this short lecture about volcanoes.
 
 
 @pytest.fixture()
-def app(tmp_path: Path, monkeypatch) -> AppTest:  # noqa: ANN001
+def app(tmp_path: Path, monkeypatch) -> AppTest:
     from components.resources import base_settings
 
     monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(tmp_path))
@@ -27,7 +27,7 @@ def app(tmp_path: Path, monkeypatch) -> AppTest:  # noqa: ANN001
 
 
 def _wait_job(at: AppTest) -> None:
-    job = at.session_state["ttv.job"] if "ttv.job" in at.session_state else None
+    job = at.session_state["ttv.job"] if "ttv.job" in at.session_state else None  # noqa: SIM401 (no .get)
     if job is not None:
         job.wait(180)
     at.run()

@@ -50,7 +50,7 @@ def test_urls_are_checked() -> None:
 
 
 @pytest.fixture()
-def http_folder(tmp_path: Path):  # noqa: ANN201
+def http_folder(tmp_path: Path):
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(tmp_path))
     handler.log_message = lambda *a: None  # type: ignore[assignment]
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -59,7 +59,7 @@ def http_folder(tmp_path: Path):  # noqa: ANN201
     server.shutdown()
 
 
-def test_ytdlp_downloads_media_from_a_local_server(http_folder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ytdlp_downloads_media_from_a_local_server(http_folder, tmp_path: Path) -> None:
     folder, base = http_folder
     _speechlike(folder / "talk.wav")
     remote = fetch(f"{base}/talk.wav", tmp_path / "dl", deployed=False, max_bytes=10 * 2**20)
@@ -67,7 +67,7 @@ def test_ytdlp_downloads_media_from_a_local_server(http_folder, tmp_path: Path) 
     assert remote.captions_path is None and remote.source_id.startswith("Generic-")
 
 
-def test_ytdlp_takes_captions_first_from_a_page(http_folder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ytdlp_takes_captions_first_from_a_page(http_folder, tmp_path: Path) -> None:
     folder, base = http_folder
     _speechlike(folder / "talk.wav")
     (folder / "talk.en.vtt").write_text("WEBVTT\n\n00:00.000 --> 00:03.000\nCaptions say hello to everyone here.\n")
@@ -81,7 +81,7 @@ def test_ytdlp_takes_captions_first_from_a_page(http_folder, tmp_path: Path) -> 
     assert library.transcript(record.id)[0].text == "Captions say hello to everyone here."
 
 
-def test_ytdlp_missing_page_is_a_message(http_folder, tmp_path: Path) -> None:  # noqa: ANN001
+def test_ytdlp_missing_page_is_a_message(http_folder, tmp_path: Path) -> None:
     _folder, base = http_folder
-    with pytest.raises(InputError, match="Nothing was found|not supported|failed"):
+    with pytest.raises(InputError, match=r"Nothing was found|not supported|failed"):
         ingest_url(Library(tmp_path / "videos"), f"{base}/missing.mp4", deployed=False, max_bytes=2**20)

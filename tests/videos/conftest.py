@@ -11,14 +11,14 @@ def lecture_video() -> Path:
 
 
 @pytest.fixture(scope="session")
-def embedder():  # noqa: ANN201
+def embedder():
     from core.ai.local import MiniLMEmbedder
 
     return MiniLMEmbedder()
 
 
 @pytest.fixture(scope="session")
-def transcriber():  # noqa: ANN201
+def transcriber():
     from core.ai.local import WhisperTranscriber
 
     return WhisperTranscriber()

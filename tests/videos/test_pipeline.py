@@ -14,7 +14,7 @@ LIMIT = 50 * 2**20
 
 
 @pytest.fixture(scope="module")
-def processed(tmp_path_factory, lecture_video, transcriber, embedder):  # noqa: ANN001, ANN201
+def processed(tmp_path_factory, lecture_video, transcriber, embedder):
     library = Library(tmp_path_factory.mktemp("lib") / "videos")
     record = ingest_media_file(library, lecture_video, "lecture.mp4", "upload", "lecture.mp4", LIMIT)
     seen: list[float] = []
@@ -23,7 +23,7 @@ def processed(tmp_path_factory, lecture_video, transcriber, embedder):  # noqa: 
     return library, record, seen
 
 
-def test_transcript_contains_the_spoken_terms(processed) -> None:  # noqa: ANN001
+def test_transcript_contains_the_spoken_terms(processed) -> None:
     library, record, seen = processed
     assert record.ready and record.media_mime == "video/mp4"
     text = " ".join(s.text for s in library.transcript(record.id)).lower()
@@ -33,7 +33,7 @@ def test_transcript_contains_the_spoken_terms(processed) -> None:  # noqa: ANN00
     assert 25 < record.duration < 60
 
 
-def test_question_about_a_stated_fact_cites_the_right_segment(processed, embedder) -> None:  # noqa: ANN001
+def test_question_about_a_stated_fact_cites_the_right_segment(processed, embedder) -> None:
     library, record, _ = processed
     segments = library.transcript(record.id)
     engine = OfflineAnswerEngine(load_index(library, record.id, embedder), segments, embedder)
@@ -54,7 +54,7 @@ def test_question_about_a_stated_fact_cites_the_right_segment(processed, embedde
 
 
 @pytest.mark.parametrize("question", ["Who won the football world cup in 2018?", "How do I bake sourdough bread?"])
-def test_off_topic_question_is_refused(processed, embedder, question: str) -> None:  # noqa: ANN001
+def test_off_topic_question_is_refused(processed, embedder, question: str) -> None:
     library, record, _ = processed
     engine = OfflineAnswerEngine(load_index(library, record.id, embedder), library.transcript(record.id), embedder)
     answer = engine.ask(question).answer
@@ -62,10 +62,10 @@ def test_off_topic_question_is_refused(processed, embedder, question: str) -> No
     assert answer.text.startswith(NOT_COVERED)
 
 
-def test_reopening_costs_nothing_twice(processed, transcriber, embedder, lecture_video) -> None:  # noqa: ANN001
+def test_reopening_costs_nothing_twice(processed, transcriber, embedder, lecture_video) -> None:
     library, record, _ = processed
 
-    def boom():  # noqa: ANN202
+    def boom():
         raise AssertionError("should not transcribe again")
 
     again = ingest_media_file(library, lecture_video, "lecture.mp4", "upload", "lecture.mp4", LIMIT)
@@ -74,7 +74,7 @@ def test_reopening_costs_nothing_twice(processed, transcriber, embedder, lecture
     assert [r.id for r in library.list()] == [record.id]
 
 
-def test_cancel_then_resume_keeps_finished_steps(tmp_path: Path, lecture_video, transcriber, embedder) -> None:  # noqa: ANN001
+def test_cancel_then_resume_keeps_finished_steps(tmp_path: Path, lecture_video, transcriber, embedder) -> None:
     library = Library(tmp_path / "videos")
     record = ingest_media_file(library, lecture_video, "lecture.mp4", "upload", "x", LIMIT)
     reporter = ProgressReporter()
@@ -93,7 +93,7 @@ def test_cancel_then_resume_keeps_finished_steps(tmp_path: Path, lecture_video, 
     assert finished.ready and finished.error is None
 
 
-def test_bad_media_is_refused_with_a_message(tmp_path: Path, transcriber, embedder) -> None:  # noqa: ANN001
+def test_bad_media_is_refused_with_a_message(tmp_path: Path, transcriber, embedder) -> None:
     library = Library(tmp_path / "videos")
     liar = tmp_path / "notes.mp4"
     liar.write_text("this is not a video at all " * 100)

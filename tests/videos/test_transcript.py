@@ -81,10 +81,10 @@ def test_library_lists_and_deletes_and_refuses_foreign_indexes(tmp_path: Path) -
     class Fake:
         name = "fake"
 
-        def embed_documents(self, texts):  # noqa: ANN001, ANN202
+        def embed_documents(self, texts):
             return [[1.0, float(len(t))] for t in texts]
 
-        def embed_query(self, text):  # noqa: ANN001, ANN202
+        def embed_query(self, text):
             return [1.0, float(len(text))]
 
     index = VideoIndex.build(build_chunks(library.transcript(record.id)), Fake())
