@@ -104,7 +104,7 @@ def _thin(count: int, limit: int) -> int:
 def render_explore(settings: Settings) -> None:
     with st.spinner("Measuring the presets (the first visit also compiles the engine)..."):
         labels = resources.attr_preset_labels()
-    controls, picture, numbers = st.columns([1.05, 2.5, 1.4], gap="medium")
+    controls, picture, numbers = st.columns([1.0, 2.2, 1.5], gap="medium")
     with controls:
         choice = _controls(labels)
     try:
@@ -236,12 +236,10 @@ def _numbers(params: NetworkParams, transient: int, choice: dict) -> None:
     st.markdown(f"#### {label.label.capitalize()}")
     st.caption(f"Because {label.reason}.")
     lam, se = spectrum.exponents, spectrum.stderr
-    a, b = st.columns(2)
-    a.metric("λ1 (nats/step)", f"{lam[0]:+.4f}", help=f"± {se[0]:.4f} (standard error over 20 blocks)")
-    b.metric("λ1 (bits/step)", f"{spectrum.bits[0]:+.4f}")
-    a, b = st.columns(2)
-    a.metric("λ2 (nats/step)", f"{lam[1]:+.4f}" if lam.size > 1 else "—")
-    b.metric("Kaplan–Yorke dim.", f"{spectrum.kaplan_yorke:.2f}")
+    st.metric("λ1 (nats/step)", f"{lam[0]:+.4f}", help=f"± {se[0]:.4f} (standard error over 20 blocks)")
+    rows = [f"| λ{i + 1} | {lam[i]:+.4f} ± {se[i]:.4f} | {spectrum.bits[i]:+.4f} |" for i in range(min(3, lam.size))]
+    st.markdown("\n".join(["| | nats/step | bits/step |", "|---|---|---|", *rows])
+                + f"\n\nKaplan–Yorke dimension **{spectrum.kaplan_yorke:.2f}**")
     st.caption(f"λ1 = {lam[0]:+.5f} ± {se[0]:.5f} nats/step from {spectrum.steps:,} steps "
                f"(QR on the exact Jacobian, all {lam.size} exponents).")
     check = analysis.check

@@ -9,7 +9,7 @@ import streamlit as st
 from components import attr_figures as figures
 from components import attr_state as keys
 from core.dynamics.classify import AttractorClass
-from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, NetworkParams, ParameterError
+from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
 from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
 
 SEARCH_ROWS = "attr.search_rows"
@@ -118,7 +118,7 @@ def _lyapunov_map(row_kind: str) -> None:
     s_count = c2.number_input("s values", 2, 100, value=40, key="attr.map_cols")
     steps = c3.select_slider("Steps per cell", [500, 1_000, 2_000, 5_000], value=1_000, key="attr.map_steps")
     st.caption(f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
-               "transient. Click a cell to open that attractor in Explore.")
+               "transient. Click a cell to open that attractor in Explore (hover to read λ1).")
     if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
         bar = st.progress(0.0, text="Mapping...")
         _stop_button(st.empty(), "attr.map_stop")
@@ -137,19 +137,22 @@ def _lyapunov_map(row_kind: str) -> None:
         return
     if not result.complete:
         st.caption("The map was stopped; blank cells were not computed.")
-    event = st.plotly_chart(figures.lyapunov_heatmap(result), on_select="rerun", selection_mode="points",
-                            key="attr.map_chart")
+    st.plotly_chart(figures.lyapunov_heatmap(result), on_select=_open_clicked_cell, selection_mode="points",
+                    key="attr.map_chart")
+
+
+def _open_clicked_cell() -> None:
+    """on_select of the map: a click on a cell opens that attractor in Explore."""
+    event = st.session_state.get("attr.map_chart")
+    result = st.session_state.get(MAP)
     points = event.selection.points if event is not None else []
-    if points:
-        i, j = (int(v) for v in points[0]["customdata"])
-        params = result.params_at(i, j)
-        _open_prompt(params, float(result.lambda1[i, j]), "attr.map_open")
-
-
-def _open_prompt(params: NetworkParams, lambda1: float, key: str) -> None:
-    st.write(f"Selected N = {params.n}, D = {params.d}, s = {params.s}, seed = {params.seed}: "
-             f"λ1 ≈ {lambda1:+.4f}.")
-    st.button("Open in Explore", type="primary", on_click=keys.open_attractor, args=(params,), key=key)
+    if not points or result is None or "x" not in points[0] or "y" not in points[0]:
+        return
+    # y is the row index, x the cell's s value (customdata comes back as a dict, so it is not relied on)
+    i = round(float(points[0]["y"]))
+    j = int(np.argmin(np.abs(result.s_values - float(points[0]["x"]))))
+    if 0 <= i < result.lambda1.shape[0]:
+        keys.open_attractor(result.params_at(i, j))
 
 
 def _bifurcation() -> None:

@@ -129,7 +129,6 @@ def attr_density(n: int, d: int, s: float, seed: int, steps: int, transient: int
     x, y = plane(traj.data, lag)
     return density_image(x, y, scheme, size, size)  # type: ignore[arg-type]
 
-
 # --- Embedding visualizer ---
 @st.cache_resource(show_spinner=False)
 def emb_store(data_dir: str):

@@ -1,0 +1,71 @@
+"""The Attractor explorer in a real browser: a shared link, a parameter change, a map click, a screenshot."""
+
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, expect
+
+from tests.support.browser import exception_blocks, wait_until_rendered
+
+CHAOTIC_LINK = "attractors?N=4&D=8&s=1.4164&seed=2989986414&view=neurons"
+
+
+def settle(page: Page, timeout_ms: float = 240_000) -> None:
+    wait_until_rendered(page, timeout_ms)
+    page.wait_for_selector('[data-testid="stMetric"]', timeout=timeout_ms)
+    wait_until_rendered(page, timeout_ms)
+
+
+def main_text(page: Page) -> str:
+    return page.locator('[data-testid="stMain"]').inner_text()
+
+
+def test_shared_link_change_and_map_click(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page.goto(f"{app_url}/{CHAOTIC_LINK}")
+    settle(page)
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Attractor explorer"
+    text = main_text(page)
+    assert "Chaotic" in text and "Measured: chaotic" in text, text[:1500]
+    assert "two nearby trajectories" in text
+    assert page.locator('[data-testid="stImage"] img').count() == 1  # 200,000 points: density raster
+    assert exception_blocks(page) == []
+
+    # a parameter change recomputes and rewrites the link
+    s_box = page.get_by_label("s (output scale)")
+    s_box.fill("0.0500")
+    s_box.press("Enter")
+    expect(page.get_by_text("Fixed point", exact=True)).to_be_visible(timeout=120_000)
+    page.wait_for_url("**s=0.05**", timeout=30_000)
+
+    # map: compute a small grid, click a cell, open it in Explore
+    page.get_by_text("Maps", exact=True).click()
+    page.get_by_role("button", name="Compute map").wait_for(timeout=60_000)
+    page.get_by_label("Seeds").fill("4")
+    page.get_by_label("Seeds").press("Enter")
+    page.get_by_label("s values").fill("6")
+    page.get_by_label("s values").press("Enter")
+    wait_until_rendered(page)
+    page.get_by_role("button", name="Compute map").click()
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot')
+    chart.wait_for(timeout=120_000)
+    wait_until_rendered(page)
+    cells = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .point')
+    assert cells.count() == 24
+    target = cells.nth(9)  # row 1 (seed 1), column 3: a click opens that attractor in Explore
+    target.scroll_into_view_if_needed()
+    page.wait_for_timeout(500)
+    box = target.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    settle(page)
+    page.wait_for_url("**seed=1&**", timeout=60_000)
+    expect(page.get_by_role("spinbutton", name="seed", exact=True)).to_have_value("1")
+    assert exception_blocks(page) == []
+
+    # back to a picture worth looking at, for the screenshot
+    page.goto(f"{app_url}/{CHAOTIC_LINK}")
+    settle(page)
+    page.wait_for_timeout(1_000)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "attractors.png"), full_page=True)
+    page.close()
