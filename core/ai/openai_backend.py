@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from pydantic import SecretStr
+
 from core.ai.base import (
     AIError,
     AuthError,
@@ -123,7 +125,7 @@ class OpenAIChat:
         self.base_url = base_url
         self.name = f"{model} at {_where(base_url)}" if base_url else f"OpenAI {model}"
         self._llm = ChatOpenAI(
-            model=model, api_key=_api_key(api_key, base_url), base_url=base_url,
+            model=model, api_key=SecretStr(_api_key(api_key, base_url)), base_url=base_url,
             timeout=timeout, max_retries=max_retries, temperature=0.2,
         )
 
@@ -161,7 +163,7 @@ class OpenAIEmbedder:
         self.base_url = base_url
         self.name = f"{model} at {_where(base_url)}"
         self._emb = OpenAIEmbeddings(
-            model=model, api_key=_api_key(api_key, base_url), base_url=base_url, timeout=timeout,
+            model=model, api_key=SecretStr(_api_key(api_key, base_url)), base_url=base_url, timeout=timeout,
             max_retries=max_retries, check_embedding_ctx_length=False,
         )
 

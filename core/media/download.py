@@ -117,8 +117,10 @@ def fetch(
     source_id = f"{info.get('extractor_key', 'web')}-{info.get('id', 'unknown')}"
     title = str(info.get("title") or source_id)
     duration = info.get("duration")
-    common = {"source_id": source_id, "title": title, "duration": float(duration) if duration else None,
-              "webpage_url": str(info.get("webpage_url") or url)}
+    common: dict[str, Any] = {
+        "source_id": source_id, "title": title, "duration": float(duration) if duration else None,
+        "webpage_url": str(info.get("webpage_url") or url),
+    }
 
     if prefer_captions:
         captions = _caption_lang(info)

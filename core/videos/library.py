@@ -7,6 +7,7 @@ records its status, and transcription pieces are kept one by one.
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 import json
 import os
@@ -119,7 +120,7 @@ class Library:
             row = db.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
         return VideoRecord(**dict(row)) if row else None
 
-    def list(self) -> list[VideoRecord]:
+    def list(self) -> builtins.list[VideoRecord]:
         with self._connect() as db:
             rows = db.execute("SELECT * FROM videos ORDER BY updated DESC").fetchall()
         return [VideoRecord(**dict(row)) for row in rows]
@@ -175,10 +176,10 @@ class Library:
         except json.JSONDecodeError:
             return None
 
-    def save_transcript(self, video_id: str, segments: list[Segment]) -> None:
+    def save_transcript(self, video_id: str, segments: builtins.list[Segment]) -> None:
         self.write_json(video_id, "transcript.json", {"segments": [s.to_dict() for s in segments]})
 
-    def transcript(self, video_id: str) -> list[Segment] | None:
+    def transcript(self, video_id: str) -> builtins.list[Segment] | None:
         data = self.read_json(video_id, "transcript.json")
         return [Segment.from_dict(s) for s in data["segments"]] if data else None
 

@@ -235,7 +235,7 @@ def _transcribe(
 
 
 def _index(library: Library, record: VideoRecord, embedder: Embedder, reporter: ProgressReporter) -> None:
-    segments = library.transcript(record.id) or []
+    segments: list[Segment] = library.transcript(record.id) or []
     reporter.report("index", 0.1, "Building the search index")
     index = VideoIndex.build(build_chunks(segments), embedder)
     index.save(library.index_folder(record.id, embedder.name))
@@ -336,6 +336,6 @@ def ingest_url(
         raise InputError(str(exc)) from exc
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    record = library.get(remote.source_id)
-    assert record is not None
-    return record
+    stored = library.get(remote.source_id)
+    assert stored is not None
+    return stored
