@@ -87,6 +87,7 @@ def _link_tab(settings: Settings, busy: bool) -> None:
 def _upload_tab(settings: Settings, busy: bool) -> None:
     uploaded = st.file_uploader(
         f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB)", type=MEDIA_TYPES, key="ttv.upload",
+        max_upload_size=settings.mlstudio_max_upload_mb,
     )
     if st.button("Process", type="primary", key="ttv.process_upload", disabled=busy or uploaded is None):
         assert uploaded is not None

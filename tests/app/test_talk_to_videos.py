@@ -71,3 +71,51 @@ def test_bad_inputs_are_messages(app: AppTest) -> None:
     app.button(key="ttv.process_link").click().run()
     assert any("http" in e.value for e in app.error), ([e.value for e in app.error], [b.label for b in app.button][:3])
     assert not app.exception
+
+
+def _process_pasted(app: AppTest) -> str:
+    app.text_area(key="ttv.pasted").input(TRANSCRIPT)
+    app.button(key="ttv.process_text").click().run()
+    _wait_job(app)
+    assert not app.exception, [e.value for e in app.exception]
+    return app.session_state["ttv.video_id"]
+
+
+def test_voice_question_is_transcribed_answered_and_spoken(app: AppTest, tmp_path: Path) -> None:
+    from core.ai.local import PiperSpeech
+
+    video_id = _process_pasted(app)
+    question = tmp_path / "question.wav"
+    PiperSpeech().synthesize_to_file("Which volcano is the most active in Europe?", question)
+    app.session_state["ttv.speak"] = True
+    app.audio_input(key="ttv.mic").set_value(("question.wav", question.read_bytes(), "audio/wav")).run()
+    assert not app.exception, [e.value for e in app.exception]
+    history = app.session_state[f"ttv.history.{video_id}"]
+    assert "volcano" in history[-2]["content"].lower()  # the transcribed question
+    assert "Etna" in history[-1]["content"]
+    data, mime, _autoplay = app.session_state["ttv.last_audio"]
+    assert mime == "audio/wav" and data[:4] == b"RIFF" and len(data) > 20_000
+    assert len(app.get("audio")) == 1
+
+
+def test_llm_backend_through_the_openai_double(app: AppTest, monkeypatch) -> None:  # noqa: ANN001
+    from components.resources import base_settings
+    from tests.ai.openai_double import OpenAIDouble
+
+    with OpenAIDouble() as double:
+        monkeypatch.setenv("OPENAI_BASE_URL", double.base_url)
+        base_settings.clear()
+        app.session_state["shell.chat_provider"] = "openai_compatible"
+        video_id = _process_pasted(app)
+        assert any("gpt-4o-mini at 127.0.0.1" in c.value for c in app.caption)
+        app.chat_input(key="ttv.ask").set_value("Which volcano?").run()
+        assert not app.exception, [e.value for e in app.exception]
+        history = app.session_state[f"ttv.history.{video_id}"]
+        assert history[-1]["content"] == double.chat_reply and history[-1]["citations"][0]["number"] == 1
+
+        before = len(history)
+        double.failures.extend([401] * 3)
+        app.chat_input(key="ttv.ask").set_value("And then?").run()
+        assert not app.exception
+        assert any("rejected the API key" in e.value for e in app.error)
+        assert len(app.session_state[f"ttv.history.{video_id}"]) == before  # nothing half-added
