@@ -98,7 +98,7 @@ def test_voice_question_is_transcribed_answered_and_spoken(app: AppTest, tmp_pat
     assert len(app.get("audio")) == 1
 
 
-def test_llm_backend_through_the_openai_double(app: AppTest, monkeypatch) -> None:  # noqa: ANN001
+def test_llm_backend_through_the_openai_double(app: AppTest, monkeypatch) -> None:
     from components.resources import base_settings
     from tests.ai.openai_double import OpenAIDouble
 
