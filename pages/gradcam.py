@@ -263,7 +263,8 @@ with right:
             start = st.button(f"Compute maps (≈ {total:.0f} s)", type="primary", key="cam.compute")
         if not start:
             st.stop()
-        st.button("Stop", key="cam.stop", help="Stops the computation; nothing is kept from it.")
+        stop_slot = st.empty()
+        stop_slot.button("Stop", key="cam.stop", help="Stops the computation; nothing is kept from it.")
         bar = st.progress(0.0, text="Computing maps…")
         runs: dict[str, Any] = {}
         errors: dict[str, str] = {}
@@ -287,6 +288,7 @@ with right:
             for layer_map in runs[base].maps:
                 guided[layer_map.layer] = cam.guided_gradcam(gradient, layer_map.normalized)
         bar.empty()
+        stop_slot.empty()
         result = {"signature": signature, "runs": runs, "errors": errors, "guided": guided}
         state["cam.result"] = result
         state.pop("cam.faith", None)
