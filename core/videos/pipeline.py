@@ -213,16 +213,14 @@ def _transcribe(
         done_seconds += end - start
         reporter.report("transcribe", done_seconds / total, f"Transcribed piece {number + 1} of {len(plan)}")
     mean = sum(logprobs) / len(logprobs) if logprobs else None
-    if transcriber.english_only and (not segments or (mean is not None and mean < NOT_ENGLISH_LOGPROB)):
-        words = sum(len(s.text.split()) for s in segments)
-        if words < 5 or (mean is not None and mean < NOT_ENGLISH_LOGPROB):
-            library.update(
-                record.id,
-                warning=(
-                    "The speech recognizer was unsure of this audio. If it is not in English, the offline "
-                    "model (English only) cannot transcribe it well: use OpenAI transcription or subtitles."
-                ),
-            )
+    if transcriber.english_only and looks_unreliable(segments, mean):
+        library.update(
+            record.id,
+            warning=(
+                "The speech recognizer was unsure of this audio. If it is not in English, the offline "
+                "model (English only) cannot transcribe it well: use OpenAI transcription or subtitles."
+            ),
+        )
     try:
         require_content(segments)
     except TranscriptError as exc:
@@ -232,6 +230,20 @@ def _transcribe(
         ) from exc
     library.save_transcript(record.id, segments)
     library.update(record.id, status="transcribed", transcript_source=transcriber.name, language="en", error=None)
+
+
+def looks_unreliable(segments: list[Segment], mean_logprob: float | None) -> bool:
+    """An English-only model on other languages decodes with low confidence and loops on phrases:
+    a low mean log-probability, or text that compresses too well (repeated phrases)."""
+    import zlib
+
+    text = " ".join(s.text for s in segments).strip()
+    if len(text.split()) < 5:
+        return True
+    if mean_logprob is not None and mean_logprob < NOT_ENGLISH_LOGPROB:
+        return True
+    raw = text.lower().encode()
+    return len(text.split()) >= 20 and len(raw) / len(zlib.compress(raw)) > 2.4
 
 
 def _index(library: Library, record: VideoRecord, embedder: Embedder, reporter: ProgressReporter) -> None:

@@ -107,3 +107,36 @@ def test_bad_media_is_refused_with_a_message(tmp_path: Path, transcriber, embedd
     with pytest.raises(InputError, match="silent"):
         process(library, silent.id, lambda: transcriber, lambda: embedder)
     assert library.get(silent.id).error and library.media_path(library.get(silent.id)) is not None
+
+
+@pytest.mark.parametrize(("voice", "text"), [
+    ("de", "Der Ätna auf Sizilien ist der aktivste Vulkan Europas. Lava ist geschmolzenes Gestein, das sehr heiß "
+           "ist. Die Temperatur beträgt ungefähr elfhundert Grad."),
+    ("fr", "L'Etna en Sicile est le volcan le plus actif d'Europe. La lave est une roche fondue très chaude."),
+])
+def test_non_english_audio_gets_a_warning_with_the_english_only_model(
+    tmp_path: Path, transcriber, embedder, voice: str, text: str
+) -> None:
+    import subprocess
+
+    from core.ai.local import EspeakSpeech
+    from core.media.ffmpeg import ffmpeg_binary
+
+    wav = tmp_path / "speech.wav"
+    wav.write_bytes(EspeakSpeech().synthesize(text, voice).data)
+    m4a = tmp_path / "speech.m4a"
+    subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-i", str(wav), "-c:a", "aac", str(m4a)], check=True)
+    library = Library(tmp_path / "videos")
+    record = ingest_media_file(library, m4a, "speech.m4a", "upload", "s", LIMIT)
+    assert record.media_mime.startswith("audio/")
+    try:
+        process(library, record.id, lambda: transcriber, lambda: embedder)
+    except InputError as exc:  # nothing recognized at all is also a clear outcome
+        assert "not English" in str(exc)
+        return
+    assert "not in English" in library.get(record.id).warning
+
+
+def test_english_lecture_has_no_language_warning(processed) -> None:
+    library, record, _ = processed
+    assert library.get(record.id).warning is None
