@@ -18,10 +18,14 @@ MAP = "attr.map"
 BIF = "attr.bifurcation"
 
 
-def _stop_button(slot, key: str) -> None:
-    # Any click while a sweep runs makes Streamlit stop the script at its next element; what was
-    # finished is already in session state.
+def _stop_button(key: str):
+    """A Stop button shown while a sweep runs; returns its slot, to be emptied when the sweep ends.
+
+    Any click while a sweep runs makes Streamlit stop the script at its next element; what was finished
+    is already in session state, so it stays on screen."""
+    slot = st.empty()
     slot.button("Stop", key=key, icon=":material/stop_circle:")
+    return slot
 
 
 def render_search() -> None:
@@ -75,7 +79,7 @@ def render_search() -> None:
 def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, classes: list, coverage: float,
                 search_seed: int, steps: int) -> None:
     bar = st.progress(0.0, text="Searching...")
-    _stop_button(st.empty(), "attr.search_stop")
+    stop = _stop_button("attr.search_stop")
     st.session_state[SEARCH_ROWS] = []
     st.session_state[SEARCH_DONE] = 0.0
     try:
@@ -87,6 +91,7 @@ def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, clas
     except ParameterError as exc:
         st.error(f"{exc}")
     bar.empty()
+    stop.empty()
 
 
 def render_maps() -> None:
@@ -121,7 +126,7 @@ def _lyapunov_map(row_kind: str) -> None:
                "transient. Click a cell to open that attractor in Explore (hover to read λ1).")
     if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
         bar = st.progress(0.0, text="Mapping...")
-        _stop_button(st.empty(), "attr.map_stop")
+        stop = _stop_button("attr.map_stop")
         try:
             s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
             for fraction, snapshot in iter_lyapunov_map(s_values, rows, row_kind, int(n), int(d), int(seed),
@@ -132,6 +137,7 @@ def _lyapunov_map(row_kind: str) -> None:
         except ParameterError as exc:
             st.error(f"{exc}")
         bar.empty()
+        stop.empty()
     result = st.session_state.get(MAP)
     if result is None:
         return
@@ -168,7 +174,7 @@ def _bifurcation() -> None:
     keep = c3.number_input("Points kept per s", 10, 1_000, value=150, step=10, key="attr.bif_keep")
     if st.button("Compute diagram", type="primary", icon=":material/ssid_chart:", key="attr.bif_go"):
         bar = st.progress(0.0, text="Iterating...")
-        _stop_button(st.empty(), "attr.bif_stop")
+        stop = _stop_button("attr.bif_stop")
         neuron = options.index(quantity) if quantity != "y0" else int(n)
         try:
             s_values = np.linspace(s_lo, s_hi, int(s_count))
@@ -179,6 +185,7 @@ def _bifurcation() -> None:
         except ParameterError as exc:
             st.error(f"{exc}")
         bar.empty()
+        stop.empty()
     result = st.session_state.get(BIF)
     if result is not None:
         if not result.complete:

@@ -78,9 +78,10 @@ def ttv_library(root: str):
 # --- Attractor explorer ---
 
 
-@st.cache_data(show_spinner=False, max_entries=6)
+@st.cache_resource(show_spinner=False, max_entries=4)
 def attr_trajectory(n: int, d: int, s: float, seed: int, steps: int, transient: int,
                     columns: tuple[str, ...], max_steps: int):  # -> core.dynamics.simulate.Trajectory
+    """Shared by every session without copying (up to 10^7 rows): the arrays are read-only."""
     from core.dynamics.network import NetworkParams
     from core.dynamics.simulate import simulate
 

@@ -59,6 +59,7 @@ def simulate(
     done = int(kernels.run_trajectory(w, b, transient, steps, channels, out))
     diverged = done < steps
     data = out[: max(done, 0)]
+    data.flags.writeable = False
     return Trajectory(
         params=params,
         columns=tuple(columns),
