@@ -48,3 +48,39 @@ def test_contrast_target_and_slow_method_estimate() -> None:
     assert "Estimated time" in warning and "ScoreCAM" in warning
     assert app.button(key="cam.compute").label.startswith("Compute maps")
     assert "Where the model looks" not in " ".join(texts(app, "subheader"))
+
+
+def test_user_model_and_uploads() -> None:
+    import io
+
+    import torch
+    import torchvision
+    from PIL import Image
+
+    app = AppTest.from_file(str(PAGE), default_timeout=600)
+    app.run()
+    app.segmented_control(key="cam.image_source").set_value("Upload").run()
+    app.file_uploader(key="cam.upload").upload("notes.png", b"plain text, not a picture", "image/png").run()
+    assert not app.exception
+    assert "not an image the viewer can read" in texts(app, "error")[0]
+
+    buffer = io.BytesIO()
+    Image.new("RGBA", (320, 240), (10, 200, 30, 128)).save(buffer, format="PNG")
+    app.file_uploader(key="cam.upload").upload("leaf.png", buffer.getvalue(), "image/png").run()
+    assert not app.exception and not app.error
+    assert "Converted from RGBA to RGB." in texts(app, "caption")
+
+    app.selectbox(key="cam.model").set_value("user").run()
+    app.file_uploader(key="cam.user_w").upload("wrong.pt", b"garbage", "application/octet-stream").run()
+    assert "state_dict" in texts(app, "error")[0]
+
+    weights = io.BytesIO()
+    torch.manual_seed(0)
+    torch.save(torchvision.models.resnet18(weights=None, num_classes=3).state_dict(), weights)
+    app.file_uploader(key="cam.user_w").upload("mine.pt", weights.getvalue(), "application/octet-stream")
+    app.file_uploader(key="cam.user_names").upload("names.txt", b"ant\nbee\nwasp\n", "text/plain").run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert not app.error, texts(app, "error")
+    assert sorted(app.dataframe[0].value["Class"]) == ["ant", "bee", "wasp"]
+    assert texts(app, "subheader")[0].startswith("Where the model looks for")
+    assert "512 x 7 x 7" in " ".join(texts(app, "caption"))  # resnet18 layer4 on a 224 crop
