@@ -45,6 +45,13 @@ def start_processing(settings: Settings, video_id: str) -> None:
 
 
 def render_inputs(settings: Settings) -> None:
+    choices = list(state.TRANSCRIPTION_LABELS)
+    st.selectbox(
+        "Transcribe with", choices, index=choices.index(settings.mlstudio_transcription_provider),
+        format_func=state.TRANSCRIPTION_LABELS.__getitem__, key=state.TRANSCRIPTION,
+        help="Used when a video has no captions. The local model knows English only; OpenAI needs a key.",
+    )
+    settings = state.processing_settings(settings)
     names = ["Link", "Upload", "Subtitles or text"] + ([] if settings.deployed else ["Local file"])
     tabs = st.tabs(names)
     busy = state.JOB in st.session_state

@@ -21,6 +21,15 @@ SPEAK = "ttv.speak"
 MIC = "ttv.mic"
 MIC_DONE = "ttv.mic_done"
 LAST_AUDIO = "ttv.last_audio"
+TRANSCRIPTION = "ttv.transcription_provider"
+
+TRANSCRIPTION_LABELS = {"local": "faster-whisper tiny.en (local, English)", "openai": "OpenAI (any language)"}
+
+
+def processing_settings(settings: Settings) -> Settings:
+    """The session settings with this page's transcription choice applied."""
+    chosen = st.session_state.get(TRANSCRIPTION)
+    return settings.with_overrides(mlstudio_transcription_provider=chosen) if chosen else settings
 
 
 def history_key(video_id: str) -> str:

@@ -36,7 +36,7 @@ if record is not None:
         if record.error and state.JOB not in st.session_state:
             st.error(record.error)
         if state.JOB not in st.session_state and st.button("Process", type="primary", key="ttv.resume"):
-            start_processing(settings, record.id)
+            start_processing(state.processing_settings(settings), record.id)
             st.rerun()
     segments = library.transcript(record.id) or []
     left, right = st.columns([3, 2], gap="large")

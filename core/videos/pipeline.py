@@ -309,6 +309,17 @@ def load_index(library: Library, video_id: str, embedder: Embedder) -> VideoInde
     return index
 
 
+EMBEDDABLE_HOSTS = ("youtube.com", "youtu.be", "vimeo.com")
+
+
+def embeddable(url: str) -> bool:
+    """True for sites whose page URL the browser player can embed (st.video plays YouTube and Vimeo links)."""
+    from urllib.parse import urlparse
+
+    host = (urlparse(url).hostname or "").lower()
+    return any(host == h or host.endswith("." + h) for h in EMBEDDABLE_HOSTS)
+
+
 def ingest_url(
     library: Library, url: str, deployed: bool, max_bytes: int, reporter: ProgressReporter | None = None
 ) -> VideoRecord:
@@ -336,7 +347,7 @@ def ingest_url(
             library.save_transcript(remote.source_id, segments)
             library.update(
                 remote.source_id, status="transcribed", duration=remote.duration or segments[-1].end,
-                transcript_source="captions", media_mime="video/embed", error=None,
+                transcript_source="captions", media_mime="video/embed" if embeddable(url) else None, error=None,
             )
         else:
             assert remote.media_path is not None
