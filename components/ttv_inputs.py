@@ -167,13 +167,8 @@ def _local_tab(settings: Settings, busy: bool) -> None:
     st.caption(f"Files inside {media_dir}")
     raw = st.text_input("Path of a file inside that folder", key="ttv.local_path")
     if st.button("Process", type="primary", key="ttv.process_local", disabled=busy or not raw.strip()):
-        root = media_dir.expanduser().resolve()
-        candidate = Path(raw).expanduser()
-        path = (candidate if candidate.is_absolute() else root / candidate).resolve()
-        if not path.is_relative_to(root) or not path.is_file():
-            st.error(f"Choose an existing file inside {media_dir}.")
-            return
         try:
+            path = pipeline.resolve_local_media(raw, media_dir, settings.deployed)
             record = pipeline.ingest_media_file(
                 state.library(settings), path, path.name, "local", str(path), settings.max_upload_bytes
             )

@@ -125,6 +125,20 @@ def ingest_media_file(
     return library.get(video_id) or record
 
 
+def resolve_local_media(raw: str, media_dir: Path | None, deployed: bool) -> Path:
+    """A local file the user named, allowed only when not deployed and only inside `media_dir`."""
+    if deployed:
+        raise InputError("Local files are turned off on this server. Upload the file instead.")
+    if media_dir is None:
+        raise InputError("Set MLSTUDIO_MEDIA_DIR to a folder to open media files from this computer.")
+    root = media_dir.expanduser().resolve()
+    candidate = Path(raw.strip()).expanduser()
+    path = (candidate if candidate.is_absolute() else root / candidate).resolve()
+    if not path.is_relative_to(root) or not path.is_file():
+        raise InputError(f"Choose an existing file inside {media_dir}.")
+    return path
+
+
 def ingest_transcript_text(library: Library, text: str, title: str, kind: str) -> VideoRecord:
     """A subtitle file (.srt/.vtt) or pasted transcript becomes a library item with no media."""
     if kind == "subtitles":
