@@ -133,7 +133,7 @@ def _answer(settings: Settings, engine: AnswerEngine, history: list[dict[str, An
         with st.chat_message("assistant"):
             try:
                 stream = engine.ask(question, past)
-                st.write_stream(stream)
+                st.write_stream(_escape(piece) for piece in stream)
                 answer = stream.answer
             except AIError as exc:
                 history.pop()

@@ -75,7 +75,7 @@ def render_library(library: Library) -> None:
             when = dt.datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
             length = format_timestamp(record.duration) if record.duration else "–"
             status = "" if record.ready else f" · {record.status}"
-            c1.markdown(f"**{_plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
+            c1.markdown(f"**{plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
             c2.button("Open", key=f"ttv.open.{record.id}", on_click=state.select, args=(record.id,))
             c3.button(
                 "Delete", key=f"ttv.del.{record.id}", icon=":material/delete:", on_click=_delete,
@@ -90,6 +90,6 @@ def _delete(library: Library, video_id: str) -> None:
         state.select(None)
 
 
-def _plain(text: str) -> str:
+def plain(text: str) -> str:
     """Escape Markdown so a title is shown as typed."""
     return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~:$" else c for c in text)

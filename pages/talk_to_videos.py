@@ -7,7 +7,7 @@ from components.navigation import TOOLS
 from components.shell import session_settings
 from components.ttv_chat import render_chat
 from components.ttv_inputs import finish_job, job_panel, render_inputs, start_processing
-from components.ttv_player import render_library, render_player, render_transcript
+from components.ttv_player import plain, render_library, render_player, render_transcript
 
 TOOL = next(t for t in TOOLS if t.url_path == "videos")
 
@@ -29,7 +29,7 @@ video_id = st.session_state.get(state.VIDEO)
 record = library.get(video_id) if video_id else None
 if record is not None:
     st.divider()
-    st.header(record.title, anchor=False)
+    st.header(plain(record.title), anchor=False)
     if record.warning:
         st.warning(record.warning)
     if not record.ready:
