@@ -85,3 +85,16 @@ def test_ytdlp_missing_page_is_a_message(http_folder, tmp_path: Path) -> None:
     _folder, base = http_folder
     with pytest.raises(InputError, match=r"Nothing was found|not supported|failed"):
         ingest_url(Library(tmp_path / "videos"), f"{base}/missing.mp4", deployed=False, max_bytes=2**20)
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("ERROR: Unsupported URL: https://example.com/x", "not supported"),
+    ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", "private"),
+    ("ERROR: unable to download video data: HTTP Error 403: Forbidden", "blocked the download"),
+    ("ERROR: [Errno -2] Name or service not known", "could not be reached"),
+])
+def test_ytdlp_errors_become_advice(raw: str, expected: str) -> None:
+    from core.media.download import _friendly
+
+    message = _friendly(raw)
+    assert expected in message and ("Upload" in message or "Check" in message)
