@@ -28,16 +28,6 @@ from core.dynamics.warmup import warm
 N, D, S, SEED = 4, 32, 0.55, 3160697950
 
 
-def best_cpu(function, repeat: int = 3) -> float:
-    """Least CPU time (this process, all threads) of `repeat` calls, in seconds."""
-    best = float("inf")
-    for _ in range(repeat):
-        started = time.process_time()
-        function()
-        best = min(best, time.process_time() - started)
-    return best
-
-
 def numpy_benettin(n: int, d: int, s: float, seed: int, steps: int, transient: int) -> np.ndarray:
     """Baseline spectrum: the article loop plus np.linalg.qr on the exact Jacobian every step."""
     rng = np.random.RandomState(seed)
@@ -94,23 +84,29 @@ def main() -> None:
     note("numba kernels ready (compile or load from cache)", warm(), "s")
     params = NetworkParams(N, D, S, SEED)
 
+    # Baseline and project are timed alternately, best of three each, so a burst of load from other
+    # processes on this shared machine does not land on one side only. Wall time first, then CPU time of
+    # this process (which other processes' load does not inflate).
     base_steps = 20_000
-    t_numpy = best_of(lambda: article_trajectory(N, D, S, SEED, base_steps, 0), repeat=2)
-    numpy_rate = base_steps / t_numpy
     fast_steps = 10_000_000
     w, b = weights(N, D, S, SEED)
     out = np.empty((fast_steps, 2))
     channels = np.array([0, 1], dtype=np.int64)
-    t_fast = best_of(lambda: kernels.run_trajectory(w, b, 0, fast_steps, channels, out), repeat=3)
-    report(f"steps/s, one network N={N} D={D} (1e7 steps vs 2e4 NumPy)", fast_steps / t_fast, numpy_rate,
-           "step/s", higher_is_better=True)
-
-    # This machine is shared (load is often several times the core count), so the same two loops are also
-    # timed in CPU seconds of this process, which other processes' load does not inflate.
-    cpu_numpy = best_cpu(lambda: article_trajectory(N, D, S, SEED, base_steps, 0), repeat=2)
-    cpu_fast = best_cpu(lambda: kernels.run_trajectory(w, b, 0, fast_steps, channels, out), repeat=3)
-    report("steps/s, one network, CPU time of this process", fast_steps / cpu_fast, base_steps / cpu_numpy,
-           "step/s", higher_is_better=True)
+    kernels.run_trajectory(w, b, 0, 1_000, channels, out)
+    wall = {"numpy": [], "numba": []}
+    cpu = {"numpy": [], "numba": []}
+    for _ in range(3):
+        for name, run in (("numpy", lambda: article_trajectory(N, D, S, SEED, base_steps, 0)),
+                          ("numba", lambda: kernels.run_trajectory(w, b, 0, fast_steps, channels, out))):
+            started, started_cpu = time.perf_counter(), time.process_time()
+            run()
+            wall[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - started_cpu)
+    numpy_rate = base_steps / min(wall["numpy"])
+    report(f"steps/s, one network N={N} D={D} (1e7 steps vs 2e4 NumPy)", fast_steps / min(wall["numba"]),
+           numpy_rate, "step/s", higher_is_better=True)
+    report("steps/s, one network, CPU time of this process", fast_steps / min(cpu["numba"]),
+           base_steps / min(cpu["numpy"]), "step/s", higher_is_better=True)
 
     batch = 256
     ws = np.stack([weights(N, D, S, seed)[0] for seed in range(batch)])

@@ -152,7 +152,7 @@ def _picture(params: NetworkParams, steps: int, transient: int, columns: tuple[s
         colour = colour_values(data[:, 0], data[:, 1], scheme)
         st.plotly_chart(figures.trajectory_3d(data[:, 0], data[:, 1], data[:, 2], colour, scheme, columns),
                         key="attr.fig3d")
-        x, y, xl, yl = data[:, 0], data[:, 1], columns[0], columns[1]
+        x, y, xl, yl = traj.data[:, 0], traj.data[:, 1], columns[0], columns[1]  # exports: every point
     else:
         x, y, xl, yl = _plane(traj.data, choice)
         auto_big = rendering == "Auto" and x.size > PLOTLY_AUTO_MAX
