@@ -11,7 +11,16 @@ from components.emb_scatter import scatter_figure
 from components.resources import emb_analysis, emb_store
 from components.shell import session_settings
 from core.embeddings import actions
-from core.embeddings.datasets import DIGITS_NAME, DatasetError, digits_dataset, import_zip, load_dataset, samples_of
+from core.embeddings.datasets import (
+    DIGITS_NAME,
+    ZOO_DATASETS,
+    DatasetError,
+    digits_dataset,
+    import_zip,
+    load_dataset,
+    samples_of,
+    zoo_dataset,
+)
 from core.embeddings.embedders import EMBEDDERS, EmbeddingError, embed, missing_count
 from core.embeddings.explore import plot_rows, points_by_path, proposed_fixes, selected_ids
 from core.embeddings.projections import (
@@ -63,6 +72,20 @@ with st.expander("Add a dataset: upload a zip of class folders", icon=":material
                 )
             S["emb.dataset"] = dataset.name
             S["emb.import_message"] = f"Imported {dataset.name}: {report.summary()}."
+            st.rerun()
+        except DatasetError as exc:
+            st.error(str(exc))
+with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", icon=":material/cloud_download:"):
+    zoo_cols = st.columns(3)
+    zoo_name = zoo_cols[0].selectbox("Zoo dataset", list(ZOO_DATASETS), format_func=ZOO_DATASETS.get, key="emb.zoo")
+    zoo_split = zoo_cols[1].selectbox("Split", ["test", "train"], key="emb.zoo_split")
+    zoo_count = zoo_cols[2].number_input("Samples", 100, 70_000, 5_000, step=500, key="emb.zoo_count")
+    if st.button("Download into FiftyOne", key="emb.zoo_load"):
+        try:
+            with st.spinner(f"Downloading {ZOO_DATASETS[zoo_name]} (first time only)..."):
+                dataset = zoo_dataset(fo, zoo_name, zoo_split, int(zoo_count))
+            S["emb.dataset"] = dataset.name
+            S["emb.import_message"] = f"Loaded {dataset.name} ({len(dataset):,} samples)."
             st.rerun()
         except DatasetError as exc:
             st.error(str(exc))
@@ -206,6 +229,26 @@ if rows.missing:
     st.caption(f"{rows.missing} samples were added after this projection was computed; press Compute to include them.")
 
 selected: list[str] = S.setdefault("emb.selected", [])
+
+
+def take_selection(selection: object) -> bool:
+    """Resolve a new Plotly selection event to sample ids (server-side); True if the selection changed."""
+    signature = repr(sorted((k, repr(v)) for k, v in dict(selection or {}).items()))  # type: ignore[call-overload]
+    if signature == S.get("emb.last_event"):
+        return False
+    S["emb.last_event"] = signature
+    chosen = selected_ids(selection or {}, rows)  # type: ignore[arg-type]
+    if chosen:
+        S["emb.selected"] = chosen
+    return bool(chosen)
+
+
+# The chart's last event is already in the session state: resolve it before drawing, so the map and the
+# thumbnails show the new selection in this same run.
+previous = S.get("emb.chart")
+if previous is not None:
+    take_selection(previous.get("selection"))
+    selected = S["emb.selected"]
 event = st.plotly_chart(
     scatter_figure(rows, color_by, selected),
     key="emb.chart",
@@ -213,14 +256,9 @@ event = st.plotly_chart(
     selection_mode=("lasso", "box", "points"),
     config={"displaylogo": False, "scrollZoom": True},
 )
-selection = event.selection if event is not None else {}
-signature = repr(sorted((k, repr(v)) for k, v in dict(selection or {}).items()))
-if signature != S.get("emb.last_event"):
-    S["emb.last_event"] = signature
-    chosen = selected_ids(selection or {}, rows)
-    if chosen:
-        S["emb.selected"] = selected = chosen
-        st.rerun()
+if event is not None and take_selection(event.selection):
+    st.rerun()
+selected = S["emb.selected"]
 
 # --- the selection -------------------------------------------------------------------------------
 known = set(samples.ids)

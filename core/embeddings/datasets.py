@@ -166,6 +166,40 @@ def _from_class_folders(fo: ModuleType, root: Path, name: str) -> Any:
     return dataset
 
 
+# --- FiftyOne zoo datasets (need internet the first time) ------------------------------------------
+
+ZOO_DATASETS = {"mnist": "MNIST (70,000 handwritten digits)", "cifar10": "CIFAR-10 (60,000 small photos)"}
+
+
+def zoo_dataset(fo: ModuleType, zoo_name: str, split: str = "test", max_samples: int = 5000) -> Any:
+    """A sample of a FiftyOne zoo dataset, downloaded once into the data dir's zoo folder."""
+    import fiftyone.zoo as foz
+
+    if zoo_name not in ZOO_DATASETS:
+        raise DatasetError(f"Unknown zoo dataset {zoo_name!r}; choose one of {', '.join(ZOO_DATASETS)}.")
+    name = f"{zoo_name}-{split}-{max_samples}"
+    if fo.dataset_exists(name):
+        return fo.load_dataset(name)
+    try:
+        dataset = foz.load_zoo_dataset(
+            zoo_name,
+            split=split,
+            max_samples=max_samples,
+            shuffle=True,
+            seed=51,
+            dataset_name=name,
+            persistent=True,
+        )
+    except Exception as exc:
+        log.warning("zoo download failed", exc_info=True)
+        raise DatasetError(
+            f"Could not download {ZOO_DATASETS[zoo_name]} from the FiftyOne zoo ({type(exc).__name__}). "
+            "This needs internet access the first time; the digits dataset works offline."
+        ) from None
+    dataset.persistent = True
+    return dataset
+
+
 # --- uploads: a zip of class folders --------------------------------------------------------------
 
 

@@ -73,20 +73,13 @@ def proposed_fixes(rows: PlotRows, sample_ids: Sequence[str]) -> dict[str, str]:
 
 
 def inside_polygon(xy: np.ndarray, polygon_x: Sequence[float], polygon_y: Sequence[float]) -> np.ndarray:
-    """Even-odd rule point-in-polygon for every row of `xy` (vectorised ray casting)."""
-    px = np.asarray(polygon_x, dtype=np.float64)
-    py = np.asarray(polygon_y, dtype=np.float64)
-    if len(px) < 3 or len(xy) == 0:
+    """Which rows of `xy` lie inside the polygon (matplotlib's point-in-polygon, compiled)."""
+    from matplotlib.path import Path as PolygonPath
+
+    if len(polygon_x) < 3 or len(xy) == 0:
         return np.zeros(len(xy), dtype=bool)
-    x = xy[:, 0].astype(np.float64)[:, None]
-    y = xy[:, 1].astype(np.float64)[:, None]
-    x1, y1 = px[None, :], py[None, :]
-    x2, y2 = np.roll(px, -1)[None, :], np.roll(py, -1)[None, :]
-    crosses = (y1 > y) != (y2 > y)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        x_at = x1 + (y - y1) * (x2 - x1) / (y2 - y1)
-    hits = crosses & (x < x_at)
-    return np.asarray(hits.sum(axis=1) % 2 == 1)
+    vertices = np.column_stack([np.asarray(polygon_x, float), np.asarray(polygon_y, float)])
+    return np.asarray(PolygonPath(vertices).contains_points(np.asarray(xy, float)), dtype=bool)
 
 
 def selected_ids(selection: Mapping[str, Any], rows: PlotRows) -> list[str]:

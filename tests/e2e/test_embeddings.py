@@ -45,10 +45,14 @@ def test_lasso_shows_thumbnails_and_tags_them(app_url: str, browser: Browser, sc
     wait_until_rendered(page)
     page.get_by_role("button", name="Tag selection").click()
     page.get_by_text("Saved in FiftyOne: #1 tag").wait_for(timeout=120_000)
+    page.get_by_text("Change log (1)").wait_for(timeout=60_000)
     wait_until_rendered(page)
-    gallery_text = page.locator(".st-key-emb_gallery").inner_text()
-    assert gallery_text.count("#lassoed") == min(selected, 60)
-    assert "Change log (1)" in page.locator('[data-testid="stMain"]').inner_text()
+    page.wait_for_function(
+        "([n]) => { const g = document.querySelector('.st-key-emb_gallery');"
+        " return g && (g.innerText.match(/#lassoed/g) || []).length === n; }",
+        arg=[min(selected, 60)],
+        timeout=60_000,
+    )
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "embeddings.png"), full_page=True)
     page.close()

@@ -102,3 +102,31 @@ def test_image_with_too_many_pixels_is_skipped(tmp_path: Path) -> None:
 def test_unknown_dataset_is_a_message(fo: ModuleType) -> None:
     with pytest.raises(ds.DatasetError, match="no FiftyOne dataset named"):
         ds.load_dataset(fo, "does-not-exist")
+
+
+def test_zoo_dataset_uses_the_zoo_and_reports_offline_failures(fo: ModuleType, digits: Any, monkeypatch) -> None:
+    import fiftyone.zoo as foz
+
+    calls: list[dict[str, Any]] = []
+
+    def fake_zoo(name: str, **kwargs: Any) -> Any:
+        # Stands in for the download: builds the dataset from local files, like the zoo would.
+        calls.append({"name": name, **kwargs})
+        if name == "cifar10":
+            raise RuntimeError("Name or service not known")
+        clone = digits.limit(kwargs["max_samples"]).clone(kwargs["dataset_name"])
+        return clone
+
+    monkeypatch.setattr(foz, "load_zoo_dataset", fake_zoo)
+    dataset = ds.zoo_dataset(fo, "mnist", "test", 20)
+    try:
+        assert dataset.name == "mnist-test-20" and dataset.persistent and len(dataset) == 20
+        assert calls[0]["split"] == "test" and calls[0]["max_samples"] == 20
+        assert ds.zoo_dataset(fo, "mnist", "test", 20).name == "mnist-test-20"
+        assert len(calls) == 1  # the second call loads the stored dataset
+        with pytest.raises(ds.DatasetError, match="needs internet access"):
+            ds.zoo_dataset(fo, "cifar10", "test", 20)
+        with pytest.raises(ds.DatasetError, match="Unknown zoo dataset"):
+            ds.zoo_dataset(fo, "imagenet", "test", 20)
+    finally:
+        ds.delete_dataset(fo, "mnist-test-20")
