@@ -38,7 +38,9 @@ def _neuron_picker(label: str, key: str, n: int, default: int) -> str:
 def _controls(labels: dict[str, str]) -> dict:
     names = [keys.CUSTOM, *(p.name for p in PRESETS)]
     st.selectbox("Preset", names, key=keys.PRESET, on_change=keys.apply_preset,
-                 help="The article's three networks and chaotic ones found with the Search section.")
+                 format_func=lambda name: f"{name} — {labels[name]}" if name in labels else name,
+                 help="The article's three networks and ones found with the Search section, each with "
+                      "its class and exponents as measured here (20,000 steps).")
     chosen = st.session_state[keys.PRESET]
     if chosen in labels:
         st.caption(f"Measured: {labels[chosen]}")

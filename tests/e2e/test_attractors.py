@@ -69,3 +69,32 @@ def test_shared_link_change_and_map_click(app_url: str, browser: Browser, screen
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "attractors.png"), full_page=True)
     page.close()
+
+
+def test_search_result_opens_in_explore(app_url: str, browser: Browser) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page.goto(f"{app_url}/{CHAOTIC_LINK}")
+    settle(page)
+    page.get_by_text("Search", exact=True).click()
+    page.get_by_role("button", name="Search").wait_for(timeout=60_000)
+    page.get_by_role("spinbutton", name="D (inputs)").fill("8")
+    page.get_by_role("spinbutton", name="D (inputs)").press("Enter")
+    wait_until_rendered(page)
+    page.get_by_role("button", name="Search").click()
+    page.get_by_text("match(es)").wait_for(timeout=120_000)
+    wait_until_rendered(page)
+    assert "0 match(es)" not in main_text(page)
+    grid = page.locator('[data-testid="stDataFrame"]')
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    opener = page.get_by_role("button", name="in Explore")
+    opener.wait_for(timeout=60_000)
+    seed = opener.inner_text().split("seed = ")[1].split(" ")[0]
+    opener.click()
+    settle(page)
+    page.wait_for_url(f"**seed={seed}&**", timeout=60_000)
+    expect(page.get_by_role("spinbutton", name="seed", exact=True)).to_have_value(seed)
+    assert exception_blocks(page) == []
+    page.close()
