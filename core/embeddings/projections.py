@@ -69,9 +69,9 @@ def check_size(method: str, n: int) -> None:
 def _brain_kwargs(method: str, params: dict[str, Any]) -> dict[str, Any]:
     seed = int(params.get("seed", 51))
     if method == "pca":
-        # "auto": scikit-learn picks the covariance eigensolver for tall data (n >= 10 d, d <= 1000),
-        # several times faster than FiftyOne brain's default "randomized" there (see bench/).
-        return {"svd_solver": params.get("svd_solver", "auto"), "seed": seed}
+        # Randomized SVD (FiftyOne brain's default): ~10x faster than the exact SVD on 70k x 784, and
+        # faster than scikit-learn's "auto" (covariance eigensolver) on this 2-core box (see bench/).
+        return {"svd_solver": params.get("svd_solver", "randomized"), "seed": seed}
     if method == "umap":
         return {
             "num_neighbors": int(params.get("num_neighbors", 15)),

@@ -111,13 +111,11 @@ def open_store(data_dir: Path, timeout: float = DEFAULT_START_TIMEOUT) -> Module
     with _lock:
         if "fo" in _state:
             wanted = fiftyone_dir(data_dir) / "db"
-            if _state["info"].database_uri is None and _state["info"].database_dir != wanted:
-                log.warning(
-                    "FiftyOne already uses %s in this process; ignoring %s",
-                    _state["info"].database_dir,
-                    wanted,
-                )
-            return _state["fo"]
+            if _state["info"].database_uri is not None or _state["info"].database_dir == wanted:
+                return _state["fo"]
+            # Another data dir in the same process (tests; the app has one data dir): switch databases.
+            log.warning("FiftyOne switches from %s to %s", _state["info"].database_dir, wanted)
+            _close_locked()
         if "error" in _state:
             raise StoreError(_state["error"])
         try:
@@ -137,15 +135,22 @@ def store_info() -> StoreInfo | None:
 def close_store() -> None:
     """Disconnect and let this process's mongod stop (it stops once no process uses it)."""
     with _lock:
-        if "fo" in _state:
-            import fiftyone.core.odm.database as fod
+        _close_locked()
 
-            fod._disconnect()
-        while _services:
-            service = _services.pop()
-            with contextlib.suppress(Exception):
-                service.stop()
-        _state.clear()
+
+def _close_locked() -> None:
+    if "fo" in _state:
+        import fiftyone.core.dataset as fo_dataset
+        import fiftyone.core.odm.database as fod
+
+        fod._disconnect()
+        fo_dataset.Dataset._instances.clear()  # cached Dataset objects belong to the old database
+    while _services:
+        service = _services.pop()
+        with contextlib.suppress(Exception):
+            service.stop()
+    os.environ.pop("FIFTYONE_PRIVATE_DATABASE_PORT", None)
+    _state.clear()
 
 
 def reset_failure() -> None:

@@ -95,3 +95,21 @@ def test_missing_mongod_is_reported(monkeypatch, tmp_path: Path) -> None:
     monkeypatch.setattr(store, "mongod_path", lambda: tmp_path / "nope" / "mongod")
     problem = store.check_mongod()
     assert problem is not None and "missing" in problem
+
+
+def test_switching_data_dirs_in_one_process_switches_databases(tmp_path: Path) -> None:
+    code = (
+        "import json\n"
+        "from core.embeddings.store import open_store, close_store\n"
+        f"a, b = {str(tmp_path / 'a')!r}, {str(tmp_path / 'b')!r}\n"
+        "fo = open_store(a); fo.Dataset('only-in-a', persistent=True)\n"
+        "in_b = open_store(b).list_datasets()\n"
+        "back_in_a = open_store(a).list_datasets()\n"
+        "loaded = open_store(a).load_dataset('only-in-a').name\n"
+        "close_store()\n"
+        "print(json.dumps([in_b, back_in_a, loaded]))\n"
+    )
+    result = run_python(code, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    in_b, back_in_a, loaded = json.loads(result.stdout.strip().splitlines()[-1])
+    assert in_b == [] and back_in_a == ["only-in-a"] and loaded == "only-in-a"
