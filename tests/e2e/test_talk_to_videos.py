@@ -32,7 +32,8 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     transcript = page.locator(".st-key-ttv_transcript")
     expect(transcript).to_contain_text("Etna", timeout=30_000)
 
-    box = page.get_by_test_id("stChatInputTextArea")
+    wait_until_rendered(page)
+    box = page.get_by_test_id("stChatInputTextArea").last
     box.fill("Which is the most active volcano in Europe?")
     box.press("Enter")
     reply = page.get_by_test_id("stChatMessage").filter(has_text="From the video").last
@@ -46,6 +47,8 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     stamp = label.split("]")[-1].strip()
     expect(main.get_by_text(f"Playing from {stamp}")).to_be_visible()
 
+    wait_until_rendered(page)
+    box = page.get_by_test_id("stChatInputTextArea").last
     box.fill("Who won the football world cup in 2018?")
     box.press("Enter")
     refusal = page.get_by_test_id("stChatMessage").filter(has_text="The video does not cover this")
