@@ -13,6 +13,8 @@ TIMEOUT_MS = 300_000
 
 def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_dir: Path, tmp_path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 2600})
+    page.goto(app_url)  # a fresh server's first deep link shows Streamlit's pages/ folder nav, not the router's
+    wait_until_rendered(page, TIMEOUT_MS)
     page.goto(f"{app_url}/gradcam")
     wait_until_rendered(page, TIMEOUT_MS)
     main = page.locator('[data-testid="stMain"]')
