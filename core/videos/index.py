@@ -12,10 +12,9 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from langchain_core.documents import Document
 from langchain_core.embeddings import Embeddings
 
-from core.ai.base import Embedder
+from core.ai.base import Embedder, Progress, no_progress
 from core.videos.chunks import Chunk
 
 log = logging.getLogger(__name__)
@@ -47,16 +46,22 @@ class VideoIndex:
         self.embedder_name = embedder_name
 
     @classmethod
-    def build(cls, chunks: Sequence[Chunk], embedder: Embedder) -> VideoIndex:
+    def build(
+        cls, chunks: Sequence[Chunk], embedder: Embedder, progress: Progress = no_progress, batch: int = 64
+    ) -> VideoIndex:
+        """Embed the chunks batch by batch (reporting progress; `progress` may raise Cancelled), then index."""
         from langchain_community.vectorstores import FAISS
         from langchain_community.vectorstores.utils import DistanceStrategy
 
-        docs = [
-            Document(page_content=c.text, metadata={"chunk": c.id, "start": c.start, "end": c.end}) for c in chunks
-        ]
-        store = FAISS.from_documents(
-            docs,
+        texts = [c.text for c in chunks]
+        vectors: list[list[float]] = []
+        for start in range(0, len(texts), batch):
+            vectors.extend(embedder.embed_documents(texts[start : start + batch]))
+            progress(min(1.0, (start + batch) / max(1, len(texts))), "Building the search index")
+        store = FAISS.from_embeddings(
+            list(zip(texts, vectors, strict=True)),
             EmbeddingsAdapter(embedder),
+            metadatas=[{"chunk": c.id, "start": c.start, "end": c.end} for c in chunks],
             distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
         )
         return cls(store, list(chunks), embedder.name)

@@ -262,8 +262,8 @@ def looks_unreliable(segments: list[Segment], mean_logprob: float | None) -> boo
 
 def _index(library: Library, record: VideoRecord, embedder: Embedder, reporter: ProgressReporter) -> None:
     segments: list[Segment] = library.transcript(record.id) or []
-    reporter.report("index", 0.1, "Building the search index")
-    index = VideoIndex.build(build_chunks(segments), embedder)
+    reporter.report("index", 0.0, "Building the search index")
+    index = VideoIndex.build(build_chunks(segments), embedder, reporter.stage("index"))
     index.save(library.index_folder(record.id, embedder.name))
     reporter.report("index", 1.0, "Ready")
     library.update(record.id, status="ready", error=None)
