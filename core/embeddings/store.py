@@ -215,7 +215,7 @@ def _start_service(db_dir: Path, timeout: float) -> int:
     finally:
         os.environ.pop("FIFTYONE_DISABLE_SERVICES", None)
 
-    class DataDirDatabaseService(fos.DatabaseService):  # type: ignore[misc, name-defined]
+    class DataDirDatabaseService(fos.DatabaseService):
         service_name = "db-mlstudio-" + hashlib.sha1(str(db_dir.resolve()).encode()).hexdigest()[:12]
 
     db_dir.mkdir(parents=True, exist_ok=True)
