@@ -9,6 +9,7 @@ import streamlit as st
 from components import ttv_state as state
 from core.ai.base import Segment
 from core.videos.library import Library, VideoRecord
+from core.videos.study.review import ReviewStore
 from core.videos.transcript import EXPORT_FORMATS, export, format_timestamp
 
 PAGE_LINES = 120
@@ -84,6 +85,7 @@ def render_library(library: Library) -> None:
 
 
 def _delete(library: Library, video_id: str) -> None:
+    ReviewStore(library.db_path).delete_video(video_id)
     library.delete(video_id)
     st.session_state.pop(state.history_key(video_id), None)
     if st.session_state.get(state.VIDEO) == video_id:

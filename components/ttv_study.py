@@ -64,21 +64,26 @@ def _time_button(seconds: float, key: str) -> None:
     )
 
 
-def render_study(settings: Settings, library: Library, record: VideoRecord) -> None:
-    st.subheader("Study")
+def study_service(settings: Settings, library: Library) -> StudyService | None:
+    """The study service for this session's engine, or None (with a message) when it cannot be built."""
     try:
-        service = _service(settings, library)
+        return _service(settings, library)
     except AIError as exc:
         st.error(str(exc))
-        return
+        return None
+
+
+def render_summary(service: StudyService, record: VideoRecord) -> None:
     st.caption(f"Built with: {service.engine_name}. {RULES_NOTE}")
-    summary_tab, quiz_tab, cards_tab = st.tabs(["Summary", "Quiz", "Flashcards"])
-    with summary_tab:
-        _summary(service, record)
-    with quiz_tab:
-        _quiz(service, record)
-    with cards_tab:
-        _flashcards(service, record)
+    _summary(service, record)
+
+
+def render_quiz(service: StudyService, record: VideoRecord) -> None:
+    _quiz(service, record)
+
+
+def render_flashcards(service: StudyService, record: VideoRecord) -> None:
+    _flashcards(service, record)
 
 
 # ---------------------------------------------------------------- summary
@@ -190,7 +195,7 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
     else:
         st.error(f"Not quite. The answer is {question.answer_letter}. {question.answer_text}", icon=":material/cancel:")
     st.text(question.explanation)
-    cols = st.columns([1, 1, 3], vertical_alignment="center")
+    cols = st.columns([2, 3], vertical_alignment="center")
     with cols[0]:
         _time_button(question.start, "ttv.quiz.evidence")
     if cols[1].button("Next", key="ttv.quiz.next", type="primary", icon=":material/arrow_forward:"):

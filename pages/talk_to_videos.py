@@ -8,6 +8,7 @@ from components.shell import session_settings
 from components.ttv_chat import render_chat
 from components.ttv_inputs import finish_job, job_panel, render_inputs, start_processing
 from components.ttv_player import plain, render_library, render_player, render_transcript
+from components.ttv_study import render_flashcards, render_quiz, render_summary, study_service
 
 TOOL = next(t for t in TOOLS if t.url_path == "videos")
 
@@ -46,6 +47,16 @@ if record is not None:
             render_transcript(record, segments)
     with right:
         if record.ready:
-            render_chat(settings, library, record)
+            ask, summary, quiz, cards = st.tabs(["Ask", "Summary", "Quiz", "Flashcards"])
+            with ask:
+                render_chat(settings, library, record)
+            study = study_service(settings, library)
+            if study is not None:
+                with summary:
+                    render_summary(study, record)
+                with quiz:
+                    render_quiz(study, record)
+                with cards:
+                    render_flashcards(study, record)
         else:
-            st.info("The chat opens when the transcript and its index are ready.")
+            st.info("The chat and the study tools open when the transcript and its index are ready.")

@@ -15,12 +15,22 @@ def study_panel() -> None:
     import os
     from pathlib import Path
 
+    import streamlit as st
+
     from components.resources import base_settings
-    from components.ttv_study import render_study
+    from components.ttv_study import render_flashcards, render_quiz, render_summary, study_service
     from core.videos.library import Library
 
     library = Library(Path(os.environ["MLSTUDIO_DATA_DIR"]) / "videos")
-    render_study(base_settings(), library, library.get("text-lecture"))
+    record = library.get("text-lecture")
+    service = study_service(base_settings(), library)
+    summary, quiz, cards = st.tabs(["Summary", "Quiz", "Flashcards"])
+    with summary:
+        render_summary(service, record)
+    with quiz:
+        render_quiz(service, record)
+    with cards:
+        render_flashcards(service, record)
 
 
 @pytest.fixture()

@@ -56,4 +56,25 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     wait_until_rendered(page)
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "videos.png"), full_page=True)
+
+    # Study: the summary, then a quiz answered in the browser.
+    page.get_by_role("tab", name="Summary").click()
+    page.get_by_role("button", name="Summarize the whole video").click()
+    expect(main.get_by_text("Overview", exact=True)).to_be_visible(timeout=120_000)
+    wait_until_rendered(page)
+    expect(main).to_contain_text("Etna")
+    page.get_by_role("tab", name="Quiz").click()
+    page.get_by_label("Questions").fill("3")
+    page.get_by_label("Questions").press("Enter")
+    wait_until_rendered(page)
+    page.get_by_role("button", name="New quiz").click()
+    expect(main.get_by_text("Question 1 of 3")).to_be_visible(timeout=120_000)
+    wait_until_rendered(page)
+    main.get_by_test_id("stRadio").get_by_text("A.", exact=False).first.click()
+    wait_until_rendered(page)
+    page.get_by_role("button", name="Check").click()
+    expect(main.get_by_text("Correct").or_(main.get_by_text("Not quite")).first).to_be_visible(timeout=30_000)
+    wait_until_rendered(page)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "videos-study.png"), full_page=True)
     page.close()
