@@ -50,10 +50,14 @@ def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
     app = AppTest.from_function(sidebar_only, default_timeout=60)
     app.run()
     app.sidebar.selectbox(key="shell.chat_provider").select_index(1)  # "OpenAI"
+    app.sidebar.selectbox(key="shell.transcription_provider").select_index(1)  # "OpenAI"
+    app.sidebar.selectbox(key="shell.speech_provider").select_index(1)  # "eSpeak NG"
     app.sidebar.text_input(key="shell.openai_api_key").input("sk-session-only")
     app.run()
     sidebar_text = " ".join(caption.value for caption in app.sidebar.caption)
     assert "Chat: OpenAI gpt-4o-mini" in sidebar_text
+    assert "Transcription: OpenAI whisper-1" in sidebar_text
+    assert "Speech: eSpeak NG (local)" in sidebar_text
     assert "sk-session-only" not in sidebar_text
 
     fresh = AppTest.from_function(sidebar_only, default_timeout=60)
