@@ -26,6 +26,8 @@ RUN useradd --create-home --uid 1000 app && mkdir -p /data && chown app:app /dat
 WORKDIR /app
 COPY --chown=app:app . /app
 USER app
+# Compile the attractor explorer's numba kernels into the image, so the first visitor does not wait.
+RUN python -m core.dynamics.warmup
 
 EXPOSE 8501
 VOLUME ["/data"]

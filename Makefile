@@ -23,6 +23,7 @@ endef
 .PHONY: run test unit lint typecheck bench container-smoke setup setup-dev system-app system-test clean
 
 run: setup
+	$(call step,compile the attractor kernels (cached after the first time),$(BIN)/python -m core.dynamics.warmup)
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto
 
 test: setup-dev system-test lint
