@@ -97,3 +97,23 @@ def test_database_failure_is_a_message_with_retry(page: AppTest, monkeypatch: py
     assert not page.exception
     assert "did not answer within 60 s" in page.error[0].value
     assert page.button(key="emb.retry_store") is not None
+
+
+def test_suspects_filter_colour_and_tsne_projection(page: AppTest) -> None:
+    page.run()
+    total = int(page.metric[1].value.replace(",", ""))
+    page.toggle(key="emb.only_suspects").set_value(True)
+    page.segmented_control(key="emb.color").set_value("suspicion")
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert page.metric[0].value == f"{total:,}"  # only the suspects are on the map now
+
+    page.segmented_control(key="emb.method").set_value("tsne")
+    page.run()
+    assert "t-SNE has not been computed" in texts(page)
+    page.slider(key="emb.tsne_iters").set_value(250)
+    page.button(key="emb.run").click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert "Projection quality (t-SNE, 1,797 samples)" in texts(page)
+    assert float(page.metric[2].value) > 0.9  # t-SNE keeps neighbourhoods far better than PCA here
