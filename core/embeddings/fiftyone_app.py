@@ -3,6 +3,8 @@ at the dataset and view the user is looking at."""
 
 from __future__ import annotations
 
+import atexit
+import contextlib
 import logging
 import threading
 import time
@@ -33,6 +35,23 @@ def answers(port: int, timeout: float = 2.0) -> bool:
         return False
 
 
+def close() -> None:
+    """Stop the App server this process started (also registered to run at exit)."""
+    with _lock:
+        if _session.pop("session", None) is None:
+            return
+        _session.clear()
+        import fiftyone as fo
+        import fiftyone.core.session.session as fss
+
+        with contextlib.suppress(Exception):
+            fo.close_app()
+        for port, service in list(getattr(fss, "_server_services", {}).items()):
+            with contextlib.suppress(Exception):
+                service.stop()  # closes the service's stdin: its wrapper then stops the server
+            fss._server_services.pop(port, None)
+
+
 def launch(dataset: Any, port: int, sample_ids: Sequence[str] | None = None, timeout: float = 90.0) -> str:
     """Show `dataset` (only `sample_ids` when given) in the FiftyOne App on `port`; return its URL."""
     import fiftyone as fo
@@ -44,6 +63,7 @@ def launch(dataset: Any, port: int, sample_ids: Sequence[str] | None = None, tim
             if session is None or _session.get("port") != port:
                 session = fo.launch_app(view, port=port, address="127.0.0.1", auto=False, remote=True)
                 _session.update(session=session, port=port)
+                atexit.register(close)
             else:
                 session.view = view
         except Exception as exc:
