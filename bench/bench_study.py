@@ -25,7 +25,8 @@ def ten_minute_lecture() -> list[Segment]:
     for sentences in CHAPTERS.values():
         for variant in range(5):
             for sentence in sentences:
-                text = sentence if variant == 0 else f"{('Again', 'Recall', 'Note', 'Remember')[variant - 1]}: {sentence}"
+                lead = ("", "Again: ", "Recall: ", "Note: ", "Remember: ")[variant]
+                text = f"{lead}{sentence}"
                 length = len(text.split()) / WORDS_PER_SECOND
                 segments.append(Segment(clock, clock + length, text))
                 clock += length + 0.3

@@ -17,7 +17,7 @@ class Tool:
 
 
 HOME = Tool(
-    file="pages/home.py",
+    file="app_pages/home.py",
     title="Home",
     icon=":material/home:",
     url_path="home",
@@ -26,7 +26,7 @@ HOME = Tool(
 
 TOOLS: tuple[Tool, ...] = (
     Tool(
-        file="pages/talk_to_videos.py",
+        file="app_pages/talk_to_videos.py",
         title="Talk to Videos",
         icon=":material/smart_display:",
         url_path="videos",
@@ -37,7 +37,7 @@ TOOLS: tuple[Tool, ...] = (
         ),
     ),
     Tool(
-        file="pages/music.py",
+        file="app_pages/music.py",
         title="Music recommender",
         icon=":material/queue_music:",
         url_path="music",
@@ -47,7 +47,7 @@ TOOLS: tuple[Tool, ...] = (
         ),
     ),
     Tool(
-        file="pages/gradcam.py",
+        file="app_pages/gradcam.py",
         title="Grad-CAM viewer",
         icon=":material/center_focus_strong:",
         url_path="gradcam",
@@ -57,7 +57,7 @@ TOOLS: tuple[Tool, ...] = (
         ),
     ),
     Tool(
-        file="pages/attractors.py",
+        file="app_pages/attractors.py",
         title="Attractor explorer",
         icon=":material/cyclone:",
         url_path="attractors",
@@ -67,7 +67,7 @@ TOOLS: tuple[Tool, ...] = (
         ),
     ),
     Tool(
-        file="pages/embeddings.py",
+        file="app_pages/embeddings.py",
         title="Embedding visualizer",
         icon=":material/scatter_plot:",
         url_path="embeddings",

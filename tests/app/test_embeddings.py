@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.embeddings.support import session_data_dir
 
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "embeddings.py"
+PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "embeddings.py"
 
 
 @pytest.fixture()

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "gradcam.py"
+PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "gradcam.py"
 
 
 def texts(app: AppTest, kind: str) -> list[str]:

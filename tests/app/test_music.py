@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 from core.music.catalog import CatalogStore, load_catalog_upload
 from tests.music.generate import csv_bytes, make_catalog
 
-PAGE = Path(__file__).resolve().parents[2] / "pages" / "music.py"
+PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "music.py"
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "talk_to_videos.py")
+PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "talk_to_videos.py")
 
 TRANSCRIPT = """0:00 Welcome to this short lecture about volcanoes.
 0:04 Mount Etna in Sicily is the most active volcano in Europe.

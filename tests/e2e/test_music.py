@@ -17,8 +17,7 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     app_url: str, browser: Browser, screenshot_dir: Path, tmp_path: Path
 ) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
-    # Open the router first: a fresh server serves /music from pages/ directly (Streamlit's
-    # pages-folder discovery) until app.py has run once.
+    # Home first, then the page by its URL (tests/e2e/test_fresh_server.py covers a deep link first).
     page.goto(app_url)
     wait_until_rendered(page)
     page.goto(f"{app_url}/music")

@@ -11,8 +11,7 @@ from tests.videos.lecture import cached_lecture_video
 def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
     video = cached_lecture_video()
     page = browser.new_page(viewport={"width": 1500, "height": 1100})
-    # Through the sidebar: a deep link to /videos first shows Streamlit's "Page not found" dialog
-    # (the pages/ folder has no videos.py), which blocks clicks until it is closed.
+    # Through the Home page and the sidebar, as a first-time user would.
     page.goto(app_url)
     wait_until_rendered(page)
     page.get_by_test_id("stSidebarNav").get_by_role("link", name="Talk to Videos").click()
