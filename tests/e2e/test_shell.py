@@ -40,5 +40,5 @@ def test_every_tool_page_opens_by_url(tool, app_url: str, browser: Browser, scre
     wait_until_rendered(page)
     assert tool.title in page.locator('[data-testid="stMain"] h1').first.inner_text()
     assert exception_blocks(page) == []
-    page.screenshot(path=str(screenshot_dir / f"{tool.url_path}.png"), full_page=True)
+    page.screenshot(path=str(screenshot_dir / f"opened-{tool.url_path}.png"), full_page=True)
     page.close()
