@@ -3,7 +3,7 @@
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, expect
 
 from components.navigation import HOME, TOOLS
 from tests.support.browser import exception_blocks, wait_until_rendered
@@ -19,7 +19,7 @@ def test_home_shows_navigation_cards_and_backends(
     nav_links = page.locator('[data-testid="stSidebarNav"] a')
     assert nav_links.count() == 1 + len(TOOLS)
     for tool in TOOLS:
-        assert page.get_by_role("heading", name=tool.title).count() == 1
+        expect(page.get_by_role("heading", name=tool.title)).to_have_count(1)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
     assert "Chat: offline engine" in sidebar
     assert "Spotify: not configured" in sidebar
