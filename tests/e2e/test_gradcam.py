@@ -13,16 +13,18 @@ TIMEOUT_MS = 300_000
 
 def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_dir: Path, tmp_path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 2600})
-    page.goto(app_url)  # a fresh server's first deep link shows Streamlit's pages/ folder nav, not the router's
-    wait_until_rendered(page, TIMEOUT_MS)
     page.goto(f"{app_url}/gradcam")
     wait_until_rendered(page, TIMEOUT_MS)
     main = page.locator('[data-testid="stMain"]')
     assert main.locator("h1").first.inner_text() == "Grad-CAM viewer"
     page.get_by_text("Where the model looks for “Egyptian cat”").wait_for(timeout=TIMEOUT_MS)
-    assert main.locator('[data-testid="stImage"]').count() >= 14
     main.get_by_role("button", name="Overlay PNG").wait_for(timeout=TIMEOUT_MS)
     wait_until_rendered(page, TIMEOUT_MS)
+    # The grid's images arrive one by one: wait until the whole grid is there.
+    page.wait_for_function(
+        "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stImage\"]').length >= 14",
+        timeout=TIMEOUT_MS,
+    )
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "gradcam.png"), full_page=True)
 
