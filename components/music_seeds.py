@@ -7,6 +7,7 @@ import logging
 
 import streamlit as st
 
+from components.text import markdown_text
 from core.config import Settings
 from core.music.engine import MAX_SEEDS, CatalogIndex, Seed
 from core.music.spotify import SpotifyArtist, SpotifyClient, SpotifyError, SpotifyTrack
@@ -87,9 +88,7 @@ def catalog_search(index: CatalogIndex) -> None:
     if not query.strip():
         genre = st.selectbox("…or add a genre", ["", *index.genres], key="music.genre_pick")
         if genre:
-            st.button(
-                "Add genre", key="music.add_genre", on_click=add_seed, args=(Seed("genre", genre, genre),)
-            )
+            st.button("Add genre", key="music.add_genre", on_click=add_seed, args=(Seed("genre", genre, genre),))
         return
     tracks = index.search_tracks(query, limit=8)
     artists = index.search_artists(query, limit=4)
@@ -111,15 +110,11 @@ def catalog_search(index: CatalogIndex) -> None:
     for artist in artists:
         left, right = box.columns([6, 1], vertical_alignment="center")
         left.text(f"Artist: {artist} ({len(index.rows_by_artist[artist.lower()])} tracks)")
-        right.button(
-            "Add", key=f"music.add_artist.{artist}", on_click=add_seed, args=(Seed("artist", artist, artist),)
-        )
+        right.button("Add", key=f"music.add_artist.{artist}", on_click=add_seed, args=(Seed("artist", artist, artist),))
     for genre in genres:
         left, right = box.columns([6, 1], vertical_alignment="center")
         left.text(f"Genre: {genre} ({len(index.rows_by_genre[genre]):,} tracks)")
-        right.button(
-            "Add", key=f"music.add_genre.{genre}", on_click=add_seed, args=(Seed("genre", genre, genre),)
-        )
+        right.button("Add", key=f"music.add_genre.{genre}", on_click=add_seed, args=(Seed("genre", genre, genre),))
 
 
 def add_spotify_track(index: CatalogIndex, track: SpotifyTrack) -> None:
@@ -185,11 +180,7 @@ def spotify_search(settings: Settings, index: CatalogIndex) -> None:
     else:
         try:
             with st.spinner("Searching Spotify…"):
-                result = (
-                    client.search_tracks(query, page)
-                    if kind == "track"
-                    else client.search_artists(query, page)
-                )
+                result = client.search_tracks(query, page) if kind == "track" else client.search_artists(query, page)
         except SpotifyError as exc:
             st.error(str(exc), icon=":material/cloud_off:")
             return
@@ -202,13 +193,11 @@ def spotify_search(settings: Settings, index: CatalogIndex) -> None:
         if item.image_url:
             cover.image(item.image_url, width=48)
         if kind == "track":
-            text.markdown(f"[{_escape(item.name)}]({item.url}) — {_escape(', '.join(item.artists))}")
-            button.button(
-                "Add", key=f"music.add_spotify.{item.id}", on_click=add_spotify_track, args=(index, item)
-            )
+            text.markdown(f"[{markdown_text(item.name)}]({item.url}) — {markdown_text(', '.join(item.artists))}")
+            button.button("Add", key=f"music.add_spotify.{item.id}", on_click=add_spotify_track, args=(index, item))
         else:
-            genres = f" · {_escape(', '.join(item.genres[:3]))}" if item.genres else ""
-            text.markdown(f"[{_escape(item.name)}]({item.url}){genres}")
+            genres = f" · {markdown_text(', '.join(item.genres[:3]))}" if item.genres else ""
+            text.markdown(f"[{markdown_text(item.name)}]({item.url}){genres}")
             button.button(
                 "Add",
                 key=f"music.add_spotify_artist.{item.id}",
@@ -235,14 +224,6 @@ def add_spotify_artist(index: CatalogIndex, artist: SpotifyArtist) -> None:
         )
         return
     add_seed(Seed("artist", str(index.frame["artist"].iat[rows[0]]), artist.name))
-
-
-def _escape(text: str) -> str:
-    """Markdown-escape text from Spotify so it renders as text."""
-    out = text
-    for char in "\\`*_{}[]()#+-.!<>|~$":
-        out = out.replace(char, "\\" + char)
-    return out
 
 
 def seeds_panel(settings: Settings, index: CatalogIndex) -> None:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import resources
 from components import ttv_state as state
+from components.text import markdown_text
 from core.ai import factory
 from core.ai.base import AIError, Message
 from core.config import Settings
@@ -26,8 +27,13 @@ SPEECH_LABELS = {"piper": "Piper (local)", "espeak": "eSpeak NG (local)", "opena
 
 def engine_for(settings: Settings, library: Library, record: VideoRecord) -> AnswerEngine:
     embedder = factory.embedder(settings, resources.ttv_embedder)
-    key = (record.id, settings.mlstudio_chat_provider, settings.mlstudio_chat_model, embedder.name,
-           settings.has_openai_key)
+    key = (
+        record.id,
+        settings.mlstudio_chat_provider,
+        settings.mlstudio_chat_model,
+        embedder.name,
+        settings.has_openai_key,
+    )
     cached = st.session_state.get(state.ENGINE)
     if cached and cached[0] == key:
         return cached[1]
@@ -54,16 +60,18 @@ def render_voice_settings(settings: Settings) -> None:
         st.toggle("Speak answers", key=state.SPEAK, value=False)
         providers = list(SPEECH_LABELS)
         st.selectbox(
-            "Speech backend", providers, index=providers.index(settings.mlstudio_speech_provider),
-            format_func=SPEECH_LABELS.__getitem__, key=VOICE_PROVIDER_KEY,
+            "Speech backend",
+            providers,
+            index=providers.index(settings.mlstudio_speech_provider),
+            format_func=SPEECH_LABELS.__getitem__,
+            key=VOICE_PROVIDER_KEY,
         )
         try:
             voices = _speech(settings).voices()
         except AIError as exc:
             st.warning(str(exc))
             return
-        st.selectbox("Voice", [v.id for v in voices], key=state.VOICE,
-                     format_func={v.id: v.label for v in voices}.get)
+        st.selectbox("Voice", [v.id for v in voices], key=state.VOICE, format_func={v.id: v.label for v in voices}.get)
 
 
 def render_chat(settings: Settings, library: Library, record: VideoRecord) -> None:
@@ -84,7 +92,7 @@ def render_chat(settings: Settings, library: Library, record: VideoRecord) -> No
             st.caption("Ask something the video talks about, for example “What is the main point?”.")
         for n, item in enumerate(history):
             with st.chat_message(item["role"]):
-                st.text(item["content"]) if item["role"] == "user" else st.markdown(_escape(item["content"]))
+                st.text(item["content"]) if item["role"] == "user" else st.markdown(markdown_text(item["content"]))
                 _citations(item.get("citations", []), n)
 
     spoken = st.audio_input("Ask by voice", key=state.MIC)
@@ -123,8 +131,9 @@ def _transcribe_question(settings: Settings, data: bytes) -> str | None:
     return text
 
 
-def _answer(settings: Settings, engine: AnswerEngine, history: list[dict[str, Any]], question: str,
-            messages: Any) -> None:
+def _answer(
+    settings: Settings, engine: AnswerEngine, history: list[dict[str, Any]], question: str, messages: Any
+) -> None:
     past = [Message(item["role"], item["content"]) for item in history]
     history.append({"role": "user", "content": question})
     with messages:
@@ -133,17 +142,20 @@ def _answer(settings: Settings, engine: AnswerEngine, history: list[dict[str, An
         with st.chat_message("assistant"):
             try:
                 stream = engine.ask(question, past)
-                st.write_stream(_escape(piece) for piece in stream)
+                st.write_stream(markdown_text(piece) for piece in stream)
                 answer = stream.answer
             except AIError as exc:
                 history.pop()
                 st.error(str(exc))
                 return
             _citations([c.__dict__ for c in answer.citations], len(history))
-    history.append({
-        "role": "assistant", "content": answer.text,
-        "citations": [c.__dict__ for c in answer.citations],
-    })
+    history.append(
+        {
+            "role": "assistant",
+            "content": answer.text,
+            "citations": [c.__dict__ for c in answer.citations],
+        }
+    )
     if st.session_state.get(state.SPEAK):
         try:
             with st.spinner("Speaking…"):
@@ -163,8 +175,11 @@ def _citations(citations: list[dict[str, Any]], message_number: int) -> None:
 
         cols[i % len(cols)].button(
             f"[{citation['number']}] {format_timestamp(citation['start'])}",
-            key=f"ttv.cite.{message_number}.{i}", icon=":material/play_circle:",
-            on_click=state.seek, args=(citation["start"],), help=citation["text"][:300],
+            key=f"ttv.cite.{message_number}.{i}",
+            icon=":material/play_circle:",
+            on_click=state.seek,
+            args=(citation["start"],),
+            help=citation["text"][:300],
         )
 
 
@@ -172,8 +187,3 @@ def _speakable(text: str) -> str:
     import re
 
     return re.sub(r"\s*\[\d+\]", "", text).replace("From the video:", "The video says:")
-
-
-def _escape(text: str) -> str:
-    """Model text as plain Markdown text (no HTML, no links, no formatting surprises)."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>#|~$" else c for c in text)

@@ -7,6 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from components import ttv_state as state
+from components.text import markdown_text
 from core.ai.base import Segment
 from core.videos.library import Library, VideoRecord
 from core.videos.study.review import ReviewStore
@@ -35,8 +36,9 @@ def render_player(library: Library, record: VideoRecord) -> None:
 def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
     head, filt = st.columns([2, 3])
     head.subheader("Transcript")
-    needle = filt.text_input("Find in transcript", key="ttv.find", label_visibility="collapsed",
-                             placeholder="Find in transcript")
+    needle = filt.text_input(
+        "Find in transcript", key="ttv.find", label_visibility="collapsed", placeholder="Find in transcript"
+    )
     shown = [(i, s) for i, s in enumerate(segments) if not needle or needle.lower() in s.text.lower()]
     pages = max(1, (len(shown) + PAGE_LINES - 1) // PAGE_LINES)
     page = 1
@@ -51,8 +53,12 @@ def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
             left, right = st.columns([1, 6], vertical_alignment="center")
             active = i == playing
             left.button(
-                format_timestamp(segment.start), key=f"ttv.seg.{i}", type="primary" if active else "tertiary",
-                on_click=state.seek, args=(segment.start,), help="Play from here",
+                format_timestamp(segment.start),
+                key=f"ttv.seg.{i}",
+                type="primary" if active else "tertiary",
+                on_click=state.seek,
+                args=(segment.start,),
+                help="Play from here",
             )
             speaker = f"{segment.speaker}: " if segment.speaker else ""
             right.text(f"{speaker}{segment.text}")
@@ -60,8 +66,13 @@ def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
     stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in record.title)[:60] or "transcript"
     for col, fmt in zip(cols, EXPORT_FORMATS, strict=True):
         col.download_button(
-            f".{fmt}", export(segments, fmt), file_name=f"{stem}.{fmt}", mime=EXPORT_MIME[fmt],
-            key=f"ttv.export.{fmt}", icon=":material/download:", on_click="ignore",
+            f".{fmt}",
+            export(segments, fmt),
+            file_name=f"{stem}.{fmt}",
+            mime=EXPORT_MIME[fmt],
+            key=f"ttv.export.{fmt}",
+            icon=":material/download:",
+            on_click="ignore",
         )
 
 
@@ -79,7 +90,10 @@ def render_library(library: Library) -> None:
             c1.markdown(f"**{plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
             c2.button("Open", key=f"ttv.open.{record.id}", on_click=state.select, args=(record.id,))
             c3.button(
-                "Delete", key=f"ttv.del.{record.id}", icon=":material/delete:", on_click=_delete,
+                "Delete",
+                key=f"ttv.del.{record.id}",
+                icon=":material/delete:",
+                on_click=_delete,
                 args=(library, record.id),
             )
 
@@ -94,4 +108,4 @@ def _delete(library: Library, video_id: str) -> None:
 
 def plain(text: str) -> str:
     """Escape Markdown so a title is shown as typed."""
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~:$" else c for c in text)
+    return markdown_text(text)

@@ -12,6 +12,7 @@ import streamlit as st
 
 from components import resources
 from components import ttv_state as state
+from components.text import markdown_text
 from core.ai import factory
 from core.ai.base import AIError
 from core.config import Settings
@@ -59,8 +60,13 @@ def _guarded(action: Any, *args: Any, **kwargs: Any) -> Any:
 
 def _time_button(seconds: float, key: str) -> None:
     st.button(
-        format_timestamp(seconds), key=key, type="tertiary", icon=":material/play_circle:",
-        on_click=state.seek, args=(seconds,), help="Play the video from here",
+        format_timestamp(seconds),
+        key=key,
+        type="tertiary",
+        icon=":material/play_circle:",
+        on_click=state.seek,
+        args=(seconds,),
+        help="Play the video from here",
     )
 
 
@@ -112,7 +118,7 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
     for c, (title, point) in enumerate(zip(summary.chapter_titles, summary.points, strict=True)):
         with st.container(border=True):
             head, when = st.columns([5, 1], vertical_alignment="center")
-            head.markdown(f"**{c + 1}. {_escape(title)}**")
+            head.markdown(f"**{c + 1}. {markdown_text(title)}**")
             with when:
                 _time_button(point.start, f"ttv.sum.c.{c}")
             st.text(point.text)
@@ -121,8 +127,12 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
                 for d, detail in enumerate(sub.children):
                     _point_row(detail, f"ttv.sum.d.{c}.{s}.{d}", bullet="◦", indent=True)
     st.download_button(
-        "Summary (.md)", summary_markdown(summary, record.title, _web_url(record)),
-        file_name="summary.md", mime="text/markdown", icon=":material/download:", on_click="ignore",
+        "Summary (.md)",
+        summary_markdown(summary, record.title, _web_url(record)),
+        file_name="summary.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
         key="ttv.summary.md",
     )
 
@@ -138,10 +148,6 @@ def _point_row(point: SummaryPoint, key: str, bullet: str = "•", indent: bool 
 def _web_url(record: VideoRecord) -> str | None:
     source = getattr(record, "source", "") or ""
     return source if source.startswith(("http://", "https://")) else None
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + c if c in "\\`*_{}[]<>()#+-.!|~:$" else c for c in text)
 
 
 # ---------------------------------------------------------------- quiz
@@ -178,12 +184,17 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
         return
     question = questions[index]
     st.progress(index / len(questions), text=f"Question {index + 1} of {len(questions)}")
-    st.markdown(f"**{_escape(question.question)}**")
+    st.markdown(f"**{markdown_text(question.question)}**")
     labels = [f"{letter}. {option}" for letter, option in zip("ABCD", question.options, strict=True)]
     answered = quiz["answers"].get(index)
     choice = st.radio(
-        "Your answer", range(4), format_func=labels.__getitem__, index=answered, key=f"ttv.quiz.q.{record.id}.{index}",
-        disabled=answered is not None, label_visibility="collapsed",
+        "Your answer",
+        range(4),
+        format_func=labels.__getitem__,
+        index=answered,
+        key=f"ttv.quiz.q.{record.id}.{index}",
+        disabled=answered is not None,
+        label_visibility="collapsed",
     )
     if answered is None:
         if st.button("Check", key="ttv.quiz.check", type="primary", disabled=choice is None):
@@ -238,8 +249,13 @@ def _quiz_results(service: StudyService, record: VideoRecord, questions: list[Qu
         st.session_state[f"ttv.quiz.{record.id}"] = {"index": 0, "answers": {}}
         st.rerun()
     right.download_button(
-        "Quiz (.md)", quiz_markdown(questions, record.title), file_name="quiz.md", mime="text/markdown",
-        icon=":material/download:", on_click="ignore", key="ttv.quiz.md",
+        "Quiz (.md)",
+        quiz_markdown(questions, record.title),
+        file_name="quiz.md",
+        mime="text/markdown",
+        icon=":material/download:",
+        on_click="ignore",
+        key="ttv.quiz.md",
     )
 
 
@@ -291,7 +307,7 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
         card = queue[order[position]] if order else queue[position]
         with st.container(border=True):
             st.caption(f"{KIND_LABELS[card.card.kind]} · card {position + 1} of {len(queue)}")
-            st.markdown(f"#### {_escape(card.card.front)}")
+            st.markdown(f"#### {markdown_text(card.card.front)}")
             if cards_state["revealed"]:
                 st.divider()
                 st.text(card.card.back)
@@ -320,13 +336,22 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
     cards = [c.card for c in deck]
     left, right = st.columns(2)
     left.download_button(
-        "Anki deck (.apkg)", lambda: flashcards_apkg(cards, record.id, record.title),
-        file_name="flashcards.apkg", mime="application/octet-stream", icon=":material/download:",
-        on_click="ignore", key="ttv.cards.apkg",
+        "Anki deck (.apkg)",
+        lambda: flashcards_apkg(cards, record.id, record.title),
+        file_name="flashcards.apkg",
+        mime="application/octet-stream",
+        icon=":material/download:",
+        on_click="ignore",
+        key="ttv.cards.apkg",
     )
     right.download_button(
-        "Cards (.csv)", lambda: flashcards_csv(cards), file_name="flashcards.csv", mime="text/csv",
-        icon=":material/download:", on_click="ignore", key="ttv.cards.csv",
+        "Cards (.csv)",
+        lambda: flashcards_csv(cards),
+        file_name="flashcards.csv",
+        mime="text/csv",
+        icon=":material/download:",
+        on_click="ignore",
+        key="ttv.cards.csv",
     )
 
 

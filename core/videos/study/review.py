@@ -71,8 +71,6 @@ class ReviewStore:
 
     def save_deck(self, video_id: str, cards: Iterable[Flashcard]) -> None:
         """Make `cards` the deck of this video. Cards already reviewed keep their state and stay."""
-        import fsrs
-
         cards = list(cards)
         ids = [card.id for card in cards]
         with self._connect() as db:
@@ -82,44 +80,22 @@ class ReviewStore:
                 (video_id, *ids),
             )
             for position, card in enumerate(cards):
-                state = fsrs.Card()
-                db.execute(
-                    "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?) "
+                _insert(
+                    db,
+                    video_id,
+                    card,
+                    position,
                     "ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position",
-                    (
-                        video_id,
-                        card.id,
-                        json.dumps(card.to_dict()),
-                        state.to_json(),
-                        state.due.isoformat(),
-                        position,
-                    ),
                 )
 
     def add_cards(self, video_id: str, cards: Iterable[Flashcard]) -> int:
         """Append cards (e.g. from missed quiz questions); returns how many were new."""
-        import fsrs
-
         added = 0
         with self._connect() as db:
             last = db.execute("SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,))
             position = int(last.fetchone()[0]) + 1
             for card in cards:
-                state = fsrs.Card()
-                cursor = db.execute(
-                    "INSERT OR IGNORE INTO flashcards "
-                    "(video_id, card_id, card_json, fsrs_json, due, position) "
-                    "VALUES (?, ?, ?, ?, ?, ?)",
-                    (
-                        video_id,
-                        card.id,
-                        json.dumps(card.to_dict()),
-                        state.to_json(),
-                        state.due.isoformat(),
-                        position,
-                    ),
-                )
+                cursor = _insert(db, video_id, card, position, "ON CONFLICT(video_id, card_id) DO NOTHING")
                 added += cursor.rowcount
                 position += cursor.rowcount
         return added
@@ -179,3 +155,15 @@ class ReviewStore:
         with self._connect() as db:
             db.execute("DELETE FROM flashcards WHERE video_id = ?", (video_id,))
             db.execute("DELETE FROM flashcard_reviews WHERE video_id = ?", (video_id,))
+
+
+def _insert(db: sqlite3.Connection, video_id: str, card: Flashcard, position: int, conflict: str) -> sqlite3.Cursor:
+    """Insert a new, never-reviewed card; `conflict` says what to do when it is already in the deck."""
+    import fsrs
+
+    state = fsrs.Card()
+    return db.execute(
+        "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position) "
+        f"VALUES (?, ?, ?, ?, ?, ?) {conflict}",
+        (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position),
+    )
