@@ -17,11 +17,10 @@ USER = "music.spotify_user"
 
 def user_session(settings: Settings) -> SpotifyUserSession | None:
     """This browser session's login object (kept per credentials + redirect URI)."""
-    if not settings.has_spotify_credentials:
+    credentials = settings.spotify_credentials
+    if credentials is None:
         return None
-    assert settings.spotify_client_id is not None and settings.spotify_client_secret is not None
-    client_id = settings.spotify_client_id.get_secret_value()
-    secret = settings.spotify_client_secret.get_secret_value()
+    client_id, secret = credentials
     fingerprint = hashlib.sha256(f"{client_id}:{secret}:{settings.spotify_redirect_uri}".encode()).hexdigest()
     kept = st.session_state.get(USER)
     if kept is None or kept[0] != fingerprint:

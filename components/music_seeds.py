@@ -44,11 +44,10 @@ def remove_seed(seed: Seed) -> None:
 
 def spotify_client(settings: Settings) -> SpotifyClient | None:
     """One client per session and credentials (it keeps its access token in memory)."""
-    if not settings.has_spotify_credentials:
+    credentials = settings.spotify_credentials
+    if credentials is None:
         return None
-    assert settings.spotify_client_id is not None and settings.spotify_client_secret is not None
-    client_id = settings.spotify_client_id.get_secret_value()
-    secret = settings.spotify_client_secret.get_secret_value()
+    client_id, secret = credentials
     fingerprint = hashlib.sha256(f"{client_id}:{secret}".encode()).hexdigest()
     kept = st.session_state.get(CLIENT)
     if kept is None or kept[0] != fingerprint:

@@ -102,6 +102,14 @@ class Settings(BaseModel):
             and bool(self.spotify_client_secret.get_secret_value())
         )
 
+    @property
+    def spotify_credentials(self) -> tuple[str, str] | None:
+        """(client id, client secret) when both are set, else None."""
+        if not self.has_spotify_credentials:
+            return None
+        assert self.spotify_client_id is not None and self.spotify_client_secret is not None
+        return self.spotify_client_id.get_secret_value(), self.spotify_client_secret.get_secret_value()
+
     def with_overrides(self, **values: Any) -> Settings:
         """A copy with some values replaced (e.g. keys pasted for one session), validated again."""
         merged = {name: getattr(self, name) for name in type(self).model_fields}
