@@ -33,6 +33,19 @@ HOVER = (
 )
 
 
+def _points(rows: PlotRows, index: np.ndarray, name: str, marker: dict) -> go.Scattergl:
+    """A WebGL marker trace of `rows[index]` carrying the global sample ids for selection."""
+    return go.Scattergl(
+        x=rows.xy[index, 0],
+        y=rows.xy[index, 1],
+        mode="markers",
+        name=name,
+        customdata=_custom(rows, index),
+        hovertemplate=HOVER,
+        marker=marker,
+    )
+
+
 def _custom(rows: PlotRows, index: np.ndarray) -> np.ndarray:
     return np.array(
         [[rows.ids[i], rows.labels[i], rows.proposed[i], float(rows.score[i])] for i in index], dtype=object
@@ -45,14 +58,11 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
     if color_by == "suspicion":
         index = np.argsort(rows.score, kind="stable")  # suspects drawn last, on top
         figure.add_trace(
-            go.Scattergl(
-                x=rows.xy[index, 0],
-                y=rows.xy[index, 1],
-                mode="markers",
-                name="samples",
-                customdata=_custom(rows, index),
-                hovertemplate=HOVER,
-                marker={
+            _points(
+                rows,
+                index,
+                "samples",
+                {
                     "size": marker_size,
                     "color": rows.score[index],
                     "colorscale": "YlOrRd",
@@ -69,27 +79,21 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
         for number, label in enumerate(classes):
             index = np.flatnonzero(label_array == label)
             figure.add_trace(
-                go.Scattergl(
-                    x=rows.xy[index, 0],
-                    y=rows.xy[index, 1],
-                    mode="markers",
-                    name=str(label),
-                    customdata=_custom(rows, index),
-                    hovertemplate=HOVER,
-                    marker={"size": marker_size, "color": PALETTE[number % len(PALETTE)], "opacity": 0.85},
+                _points(
+                    rows,
+                    index,
+                    str(label),
+                    {"size": marker_size, "color": PALETTE[number % len(PALETTE)], "opacity": 0.85},
                 )
             )
         suspects = np.flatnonzero(rows.suspect)
         if len(suspects):
             figure.add_trace(
-                go.Scattergl(
-                    x=rows.xy[suspects, 0],
-                    y=rows.xy[suspects, 1],
-                    mode="markers",
-                    name="suspect",
-                    customdata=_custom(rows, suspects),
-                    hovertemplate=HOVER,
-                    marker={
+                _points(
+                    rows,
+                    suspects,
+                    "suspect",
+                    {
                         "size": marker_size + 6,
                         "color": "rgba(0,0,0,0)",
                         "line": {"width": 1.5, "color": "#111111"},
@@ -101,14 +105,11 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
         index = np.array([i for i, sid in enumerate(rows.ids) if sid in chosen], dtype=int)
         if len(index):
             figure.add_trace(
-                go.Scattergl(
-                    x=rows.xy[index, 0],
-                    y=rows.xy[index, 1],
-                    mode="markers",
-                    name="selected",
-                    customdata=_custom(rows, index),
-                    hovertemplate=HOVER,
-                    marker={
+                _points(
+                    rows,
+                    index,
+                    "selected",
+                    {
                         "size": marker_size + 2,
                         "symbol": "x-thin",
                         "line": {"width": 1.5, "color": "rgba(0,0,0,0.7)"},
