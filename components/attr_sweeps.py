@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from typing import Any
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -76,6 +79,20 @@ def render_search() -> None:
                   on_click=keys.open_attractor, args=(chosen.params,), key="attr.search_open")
 
 
+def _sweep(iterate: Callable[[], Iterator[tuple[float, Any]]], state_key: str, verb: str, stop_key: str) -> None:
+    """Run a sweep with a progress bar and a Stop button, keeping each snapshot in session state."""
+    bar = st.progress(0.0, text=f"{verb}...")
+    stop = _stop_button(stop_key)
+    try:
+        for fraction, snapshot in iterate():
+            st.session_state[state_key] = snapshot
+            bar.progress(fraction, text=f"{verb}... {fraction:.0%}")
+    except ParameterError as exc:
+        st.error(f"{exc}")
+    bar.empty()
+    stop.empty()
+
+
 def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, classes: list, coverage: float,
                 search_seed: int, steps: int) -> None:
     bar = st.progress(0.0, text="Searching...")
@@ -125,19 +142,12 @@ def _lyapunov_map(row_kind: str) -> None:
     st.caption(f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
                "transient. Click a cell to open that attractor in Explore (hover to read λ1).")
     if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
-        bar = st.progress(0.0, text="Mapping...")
-        stop = _stop_button("attr.map_stop")
-        try:
-            s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
-            for fraction, snapshot in iter_lyapunov_map(s_values, rows, row_kind, int(n), int(d), int(seed),
-                                                        ScanSettings(steps=int(steps), transient=500),
-                                                        chunk=200):
-                st.session_state[MAP] = snapshot
-                bar.progress(fraction, text=f"Mapping... {fraction:.0%}")
-        except ParameterError as exc:
-            st.error(f"{exc}")
-        bar.empty()
-        stop.empty()
+        s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
+        _sweep(
+            lambda: iter_lyapunov_map(s_values, rows, row_kind, int(n), int(d), int(seed),
+                                      ScanSettings(steps=int(steps), transient=500), chunk=200),
+            MAP, "Mapping", "attr.map_stop",
+        )
     result = st.session_state.get(MAP)
     if result is None:
         return
@@ -173,19 +183,12 @@ def _bifurcation() -> None:
     s_count = c2.number_input("s values", 10, 2_000, value=400, step=50, key="attr.bif_cols")
     keep = c3.number_input("Points kept per s", 10, 1_000, value=150, step=10, key="attr.bif_keep")
     if st.button("Compute diagram", type="primary", icon=":material/ssid_chart:", key="attr.bif_go"):
-        bar = st.progress(0.0, text="Iterating...")
-        stop = _stop_button("attr.bif_stop")
         neuron = options.index(quantity) if quantity != "y0" else int(n)
-        try:
-            s_values = np.linspace(s_lo, s_hi, int(s_count))
-            for fraction, snapshot in iter_bifurcation(int(n), int(d), int(seed), s_values, 2_000, int(keep),
-                                                       neuron):
-                st.session_state[BIF] = snapshot
-                bar.progress(fraction, text=f"Iterating... {fraction:.0%}")
-        except ParameterError as exc:
-            st.error(f"{exc}")
-        bar.empty()
-        stop.empty()
+        s_values = np.linspace(s_lo, s_hi, int(s_count))
+        _sweep(
+            lambda: iter_bifurcation(int(n), int(d), int(seed), s_values, 2_000, int(keep), neuron),
+            BIF, "Iterating", "attr.bif_stop",
+        )
     result = st.session_state.get(BIF)
     if result is not None:
         if not result.complete:
