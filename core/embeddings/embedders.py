@@ -1,4 +1,6 @@
-"""Embedders: image file -> vector. Raw pixels, and EfficientNet-Lite0's penultimate features (offline).
+"""Embedders: image file -> vector. Raw pixels, EfficientNet-Lite0's penultimate features (offline), and
+torchvision ImageNet CNNs' penultimate features (their weights are downloaded once into torch's cache,
+the same file the Grad-CAM viewer uses).
 
 Embeddings are cached per (dataset, embedder) as `.npy` in the data dir, keyed by file path, so a
 deleted-then-restored sample or a reopened dataset costs nothing, and only new files are embedded.
@@ -26,6 +28,26 @@ class EmbedderInfo:
     key: str
     label: str
     description: str
+    offline: bool = True  # False: needs a one-time weights download
+    kind: str = "image"  # what it embeds: "image" (file paths of images) or "text"
+
+
+@dataclass(frozen=True)
+class _Online:
+    """A torchvision CNN from core.vision.registry.SPECS used as a feature extractor."""
+
+    name: str
+    width: int  # penultimate features (the input of the last Linear layer)
+    megabytes: int  # size of the weights file
+
+
+# Keys are the Grad-CAM registry's keys, so both pages share one spec and one weights file.
+_ONLINE: dict[str, _Online] = {
+    "resnet18": _Online("ResNet-18", 512, 45),
+    "resnet50": _Online("ResNet-50", 2048, 98),
+    "convnext_tiny": _Online("ConvNeXt-Tiny", 768, 109),
+    "mobilenet_v3_large": _Online("MobileNetV3-Large", 1280, 21),
+}
 
 
 EMBEDDERS: dict[str, EmbedderInfo] = {
@@ -39,6 +61,16 @@ EMBEDDERS: dict[str, EmbedderInfo] = {
         "EfficientNet-Lite0 features",
         "1,280 penultimate-layer features of an ImageNet CNN (offline weights, ~18 MB), on CPU.",
     ),
+    **{
+        key: EmbedderInfo(
+            key,
+            f"{online.name} features (downloads weights once)",
+            f"{online.width:,} penultimate-layer features of torchvision's ImageNet {online.name}, on CPU. "
+            f"Its weights ({online.megabytes} MB) are downloaded once into torch's cache.",
+            offline=False,
+        )
+        for key, online in _ONLINE.items()
+    },
 }
 
 
@@ -152,9 +184,144 @@ def embed_efficientnet(paths: Sequence[str], progress: Progress | None = None, b
     return np.concatenate(out) if out else np.zeros((0, 1280), np.float32)
 
 
+class TorchvisionFeatures:
+    """A torchvision ImageNet CNN whose last Linear layer is replaced by identity: its output is the
+    penultimate feature vector (global-pooled, plus whatever the head does before its last Linear)."""
+
+    def __init__(self, key: str, state: dict[str, Any]) -> None:
+        import torch
+        import torchvision.models
+        from torch import nn
+
+        from core.vision.registry import SPECS
+
+        spec = SPECS[key]
+        model = torchvision.models.get_model(spec.builder, weights=None)
+        model.load_state_dict(state, strict=True)
+        last = [name for name, module in model.named_modules() if isinstance(module, nn.Linear)][-1]
+        parent, _, child = last.rpartition(".")
+        holder = model.get_submodule(parent) if parent else model
+        self.width = int(holder.get_submodule(child).in_features)
+        setattr(holder, child, nn.Identity())
+        model.eval()
+        self._model = model
+        self._torch = torch
+        self._lock = threading.Lock()
+        self._size = spec.input_size
+        self._mean = np.asarray(spec.mean, dtype=np.float32)
+        self._std = np.asarray(spec.std, dtype=np.float32)
+
+    def features(self, images: list[Any]) -> np.ndarray:
+        """N x width penultimate features of RGB PIL images."""
+        torch = self._torch
+        batch = np.stack([self._prepare(image) for image in images])
+        with self._lock, torch.inference_mode():
+            out = self._model(torch.from_numpy(batch))
+        return out.reshape(len(images), -1).numpy().astype(np.float32)
+
+    def _prepare(self, image: Any) -> np.ndarray:
+        """torchvision's ImageNet evaluation transform: shorter side to 256/224 of the input size, centre
+        crop, normalise with the spec's mean and std."""
+        from PIL import Image
+
+        rgb = image.convert("RGB")
+        short = round(self._size * 256 / 224)
+        scale = short / min(rgb.size)
+        width, height = max(short, round(rgb.width * scale)), max(short, round(rgb.height * scale))
+        rgb = rgb.resize((width, height), Image.Resampling.BILINEAR)
+        left, top = (width - self._size) // 2, (height - self._size) // 2
+        rgb = rgb.crop((left, top, left + self._size, top + self._size))
+        array = (np.asarray(rgb, dtype=np.float32) / 255.0 - self._mean) / self._std
+        return array.transpose(2, 0, 1).copy()
+
+
+_tv_models: dict[str, TorchvisionFeatures] = {}
+_tv_locks: dict[str, threading.Lock] = {}
+
+
+def weights_ready(key: str) -> bool:
+    """True when `key` can embed without network (offline embedders, or weights already cached)."""
+    if key not in _ONLINE:
+        return key in _FUNCTIONS
+    from core.vision.models import weights_file
+    from core.vision.registry import SPECS
+
+    return weights_file(SPECS[key]).is_file()
+
+
+def fetch_weights(key: str, progress: Progress | None = None, timeout: float = 20.0) -> None:
+    """Download an online embedder's weights into torch's cache, reporting (bytes done, bytes total).
+    Does nothing when they are there already. Raises EmbeddingError saying what to do when it fails."""
+    if key not in _ONLINE or weights_ready(key):
+        return
+    from core.vision.models import ModelUnavailable, download_weights
+    from core.vision.registry import SPECS
+
+    online = _ONLINE[key]
+    try:
+        download_weights(SPECS[key], progress, timeout)
+    except ModelUnavailable as exc:
+        if "offline" not in str(exc):  # e.g. a corrupted download: its own message says what to do
+            raise EmbeddingError(str(exc)) from None
+        raise EmbeddingError(
+            f"{online.name} needs its ImageNet weights ({online.megabytes} MB) downloaded once, and this "
+            "machine is offline. Use EfficientNet-Lite0 (offline) or connect and try again."
+        ) from None
+
+
+def torchvision_features(key: str) -> TorchvisionFeatures:
+    """The feature extractor for `key`, loaded once per process on first use (downloading its weights
+    if they are not cached yet)."""
+    with _model_lock:
+        if key in _tv_models:
+            return _tv_models[key]
+        lock = _tv_locks.setdefault(key, threading.Lock())
+    with lock:  # one loader per model; other models and sessions are not held up by a download
+        if key not in _tv_models:
+            import torch
+
+            from core.vision.models import weights_file
+            from core.vision.registry import SPECS
+
+            fetch_weights(key)
+            path = weights_file(SPECS[key])
+            try:
+                state = torch.load(path, map_location="cpu", weights_only=True)
+                model = TorchvisionFeatures(key, state)
+            except Exception as exc:  # a truncated or foreign file: torch raises several types
+                log.exception("cached weights %s could not be loaded: %s", path, exc)
+                raise EmbeddingError(
+                    f"The cached {_ONLINE[key].name} weights in {path} could not be read. "
+                    "Delete that file and try again."
+                ) from None
+            with _model_lock:
+                _tv_models[key] = model
+        return _tv_models[key]
+
+
+def _embed_torchvision(key: str) -> Callable[[Sequence[str], Progress | None], np.ndarray]:
+    def run(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32) -> np.ndarray:
+        from PIL import Image
+
+        model = torchvision_features(key)
+        out = []
+        for start in range(0, len(paths), batch_size):
+            images = []
+            for path in paths[start : start + batch_size]:
+                with Image.open(path) as image:
+                    images.append(image.convert("RGB"))
+            out.append(model.features(images))
+            if progress:
+                progress(min(start + batch_size, len(paths)), len(paths))
+        return np.concatenate(out) if out else np.zeros((0, model.width), np.float32)
+
+    return run
+
+
 _FUNCTIONS: dict[str, Callable[[Sequence[str], Progress | None], np.ndarray]] = {
     "pixels": embed_pixels,
     "efficientnet_lite0": embed_efficientnet,
+    **{key: _embed_torchvision(key) for key in _ONLINE},
 }
 
 
