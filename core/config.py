@@ -8,13 +8,14 @@ Keys are `SecretStr`, so they never show up in a repr, a log line or an error me
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
 ChatProvider = Literal["offline", "openai", "openai_compatible"]
 EmbeddingsProvider = Literal["local", "openai"]
@@ -76,6 +77,23 @@ class Settings(BaseModel):
 
     # Embeddings / FiftyOne
     mlstudio_fiftyone_port: int = Field(default=5151, ge=1024, le=65535)
+    mlstudio_fiftyone_address: str = Field(
+        default="127.0.0.1",
+        pattern=r"^[A-Za-z0-9.:\-]+$",
+        description="Address the FiftyOne App binds to: 0.0.0.0 in a container, 127.0.0.1 on a laptop.",
+    )
+    mlstudio_fiftyone_public_url: str = Field(
+        default="",
+        description="URL users' browsers open for the FiftyOne App (e.g. behind a proxy); empty = "
+        "http://localhost:<port>/.",
+    )
+
+    @field_validator("mlstudio_fiftyone_public_url")
+    @classmethod
+    def _public_url_is_http(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^\s/?#]+\S*", value):
+            raise ValueError("must be empty or an http(s) URL such as https://host.example/fiftyone/")
+        return value
 
     @property
     def data_dir(self) -> Path:

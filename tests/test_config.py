@@ -79,3 +79,35 @@ def test_secrets_file(tmp_path: Path) -> None:
 def test_example_secrets_file_is_valid() -> None:
     example = Path(__file__).resolve().parent.parent / ".streamlit" / "secrets.toml.example"
     load_settings(environ={}, secrets=read_secrets_file(example))
+
+
+def test_fiftyone_address_and_public_url() -> None:
+    defaults = load_settings(environ={}, secrets={})
+    assert defaults.mlstudio_fiftyone_address == "127.0.0.1"
+    assert defaults.mlstudio_fiftyone_public_url == ""
+    settings = load_settings(
+        environ={
+            "MLSTUDIO_FIFTYONE_ADDRESS": "0.0.0.0",
+            "MLSTUDIO_FIFTYONE_PUBLIC_URL": "https://host.example/fiftyone/",
+        },
+        secrets={},
+    )
+    assert settings.mlstudio_fiftyone_address == "0.0.0.0"
+    assert settings.mlstudio_fiftyone_public_url == "https://host.example/fiftyone/"
+    assert defaults.with_overrides(openai_api_key="sk-x").mlstudio_fiftyone_public_url == ""  # empty stays valid
+    assert load_settings(environ={}, secrets={"mlstudio_fiftyone_public_url": "http://10.0.0.7:5151/"})
+
+
+@pytest.mark.parametrize(
+    ("variable", "value"),
+    [
+        ("MLSTUDIO_FIFTYONE_PUBLIC_URL", "ftp://host.example/fiftyone/"),
+        ("MLSTUDIO_FIFTYONE_PUBLIC_URL", "host.example/fiftyone/"),
+        ("MLSTUDIO_FIFTYONE_PUBLIC_URL", "https://"),
+        ("MLSTUDIO_FIFTYONE_ADDRESS", "0.0.0.0; rm -rf /"),
+    ],
+)
+def test_bad_fiftyone_setting_names_the_variable(variable: str, value: str) -> None:
+    with pytest.raises(ConfigError) as info:
+        load_settings(environ={variable: value}, secrets={})
+    assert str(info.value).startswith(f"{variable}:") and value in str(info.value)

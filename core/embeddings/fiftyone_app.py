@@ -1,5 +1,6 @@
-"""The FiftyOne App, one click away: launched once per process on a configurable port, then pointed
-at the dataset and view the user is looking at."""
+"""The FiftyOne App, one click away: launched once per process on a configurable port and bind address,
+then pointed at the dataset and view the user is looking at. Behind a proxy or in a container, the URL
+users open is the configured public URL, not the local one."""
 
 from __future__ import annotations
 
@@ -26,10 +27,23 @@ def app_url(port: int, host: str = "localhost") -> str:
     return f"http://{host}:{port}/"
 
 
-def answers(port: int, timeout: float = 2.0) -> bool:
+def public_app_url(port: int, public_url: str = "") -> str:
+    """The URL users' browsers should open: the configured public URL when set, else the local one."""
+    return public_url.strip() or app_url(port)
+
+
+def probe_host(address: str) -> str:
+    """Where this process checks that the App answers: loopback, unless bound to one other address only."""
+    if address in ("", "0.0.0.0", "::", "localhost") or address.startswith("127."):
+        return "127.0.0.1"
+    return address
+
+
+def answers(port: int, timeout: float = 2.0, host: str = "127.0.0.1") -> bool:
     """True when a FiftyOne server answers on the port (its /fiftyone endpoint)."""
+    netloc = f"[{host}]" if ":" in host else host
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/fiftyone", timeout=timeout) as response:
+        with urllib.request.urlopen(f"http://{netloc}:{port}/fiftyone", timeout=timeout) as response:
             return bool(response.status == 200)
     except OSError:
         return False
@@ -52,17 +66,25 @@ def close() -> None:
             fss._server_services.pop(port, None)
 
 
-def launch(dataset: Any, port: int, sample_ids: Sequence[str] | None = None, timeout: float = 90.0) -> str:
-    """Show `dataset` (only `sample_ids` when given) in the FiftyOne App on `port`; return its URL."""
+def launch(
+    dataset: Any,
+    port: int,
+    sample_ids: Sequence[str] | None = None,
+    timeout: float = 90.0,
+    address: str = "127.0.0.1",
+    public_url: str = "",
+) -> str:
+    """Show `dataset` (only `sample_ids` when given) in the FiftyOne App bound to `address`:`port`;
+    return the URL users should open (`public_url` when set, else http://localhost:port/)."""
     import fiftyone as fo
 
     view = dataset.select(list(sample_ids), ordered=True) if sample_ids else dataset.view()
     with _lock:
         session = _session.get("session")
         try:
-            if session is None or _session.get("port") != port:
-                session = fo.launch_app(view, port=port, address="127.0.0.1", auto=False, remote=True)
-                _session.update(session=session, port=port)
+            if session is None or (_session.get("port"), _session.get("address")) != (port, address):
+                session = fo.launch_app(view, port=port, address=address, auto=False, remote=True)
+                _session.update(session=session, port=port, address=address)
                 atexit.register(close)
             else:
                 session.view = view
@@ -74,7 +96,7 @@ def launch(dataset: Any, port: int, sample_ids: Sequence[str] | None = None, tim
             ) from None
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        if answers(port):
-            return app_url(port)
+        if answers(port, host=probe_host(address)):
+            return public_app_url(port, public_url)
         time.sleep(0.3)
     raise AppLaunchError(f"The FiftyOne App did not answer on port {port} within {timeout:.0f} s.")
