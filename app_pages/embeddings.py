@@ -6,9 +6,9 @@ import logging
 
 import streamlit as st
 
-from components.emb_gallery import show_gallery
+from components.emb_gallery import show_gallery, show_passages
 from components.emb_scatter import scatter_figure
-from components.resources import emb_analysis, emb_store
+from components.resources import emb_analysis, emb_store, ttv_embedder, ttv_library
 from components.shell import session_settings
 from core.embeddings import actions
 from core.embeddings.datasets import (
@@ -22,7 +22,8 @@ from core.embeddings.datasets import (
     zoo_dataset,
 )
 from core.embeddings.embedders import EMBEDDERS, EmbeddingError, embed, missing_count
-from core.embeddings.explore import plot_rows, points_by_path, proposed_fixes, selected_ids
+from core.embeddings.explore import plot_rows, points_by_path, proposed_fixes, sample_rows, selected_ids
+from core.embeddings.projection_jobs import ProjectionJob, start_projection, store_points, warm_worker
 from core.embeddings.projections import (
     MAX_POINTS,
     METHOD_LABELS,
@@ -32,15 +33,17 @@ from core.embeddings.projections import (
     load_projection,
 )
 from core.embeddings.store import StoreError, reset_failure, store_info
+from core.embeddings.text_datasets import dataset_kind, passages_of, transcript_dataset
+from core.videos.transcript import format_timestamp
 
 log = logging.getLogger(__name__)
 S = st.session_state
 
 st.title("Embedding visualizer")
 st.caption(
-    "Every sample of an image dataset becomes a point; similar images land close together. Circle odd "
-    "points with the lasso, look at them, and tag, relabel or delete them in the FiftyOne dataset. "
-    "Circled points marked as suspects are samples whose nearest neighbours mostly carry another label."
+    "Every sample of a dataset (images, or the passages of a video transcript) becomes a point; similar ones "
+    "land close together. Circle odd points with the lasso, look at them, and tag, relabel or delete them in "
+    "the FiftyOne dataset. Suspects are samples whose nearest neighbours mostly carry another label."
 )
 
 settings = session_settings()
@@ -89,6 +92,34 @@ with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", 
             st.rerun()
         except DatasetError as exc:
             st.error(str(exc))
+with st.expander("Add a dataset: a video transcript from Talk to Videos", icon=":material/subtitles:"):
+    st.caption(
+        "Each passage of about 40 words becomes a sample, labelled with the chapter the study tools find "
+        "(MiniLM embeddings, offline). The map then shows the talk's topics; suspects are passages that "
+        "sound like another chapter."
+    )
+    library = ttv_library(str(data_dir / "videos"))
+    videos = [v for v in library.list() if v.ready]
+    if not videos:
+        st.caption("No processed video yet: add one on the Talk to Videos page first.")
+    else:
+        video = st.selectbox(
+            "Video",
+            videos,
+            format_func=lambda v: f"{v.title} ({format_timestamp(v.duration or 0)})",
+            key="emb.video",
+        )
+        if st.button("Import its transcript", key="emb.import_video"):
+            try:
+                with st.spinner("Splitting the transcript into passages and chapters..."):
+                    dataset = transcript_dataset(
+                        fo, data_dir, video.id, video.title, library.transcript(video.id) or [], ttv_embedder()
+                    )
+                S["emb.dataset"] = dataset.name
+                S["emb.import_message"] = f"Imported {dataset.name}: {len(dataset):,} passages."
+                st.rerun()
+            except DatasetError as exc:
+                st.error(str(exc))
 if "emb.import_message" in S:
     st.success(S.pop("emb.import_message"))
 
@@ -97,12 +128,21 @@ if S.get("emb.dataset") not in names:
     S["emb.dataset"] = DIGITS_NAME
 top = st.columns([2, 2, 3])
 dataset_name = top[0].selectbox("Dataset", names, key="emb.dataset", help="Datasets in this app's FiftyOne database.")
+try:
+    dataset = digits_dataset(fo, data_dir) if dataset_name == DIGITS_NAME else load_dataset(fo, dataset_name)
+except DatasetError as exc:
+    st.error(str(exc))
+    st.stop()
+kind = dataset_kind(dataset)
+embedder_keys = [key for key, info in EMBEDDERS.items() if info.kind == kind]
+if S.get("emb.embedder") not in embedder_keys:
+    S["emb.embedder"] = embedder_keys[0]
 embedder = top[1].selectbox(
     "Embedding",
-    list(EMBEDDERS),
+    embedder_keys,
     format_func=lambda key: EMBEDDERS[key].label,
     key="emb.embedder",
-    help=" ".join(f"{e.label}: {e.description}" for e in EMBEDDERS.values()),
+    help=" ".join(f"{EMBEDDERS[k].label}: {EMBEDDERS[k].description}" for k in embedder_keys),
 )
 method = top[2].segmented_control(
     "Projection",
@@ -112,28 +152,24 @@ method = top[2].segmented_control(
     default="pca",
     required=True,
 )
-
-try:
-    dataset = digits_dataset(fo, data_dir) if dataset_name == DIGITS_NAME else load_dataset(fo, dataset_name)
-except DatasetError as exc:
-    st.error(str(exc))
-    st.stop()
 samples = samples_of(dataset)
 if len(samples) < 5:
     st.warning("This dataset has fewer than 5 samples: add images or undo deletions (change log below).")
     st.stop()
+passages = passages_of(dataset) if kind == "text" else {}
+item = "passages" if kind == "text" else "images"
 
 # --- embeddings and suspicion (cached per dataset, embedder and labels) --------------------------
 try:
     todo = missing_count(data_dir, dataset.name, embedder, samples.filepaths)
     if todo:
-        bar = st.progress(0.0, text=f"Embedding {todo} images with {EMBEDDERS[embedder].label}...")
+        bar = st.progress(0.0, text=f"Embedding {todo} {item} with {EMBEDDERS[embedder].label}...")
         embed(
             data_dir,
             dataset.name,
             embedder,
             samples.filepaths,
-            lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done}/{total} images..."),
+            lambda done, total: bar.progress(done / max(total, 1), text=f"Embedding {done}/{total} {item}..."),
         )
         bar.empty()
     with st.spinner("Looking for suspected label errors..."):
@@ -165,17 +201,32 @@ with st.expander(f"{METHOD_LABELS[method]} settings", icon=":material/tune:"):
     )
     run = st.button(f"Compute {METHOD_LABELS[method]}", key="emb.run", type="primary")
 
+if method != "pca":
+    warm_worker()  # UMAP/t-SNE run in a worker process (so Stop works); it compiles while the user reads
 projections = S.setdefault("emb.projections", {})
-if run or proj_key not in projections:
+rows_used = sample_rows(len(samples), limit) if use_sample else list(range(len(samples)))
+if run and method in ("umap", "tsne"):
+    previous_job: ProjectionJob | None = S.get("emb.job")
+    if previous_job is not None:
+        previous_job.stop()
+    try:
+        S["emb.job"] = start_projection(
+            data_dir / "embeddings" / "jobs",
+            dataset.name,
+            [samples.ids[i] for i in rows_used],
+            vectors[rows_used],
+            method,
+            embedder,
+            params,
+        )
+        S["emb.job_key"] = proj_key
+    except ProjectionError as exc:
+        st.warning(str(exc))
+elif run or proj_key not in projections:
     projection = None if run else load_projection(dataset, embedder, method, samples.ids)
-    if projection is None and (run or method == "pca"):
-        import numpy as np
-
-        from core.embeddings.explore import sample_rows
-
-        rows_used = sample_rows(len(samples), limit) if use_sample else np.arange(len(samples))
+    if projection is None and method == "pca":
         try:
-            with st.spinner(f"Computing {METHOD_LABELS[method]} of {len(rows_used):,} samples..."):
+            with st.spinner(f"Computing PCA of {len(rows_used):,} samples..."):
                 projection = compute_projection(
                     dataset, [samples.ids[i] for i in rows_used], vectors[rows_used], method, embedder, params
                 )
@@ -187,12 +238,59 @@ if run or proj_key not in projections:
             "quality": projection.quality,
             "brain_key": projection.brain_key,
         }
+if "emb.job_message" in S:
+    st.warning(S.pop("emb.job_message"))
+
+
+@st.fragment(run_every=1.0)
+def job_panel() -> None:
+    """Progress of the running UMAP/t-SNE with a Stop button; stores the result when it is done."""
+    job: ProjectionJob | None = S.get("emb.job")
+    if job is None:
+        return
+    state = job.poll()
+    if state == "running":
+        cols = st.columns([5, 1], vertical_alignment="center")
+        cols[0].info(
+            f"Computing {job.label} of {len(job.sample_ids):,} samples of {job.dataset_name} in the background: "
+            f"{job.elapsed:.0f} s so far. You can keep working with the current picture.",
+            icon=":material/hourglass_top:",
+        )
+        if cols[1].button("Stop", key="emb.stop_job", icon=":material/stop:"):
+            job.stop()
+            S["emb.job"] = None
+            S["emb.job_message"] = f"Stopped {job.label} after {job.elapsed:.0f} s; nothing was changed."
+            st.rerun()
+        return
+    S["emb.job"] = None
+    if state == "done":
+        try:
+            target = fo.load_dataset(job.dataset_name)
+            projection = store_points(target, job)
+            if S.get("emb.job_key") == proj_key:
+                projections[proj_key] = {
+                    "xy": points_by_path(projection.sample_ids, projection.points, samples),
+                    "quality": projection.quality,
+                    "brain_key": projection.brain_key,
+                }
+        except Exception:
+            log.exception("storing a projection failed")
+            S["emb.job_message"] = f"{job.label} finished but could not be saved in FiftyOne. Press Compute again."
+    else:
+        S["emb.job_message"] = job.error()
+        job.cleanup()
+    st.rerun()
+
+
+if S.get("emb.job") is not None:
+    job_panel()
 if proj_key not in projections:
-    st.info(
-        f"{METHOD_LABELS[method]} has not been computed for this dataset and embedding yet. "
-        f"Open “{METHOD_LABELS[method]} settings” and press Compute (PCA is instant).",
-        icon=":material/info:",
-    )
+    if S.get("emb.job") is None:
+        st.info(
+            f"{METHOD_LABELS[method]} has not been computed for this dataset and embedding yet. "
+            f"Open “{METHOD_LABELS[method]} settings” and press Compute (PCA is instant).",
+            icon=":material/info:",
+        )
     st.stop()
 current = projections[proj_key]
 
@@ -200,14 +298,17 @@ current = projections[proj_key]
 controls = st.columns([3, 2, 2])
 color_by = controls[0].segmented_control(
     "Colour by",
-    ["label", "suspicion"],
-    format_func={"label": "Ground truth", "suspicion": "Suspicion"}.get,
+    ["label", "prediction", "suspicion"],
+    format_func={"label": "Ground truth", "prediction": "Prediction", "suspicion": "Suspicion"}.get,
+    help="Prediction: what a model trained on the embeddings says, without having seen the sample's own label "
+    f"({suspicion.prediction_source}). Ringed points: the prediction differs from the label.",
     key="emb.color",
     default="label",
     required=True,
 )
 only_suspects = controls[1].toggle("Show only suspects", key="emb.only_suspects")
-rows = plot_rows(samples, suspicion, current["xy"], only_suspects=only_suspects)
+notes = {sid: f"{format_timestamp(p.start)} {p.text[:90]}…" for sid, p in passages.items()}
+rows = plot_rows(samples, suspicion, current["xy"], only_suspects=only_suspects, notes=notes)
 quality = current["quality"]
 metrics = st.columns(4)
 metrics[0].metric("Samples on the map", f"{len(rows):,}")
@@ -309,7 +410,10 @@ else:
             st.rerun()
         except actions.ActionError as exc:
             st.warning(str(exc))
-    show_gallery(rows, selected, dict(zip(samples.ids, samples.tags, strict=True)))
+    if kind == "text":
+        show_passages(rows, selected, passages)
+    else:
+        show_gallery(rows, selected, dict(zip(samples.ids, samples.tags, strict=True)))
 
 # --- change log, undo, export --------------------------------------------------------------------
 log_entries = actions.change_log(dataset)
@@ -355,7 +459,9 @@ with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
     info = store_info()
     st.caption(
         f"The FiftyOne App shows the same dataset, tags and the projection (brain run `{current['brain_key']}`, "
-        f"in its Embeddings panel). Port {settings.mlstudio_fiftyone_port} (MLSTUDIO_FIFTYONE_PORT). "
+        f"in its Embeddings panel). Port {settings.mlstudio_fiftyone_port} (MLSTUDIO_FIFTYONE_PORT), bound to "
+        f"{settings.mlstudio_fiftyone_address} (MLSTUDIO_FIFTYONE_ADDRESS); behind a proxy, set "
+        "MLSTUDIO_FIFTYONE_PUBLIC_URL to the address users open. "
         + (f"Database: {info.description}." if info else "")
     )
     if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key="emb.launch_app"):
@@ -363,7 +469,13 @@ with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
 
         try:
             with st.spinner("Starting the FiftyOne App..."):
-                S["emb.app_url"] = launch(dataset, settings.mlstudio_fiftyone_port, selected or None)
+                S["emb.app_url"] = launch(
+                    dataset,
+                    settings.mlstudio_fiftyone_port,
+                    selected or None,
+                    address=settings.mlstudio_fiftyone_address,
+                    public_url=settings.mlstudio_fiftyone_public_url,
+                )
         except AppLaunchError as exc:
             st.error(str(exc))
     if S.get("emb.app_url"):

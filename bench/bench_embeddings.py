@@ -13,6 +13,9 @@ Figures (project vs baseline, same run, same machine):
   Numba compile time is paid once before timing, and printed.
 - Lasso membership on 70,000 points: the app's matplotlib Path.contains_points vs the NumPy ray casting
   it replaced.
+- UMAP / t-SNE as the page runs them, in a warm worker process that Stop can end: UMAP on digits through
+  the worker (file exchange included) vs the same UMAP in this process (both compiled already); the
+  worker's one-time start-up; and the time from Stop to the worker gone, during a t-SNE of 20,000 points.
 - The page: time from the end of a lasso drawn in Chromium to the selection's thumbnails on screen
   (no baseline: printed for the record).
 
@@ -95,6 +98,42 @@ def bench_umap(digits: np.ndarray, large: np.ndarray) -> None:
         print(f"(UMAP on {N_LARGE}x{D_LARGE} skipped: 2-6 min here; run with --full to include it)", flush=True)
 
 
+def bench_jobs(digits: np.ndarray) -> None:
+    import umap
+
+    from core.embeddings.projection_jobs import compute_points, start_projection, warm_worker
+
+    params = {"num_neighbors": 15, "min_dist": 0.1}
+    started = time.perf_counter()
+    worker = warm_worker()
+    worker.wait_ready(300)
+    note("projection worker: start + imports + UMAP compile (once per app process)", time.perf_counter() - started, "s")
+    umap.UMAP().fit_transform(digits[:300])  # in-process baseline: compiled before timing too
+    ids = [str(i) for i in range(len(digits))]
+    with tempfile.TemporaryDirectory() as folder:
+
+        def in_worker() -> None:
+            job = start_projection(Path(folder), "bench", ids, digits, "umap", "pixels", params)
+            while job.poll() == "running":
+                time.sleep(0.05)
+            assert job.poll() == "done", job.error()
+            job.cleanup()
+
+        report(
+            "UMAP digits in the stoppable warm worker vs in this process",
+            best_of(in_worker, 2),
+            best_of(lambda: compute_points(digits, "umap", params), 2),
+            "s",
+        )
+        rng = np.random.default_rng(0)
+        big = rng.normal(size=(20_000, 64)).astype(np.float32)
+        job = start_projection(Path(folder), "bench", [str(i) for i in range(len(big))], big, "tsne", "pixels")
+        time.sleep(3.0)
+        started = time.perf_counter()
+        job.stop()
+        note("t-SNE 20,000 points: Stop -> worker process gone", time.perf_counter() - started, "s")
+
+
 def bench_lasso() -> None:
     from core.embeddings.explore import inside_polygon
 
@@ -163,6 +202,7 @@ def main() -> None:
     digits = load_digits().data.astype(np.float32)
     large = large_array()
     bench_pca(digits, large)
+    bench_jobs(digits)
     bench_lasso()
     bench_page()
     bench_umap(digits, large)

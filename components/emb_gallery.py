@@ -1,4 +1,4 @@
-"""The selection as a thumbnail grid with labels, most suspicious first."""
+"""The selection: a thumbnail grid with labels, most suspicious first; or transcript passages in time order."""
 
 from __future__ import annotations
 
@@ -8,7 +8,10 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
+from components.text import markdown_text
 from core.embeddings.explore import PlotRows, thumbnail
+from core.embeddings.text_datasets import Passage
+from core.videos.transcript import format_timestamp
 
 log = logging.getLogger(__name__)
 MAX_THUMBNAILS = 60
@@ -42,3 +45,23 @@ def show_gallery(rows: PlotRows, selected: Sequence[str], tags_by_id: dict[str, 
     if images:
         with st.container(key="emb_gallery"):
             st.image(images, caption=captions, width=72)
+
+
+def show_passages(rows: PlotRows, selected: Sequence[str], passages: dict[str, Passage]) -> None:
+    """The selection of a transcript dataset: passages in time order with their chapter and suspicion."""
+    position = {sid: i for i, sid in enumerate(rows.ids)}
+    members = sorted((position[sid] for sid in selected if sid in position), key=lambda i: passages[rows.ids[i]].start)
+    shown = members[:MAX_THUMBNAILS]
+    if len(members) > len(shown):
+        st.caption(f"Showing the first {len(shown)} of {len(members)} selected passages.")
+    with st.container(key="emb_passages", height=min(520, 90 * max(len(shown), 1)), border=True):
+        for i in shown:
+            passage = passages[rows.ids[i]]
+            chapter = rows.labels[i]
+            if rows.proposed[i] != rows.labels[i]:
+                chapter += f" → {rows.proposed[i]}?"
+            st.markdown(
+                f"**{format_timestamp(passage.start)}–{format_timestamp(passage.end)}** · {markdown_text(chapter)}"
+                f" · suspicion {rows.score[i]:.2f}"
+            )
+            st.caption(markdown_text(passage.text))

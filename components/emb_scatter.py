@@ -1,4 +1,4 @@
-"""The selectable WebGL scatter of a projection: colour by ground truth or suspicion; every point carries
+"""The selectable WebGL scatter of a projection: colour by ground truth, prediction or suspicion; every point carries
 its FiftyOne sample id in `customdata` (Plotly's point indices are per trace)."""
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ PALETTE = [
     "#843c39",
     "#7b4173",
 ]
+LEGEND_TITLES = {"label": "label", "prediction": "model says"}
 HOVER = (
     "sample %{customdata[0]}<br>label %{customdata[1]}<br>neighbours say %{customdata[2]}<br>"
-    "suspicion %{customdata[3]:.2f}<extra></extra>"
+    "model says %{customdata[4]}<br>suspicion %{customdata[3]:.2f}%{customdata[5]}<extra></extra>"
 )
 
 
@@ -48,8 +49,13 @@ def _points(rows: PlotRows, index: np.ndarray, name: str, marker: dict) -> go.Sc
 
 def _custom(rows: PlotRows, index: np.ndarray) -> np.ndarray:
     return np.array(
-        [[rows.ids[i], rows.labels[i], rows.proposed[i], float(rows.score[i])] for i in index], dtype=object
-    )
+        [
+            [rows.ids[i], rows.labels[i], rows.proposed[i], float(rows.score[i]), rows.predicted[i],
+             f"<br>{rows.notes[i]}" if rows.notes[i] else ""]
+            for i in index
+        ],
+        dtype=object,
+    ).reshape(-1, 6)
 
 
 def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = (), height: int = 560) -> go.Figure:
@@ -74,25 +80,33 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
             )
         )
     else:
-        classes = sorted(set(rows.labels), key=lambda c: (len(c), c))
-        label_array = np.asarray(rows.labels, dtype=object)
+        # one colour per class in both views, so "Ground truth" and "Prediction" can be compared
+        classes = sorted(set(rows.labels) | set(rows.predicted), key=lambda c: (len(c), c))
+        shown = rows.predicted if color_by == "prediction" else rows.labels
+        label_array = np.asarray(shown, dtype=object)
         for number, label in enumerate(classes):
             index = np.flatnonzero(label_array == label)
-            figure.add_trace(
-                _points(
-                    rows,
-                    index,
-                    str(label),
-                    {"size": marker_size, "color": PALETTE[number % len(PALETTE)], "opacity": 0.85},
+            if len(index):
+                figure.add_trace(
+                    _points(
+                        rows,
+                        index,
+                        str(label),
+                        {"size": marker_size, "color": PALETTE[number % len(PALETTE)], "opacity": 0.85},
+                    )
                 )
-            )
-        suspects = np.flatnonzero(rows.suspect)
-        if len(suspects):
+        if color_by == "prediction":
+            ringed = np.flatnonzero(np.asarray(rows.predicted, dtype=object) != np.asarray(rows.labels, dtype=object))
+            ring_name = "model ≠ label"
+        else:
+            ringed = np.flatnonzero(rows.suspect)
+            ring_name = "suspect"
+        if len(ringed):
             figure.add_trace(
                 _points(
                     rows,
-                    suspects,
-                    "suspect",
+                    ringed,
+                    ring_name,
                     {
                         "size": marker_size + 6,
                         "color": "rgba(0,0,0,0)",
@@ -121,7 +135,7 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
         dragmode="lasso",
         uirevision="emb",
-        legend={"title": {"text": "label" if color_by != "suspicion" else ""}, "itemsizing": "constant"},
+        legend={"title": {"text": LEGEND_TITLES.get(color_by, "")}, "itemsizing": "constant"},
         xaxis={"showticklabels": False, "title": None},
         yaxis={"showticklabels": False, "title": None},
     )

@@ -38,9 +38,9 @@ def music_catalog_index(parquet_path: str, mtime_ns: int, name: str):
 @st.cache_resource(show_spinner=False)
 def ttv_embedder():
     """all-MiniLM-L6-v2 from the installed package (thread-safe: encodes under a lock)."""
-    from core.ai.local import MiniLMEmbedder
+    from core.ai.local import shared_minilm
 
-    return MiniLMEmbedder()
+    return shared_minilm()
 
 
 @st.cache_resource(show_spinner=False)

@@ -73,6 +73,18 @@ class MiniLMEmbedder:
         return self.embed_documents([text])[0]
 
 
+_minilm_lock = threading.Lock()
+_minilm: list[MiniLMEmbedder] = []
+
+
+def shared_minilm() -> MiniLMEmbedder:
+    """One MiniLM per process, shared by Talk to Videos and the embedding visualizer (it is thread-safe)."""
+    with _minilm_lock:
+        if not _minilm:
+            _minilm.append(MiniLMEmbedder())
+        return _minilm[0]
+
+
 class WhisperTranscriber:
     """faster-whisper tiny.en on the CPU (int8). English only."""
 

@@ -1,6 +1,6 @@
 """Embedders: image file -> vector. Raw pixels, EfficientNet-Lite0's penultimate features (offline), and
 torchvision ImageNet CNNs' penultimate features (their weights are downloaded once into torch's cache,
-the same file the Grad-CAM viewer uses).
+the same file the Grad-CAM viewer uses). Text file -> vector: MiniLM, the embedder Talk to Videos uses.
 
 Embeddings are cached per (dataset, embedder) as `.npy` in the data dir, keyed by file path, so a
 deleted-then-restored sample or a reopened dataset costs nothing, and only new files are embedded.
@@ -71,6 +71,12 @@ EMBEDDERS: dict[str, EmbedderInfo] = {
         )
         for key, online in _ONLINE.items()
     },
+    "minilm": EmbedderInfo(
+        "minilm",
+        "MiniLM sentence embeddings",
+        "384-dimensional all-MiniLM-L6-v2 sentence embeddings (offline, the model Talk to Videos uses).",
+        kind="text",
+    ),
 }
 
 
@@ -318,7 +324,21 @@ def _embed_torchvision(key: str) -> Callable[[Sequence[str], Progress | None], n
     return run
 
 
+def embed_minilm(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 64) -> np.ndarray:
+    from core.ai.local import shared_minilm
+    from core.embeddings.text_datasets import read_passages
+
+    model = shared_minilm()
+    out = []
+    for start in range(0, len(paths), batch_size):
+        out.append(np.asarray(model.embed_documents(read_passages(paths[start : start + batch_size])), np.float32))
+        if progress:
+            progress(min(start + batch_size, len(paths)), len(paths))
+    return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
+
+
 _FUNCTIONS: dict[str, Callable[[Sequence[str], Progress | None], np.ndarray]] = {
+    "minilm": embed_minilm,
     "pixels": embed_pixels,
     "efficientnet_lite0": embed_efficientnet,
     **{key: _embed_torchvision(key) for key in _ONLINE},
@@ -370,7 +390,7 @@ def embed(
         try:
             fresh = _FUNCTIONS[embedder](missing, progress)
         except (OSError, ValueError) as exc:
-            raise EmbeddingError(f"Some images could not be read ({exc}). Remove them and try again.") from None
+            raise EmbeddingError(f"Some files could not be read ({exc}). Remove them and try again.") from None
         if cached and fresh.shape[1] != next(iter(cached.values())).shape[0]:
             cached = {}  # e.g. raw pixels at a new common size: recompute everything
             fresh = _FUNCTIONS[embedder](list(dict.fromkeys(filepaths)), progress)

@@ -22,6 +22,8 @@ class PlotRows:
     filepaths: list[str]
     labels: list[str]
     proposed: list[str]
+    predicted: list[str]
+    notes: list[str]  # per point: a text passage's time and words (text datasets), else ""
     score: np.ndarray
     suspect: np.ndarray
     xy: np.ndarray
@@ -42,8 +44,9 @@ def plot_rows(
     suspicion: Suspicion,
     xy_by_path: Mapping[str, np.ndarray],
     only_suspects: bool = False,
+    notes: Mapping[str, str] | None = None,
 ) -> PlotRows:
-    """Rows to draw (suspicion arrays are aligned with `samples`)."""
+    """Rows to draw (suspicion arrays are aligned with `samples`); `notes` by sample id, for hover texts."""
     keep = [i for i, path in enumerate(samples.filepaths) if path in xy_by_path]
     missing = len(samples) - len(keep)
     if only_suspects:
@@ -55,6 +58,8 @@ def plot_rows(
         filepaths=[samples.filepaths[i] for i in keep],
         labels=[samples.labels[i] for i in keep],
         proposed=[suspicion.proposed[i] for i in keep],
+        predicted=[suspicion.predicted[i] for i in keep],
+        notes=[(notes or {}).get(samples.ids[i], "") for i in keep],
         score=suspicion.score[index] if len(keep) else np.zeros(0, np.float32),
         suspect=suspicion.suspects[index] if len(keep) else np.zeros(0, bool),
         xy=xy,

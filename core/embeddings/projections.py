@@ -66,7 +66,7 @@ def check_size(method: str, n: int) -> None:
         )
 
 
-def _brain_kwargs(method: str, params: dict[str, Any]) -> dict[str, Any]:
+def brain_kwargs(method: str, params: dict[str, Any]) -> dict[str, Any]:
     seed = int(params.get("seed", 51))
     if method == "pca":
         # scikit-learn's "auto" picks the covariance eigensolver for tall data (n >= 10 d, d <= 1000):
@@ -108,7 +108,7 @@ def compute_projection(
     check_size(method, len(sample_ids))
     if len(sample_ids) < 5:
         raise ProjectionError("A projection needs at least 5 samples.")
-    kwargs = _brain_kwargs(method, params)
+    kwargs = brain_kwargs(method, params)
     if method == "tsne" and embeddings.shape[1] <= kwargs["pca_dims"]:
         kwargs["pca_dims"] = None  # already low-dimensional: no PCA step before t-SNE
     key = brain_key(embedder, method)
@@ -124,7 +124,7 @@ def compute_projection(
         raise ProjectionError(f"{METHOD_LABELS[method]} failed: {exc}. Try PCA or other parameters.") from None
     points = np.asarray(results.points, dtype=np.float32)
     quality = projection_quality(embeddings, points)
-    _store_quality(dataset, key, params, quality)
+    store_quality(dataset, key, params, quality)
     return Projection(method, key, list(results.sample_ids), points, params, quality)
 
 
@@ -146,7 +146,7 @@ def load_projection(dataset: Any, embedder: str, method: str, sample_ids: Sequen
     return Projection(method, key, ids, np.asarray(results.points, np.float32), stored.get("params", {}), quality)
 
 
-def _store_quality(dataset: Any, key: str, params: dict[str, Any], quality: Quality) -> None:
+def store_quality(dataset: Any, key: str, params: dict[str, Any], quality: Quality) -> None:
     info = dict(dataset.info.get("mlstudio_projections", {}))
     info[key] = {"params": params, "quality": quality.__dict__}
     dataset.info["mlstudio_projections"] = info

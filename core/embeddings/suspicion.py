@@ -7,7 +7,9 @@ For every sample:
 - `label_quality`: cleanlab's self-confidence score, from out-of-fold predicted probabilities of a
   logistic regression trained on the embeddings (5-fold cross-validation), when every class has
   enough samples; `cleanlab_issue` marks cleanlab's `find_label_issues` verdict;
-- `score` in [0, 1]: the mean of the kNN disagreement and 1 - label quality (kNN only without cleanlab).
+- `score` in [0, 1]: the mean of the kNN disagreement and 1 - label quality (kNN only without cleanlab);
+- `predicted`: what a model trained on the embeddings says each sample is without having seen its label:
+  the out-of-fold logistic regression's class where cleanlab applies, else the neighbours' majority.
 """
 
 from __future__ import annotations
@@ -34,6 +36,8 @@ class Suspicion:
     cleanlab_issue: np.ndarray | None
     neighbors: int
     cleanlab_note: str
+    predicted: list[str]
+    prediction_source: str
 
     @property
     def suspects(self) -> np.ndarray:
@@ -74,8 +78,8 @@ def knn_labels(embeddings: np.ndarray, labels: Sequence[str], k: int = 10) -> tu
 
 def cleanlab_scores(
     embeddings: np.ndarray, labels: Sequence[str], seed: int = 0
-) -> tuple[np.ndarray, np.ndarray] | str:
-    """(label quality, issue mask) from cleanlab, or the reason it does not apply."""
+) -> tuple[np.ndarray, np.ndarray, list[str]] | str:
+    """(label quality, issue mask, out-of-fold predicted label) from cleanlab, or why it does not apply."""
     counts = Counter(labels)
     if len(counts) < 2:
         return "cleanlab needs at least two classes"
@@ -98,7 +102,8 @@ def cleanlab_scores(
     quality = get_label_quality_scores(y, pred_probs).astype(np.float32)
     # n_jobs=1: cleanlab would fork worker processes, which deadlocks inside a threaded server.
     issues = find_label_issues(y, pred_probs, filter_by="prune_by_noise_rate", n_jobs=1)
-    return quality, np.asarray(issues, dtype=bool)
+    predicted = [classes[i] for i in pred_probs.argmax(axis=1)]
+    return quality, np.asarray(issues, dtype=bool), predicted
 
 
 def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cleanlab: bool = True) -> Suspicion:
@@ -111,6 +116,7 @@ def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cl
     quality: np.ndarray | None = None
     issues: np.ndarray | None = None
     note = "kNN disagreement only"
+    predicted, source = list(proposed), f"majority of the {k} nearest neighbours"
     if use_cleanlab:
         try:
             result = cleanlab_scores(x, labels)
@@ -120,7 +126,10 @@ def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cl
         if isinstance(result, str):
             note = result
         else:
-            quality, issues = result
+            quality, issues, predicted = result
+            source = "logistic regression on the embeddings, 5-fold out-of-fold"
             note = f"kNN disagreement + cleanlab ({int(issues.sum())} label issues found)"
     score = disagreement if quality is None else 0.5 * disagreement + 0.5 * (1.0 - quality)
-    return Suspicion(np.asarray(score, np.float32), disagreement, proposed, quality, issues, k, note)
+    return Suspicion(
+        np.asarray(score, np.float32), disagreement, proposed, quality, issues, k, note, predicted, source
+    )

@@ -115,5 +115,75 @@ def test_suspects_filter_colour_and_tsne_projection(page: AppTest) -> None:
     page.button(key="emb.run").click()
     page.run()
     assert not page.exception, [e.value for e in page.exception]
+    assert "Computing t-SNE of 1,797 samples of digits in the background" in texts(page)
+    finish(page)
     assert "Projection quality (t-SNE, 1,797 samples)" in texts(page)
     assert float(page.metric[2].value) > 0.9  # t-SNE keeps neighbourhoods far better than PCA here
+
+
+def finish(page: AppTest, timeout: float = 300.0) -> None:
+    """Wait for the page's background projection, then rerun so the page stores and shows it."""
+    import time
+
+    job = page.session_state["emb.job"]
+    deadline = time.monotonic() + timeout
+    while job.poll() == "running" and time.monotonic() < deadline:
+        time.sleep(0.5)
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+
+
+def test_a_long_umap_can_be_stopped_and_the_page_keeps_working(page: AppTest) -> None:
+    page.run()
+    page.segmented_control(key="emb.method").set_value("umap")
+    page.run()
+    page.button(key="emb.run").click()
+    page.run()
+    job = page.session_state["emb.job"]
+    assert job.poll() == "running"
+    process = job.worker.process
+    page.button(key="emb.stop_job").click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert not process.is_alive()
+    assert "Stopped UMAP after" in texts(page)
+    assert page.session_state["emb.job"] is None
+
+
+def test_colour_by_prediction_rings_where_the_model_disagrees(page: AppTest) -> None:
+    page.run()
+    page.segmented_control(key="emb.color").set_value("prediction")
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    figure = page.get("plotly_chart")[0].proto.spec
+    assert '"name":"model \\u2260 label"' in figure or '"name":"model ≠ label"' in figure
+    assert '"title":{"text":"model says"}' in figure
+
+
+def test_a_video_transcript_becomes_a_text_map_with_passages(page: AppTest) -> None:
+    from core.videos.library import Library
+    from tests.study.lecture import lecture_segments
+
+    library = Library.in_data_dir(session_data_dir())
+    segments = lecture_segments()
+    library.create("text:apptest01", "Three topics", "pasted", "pasted", status="ready", duration=segments[-1].end)
+    library.save_transcript("text:apptest01", segments)
+    page.run()
+    page.selectbox(key="emb.video").select_index(0)
+    page.button(key="emb.import_video").click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert "passages." in texts(page)
+    assert page.selectbox(key="emb.embedder").value == "minilm"
+    metrics = {m.label: m.value for m in page.metric}
+    assert int(metrics["Samples on the map"]) >= 5
+
+    from core.embeddings.datasets import load_dataset, samples_of
+    from core.embeddings.store import open_store
+
+    dataset = load_dataset(open_store(session_data_dir()), page.session_state["emb.dataset"])
+    page.session_state["emb.selected"] = samples_of(dataset).ids[:2]
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    shown = texts(page)
+    assert "0:00–" in shown and "volcano" in shown.lower()
