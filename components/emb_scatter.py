@@ -3,6 +3,7 @@ its FiftyOne sample id in `customdata` (Plotly's point indices are per trace).""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Collection
 
 import numpy as np
@@ -32,6 +33,11 @@ HOVER = (
     "sample %{customdata[0]}<br>label %{customdata[1]}<br>neighbours say %{customdata[2]}<br>"
     "model says %{customdata[4]}<br>suspicion %{customdata[3]:.2f}%{customdata[5]}<extra></extra>"
 )
+
+
+def natural_key(label: str) -> list[int | str]:
+    """Sort "2 · x" before "10 · y" and "cat" before "dog": digit runs compare as numbers."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", label)]
 
 
 def _points(rows: PlotRows, index: np.ndarray, name: str, marker: dict) -> go.Scattergl:
@@ -81,7 +87,7 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
         )
     else:
         # one colour per class in both views, so "Ground truth" and "Prediction" can be compared
-        classes = sorted(set(rows.labels) | set(rows.predicted), key=lambda c: (len(c), c))
+        classes = sorted(set(rows.labels) | set(rows.predicted), key=natural_key)
         shown = rows.predicted if color_by == "prediction" else rows.labels
         label_array = np.asarray(shown, dtype=object)
         for number, label in enumerate(classes):

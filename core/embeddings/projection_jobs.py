@@ -58,7 +58,7 @@ def compute_points(embeddings: np.ndarray, method: str, params: dict[str, Any]) 
     from sklearn.manifold import TSNE
 
     x = embeddings
-    if kwargs["pca_dims"] and x.shape[1] > kwargs["pca_dims"]:
+    if kwargs["pca_dims"] and x.shape[1] > kwargs["pca_dims"] and len(x) > kwargs["pca_dims"]:
         x = PCA(n_components=kwargs["pca_dims"], svd_solver="randomized", random_state=kwargs["seed"]).fit_transform(x)
     perplexity = min(kwargs["perplexity"], max(1.0, (len(x) - 1) / 3))
     tsne = TSNE(

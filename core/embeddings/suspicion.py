@@ -112,6 +112,10 @@ def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cl
     if len(labels) < 3:
         raise ValueError("at least 3 samples are needed to look for label errors")
     x = _reduced(embeddings)
+    # small classes (a short talk's chapters of a few passages): fewer neighbours than a typical class has
+    # other members, or every sample of a small class would have most neighbours elsewhere and look suspect
+    typical_class = int(np.median(list(Counter(labels).values())))
+    k = max(1, min(k, typical_class - 1, len(labels) - 1))
     disagreement, proposed = knn_labels(x, labels, k)
     quality: np.ndarray | None = None
     issues: np.ndarray | None = None

@@ -17,10 +17,15 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(scope="session")
-def app_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    data_dir = tmp_path_factory.mktemp("mlstudio-data")
+def app_data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The data dir of the app under test (tests may put a library video there before opening a page)."""
+    return tmp_path_factory.mktemp("mlstudio-data")
+
+
+@pytest.fixture(scope="session")
+def app_url(app_data_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     log = tmp_path_factory.mktemp("logs") / "streamlit.log"
-    with running_app(env={"MLSTUDIO_DATA_DIR": str(data_dir)}, log_path=log) as (url, _process):
+    with running_app(env={"MLSTUDIO_DATA_DIR": str(app_data_dir)}, log_path=log) as (url, _process):
         yield url
 
 

@@ -61,3 +61,15 @@ def test_cleanlab_is_skipped_with_a_reason_for_tiny_classes() -> None:
     result = suspicion(rng.normal(size=(12, 4)), ["a"] * 9 + ["b"] * 3)
     assert result.label_quality is None and "fewer than 5" in result.cleanlab_note
     assert result.score.shape == (12,)
+
+
+def test_small_clean_classes_are_not_suspects_and_a_stray_one_is() -> None:
+    # a short talk: three chapters of two or three passages, each chapter a tight group
+    rng = np.random.default_rng(0)
+    centres = np.eye(3) * 10
+    points = np.vstack([centres[c] + rng.normal(scale=0.1, size=3) for c in (0, 0, 0, 1, 1, 2, 2)])
+    labels = ["a", "a", "a", "b", "b", "c", "c"]
+    clean = suspicion(points, labels)
+    assert not clean.suspects.any()
+    wrong = suspicion(points, ["a", "a", "c", "b", "b", "c", "c"])  # passage 2 sits with the a's
+    assert wrong.suspects[2] and wrong.proposed[2] == "a"
