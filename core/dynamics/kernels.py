@@ -10,6 +10,7 @@ buf[head:head + D]: one step writes two numbers and allocates nothing.
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from llvmlite import ir
@@ -21,7 +22,7 @@ INITIAL_X = 0.001
 FAST = {"reassoc", "contract", "nsz"}
 # error_model="numpy": a division follows IEEE instead of branching to raise ZeroDivisionError, so loops
 # with a division (tanh) vectorize. The kernels check finiteness themselves.
-KERNEL = {"cache": True, "fastmath": FAST, "error_model": "numpy"}
+KERNEL: dict[str, Any] = {"cache": True, "fastmath": FAST, "error_model": "numpy"}
 
 LOG2E = 1.4426950408889634
 LN2_HI = 6.93147180369123816490e-01  # ln 2 split in two (Cody-Waite) so k * LN2_HI is exact
@@ -58,7 +59,7 @@ def tanh(u):
         ((1 / 120) + r * (1 / 720)) + r2 * ((1 / 5040) + r * (1 / 40320)))
     hi = ((1 / 362880) + r * (1 / 3628800)) + r2 * ((1 / 39916800) + r * (1 / 479001600)) + r4 * (1 / 6227020800)
     p = r * (lo + (r4 * r4) * hi)
-    scale = _float_from_bits((np.int64(kf) + 1023) << 52)
+    scale = _float_from_bits((np.int64(kf) + 1023) << 52)  # type: ignore[call-arg,var-annotated]
     m = scale * p + (scale - 1.0)  # expm1(z) = 2^k (expm1(r) + 1) - 1 without cancelling when k = 0
     return np.copysign(-m / (2.0 + m), u)
 

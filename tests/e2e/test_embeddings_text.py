@@ -30,12 +30,8 @@ def test_transcript_map_prediction_colours_and_stopping_umap(
     expect(import_button).to_be_visible()
     wait_until_rendered(page, timeout_ms=120_000)
     import_button.click()
-    try:
-        expect(page.get_by_role("combobox", name="Dataset")).to_have_value(
-            re.compile("video-Three-topics"), timeout=180_000
-        )
-    finally:
-        page.screenshot(path=str(screenshot_dir / "debug-embeddings-text.png"), full_page=True)
+    dataset_box = page.get_by_role("combobox", name="Dataset")
+    expect(dataset_box).to_have_value(re.compile("video-Three-topics"), timeout=180_000)
     wait_until_rendered(page, timeout_ms=180_000)
     page.locator(".js-plotly-plot .nsewdrag").first.wait_for(timeout=120_000)
     expect(page.get_by_role("combobox", name="Embedding")).to_have_value(re.compile("MiniLM"))
