@@ -21,13 +21,14 @@ from core.embeddings.datasets import (
     samples_of,
     zoo_dataset,
 )
-from core.embeddings.embedders import EMBEDDERS, EmbeddingError, embed, missing_count
+from core.embeddings.embedders import EMBEDDERS, EmbeddingError, embed, fetch_weights, missing_count, weights_ready
 from core.embeddings.explore import plot_rows, points_by_path, proposed_fixes, sample_rows, selected_ids
 from core.embeddings.projection_jobs import ProjectionJob, start_projection, store_points, warm_worker
 from core.embeddings.projections import (
     MAX_POINTS,
     METHOD_LABELS,
     METHODS,
+    Projection,
     ProjectionError,
     compute_projection,
     load_projection,
@@ -162,6 +163,16 @@ item = "passages" if kind == "text" else "images"
 # --- embeddings and suspicion (cached per dataset, embedder and labels) --------------------------
 try:
     todo = missing_count(data_dir, dataset.name, embedder, samples.filepaths)
+    if todo and not weights_ready(embedder):
+        label = EMBEDDERS[embedder].label
+        bar = st.progress(0.0, text=f"Downloading the weights of {label} (once)...")
+        fetch_weights(
+            embedder,
+            lambda done, total: bar.progress(
+                done / max(total, 1), text=f"Downloading the weights of {label}: {done / 1e6:.0f}/{total / 1e6:.0f} MB"
+            ),
+        )
+        bar.empty()
     if todo:
         bar = st.progress(0.0, text=f"Embedding {todo} {item} with {EMBEDDERS[embedder].label}...")
         embed(
@@ -204,6 +215,17 @@ with st.expander(f"{METHOD_LABELS[method]} settings", icon=":material/tune:"):
 if method != "pca":
     warm_worker()  # UMAP/t-SNE run in a worker process (so Stop works); it compiles while the user reads
 projections = S.setdefault("emb.projections", {})
+
+
+def map_entry(projection: Projection) -> dict[str, object]:
+    """What the map needs of a projection: points by file path, its quality and its brain run."""
+    return {
+        "xy": points_by_path(projection.sample_ids, projection.points, samples),
+        "quality": projection.quality,
+        "brain_key": projection.brain_key,
+    }
+
+
 rows_used = sample_rows(len(samples), limit) if use_sample else list(range(len(samples)))
 if run and method in ("umap", "tsne"):
     previous_job: ProjectionJob | None = S.get("emb.job")
@@ -233,11 +255,7 @@ elif run or proj_key not in projections:
         except ProjectionError as exc:
             st.warning(str(exc))
     if projection is not None:
-        projections[proj_key] = {
-            "xy": points_by_path(projection.sample_ids, projection.points, samples),
-            "quality": projection.quality,
-            "brain_key": projection.brain_key,
-        }
+        projections[proj_key] = map_entry(projection)
 if "emb.job_message" in S:
     st.warning(S.pop("emb.job_message"))
 
@@ -268,11 +286,7 @@ def job_panel() -> None:
             target = fo.load_dataset(job.dataset_name)
             projection = store_points(target, job)
             if S.get("emb.job_key") == proj_key:
-                projections[proj_key] = {
-                    "xy": points_by_path(projection.sample_ids, projection.points, samples),
-                    "quality": projection.quality,
-                    "brain_key": projection.brain_key,
-                }
+                projections[proj_key] = map_entry(projection)
         except Exception:
             log.exception("storing a projection failed")
             S["emb.job_message"] = f"{job.label} finished but could not be saved in FiftyOne. Press Compute again."

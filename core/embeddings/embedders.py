@@ -174,20 +174,35 @@ def efficientnet_lite0() -> EfficientNetLite0:
         return _model
 
 
-def embed_efficientnet(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32) -> np.ndarray:
+def _open_rgb(paths: Sequence[str]) -> list[Any]:
     from PIL import Image
 
-    model = efficientnet_lite0()
+    images = []
+    for path in paths:
+        with Image.open(path) as image:
+            images.append(image.convert("RGB"))
+    return images
+
+
+def _in_batches(
+    paths: Sequence[str],
+    batch_size: int,
+    embed_batch: Callable[[Sequence[str]], np.ndarray],
+    width: int,
+    progress: Progress | None,
+) -> np.ndarray:
+    """Rows of `embed_batch` over consecutive batches of `paths`, reporting progress after each batch."""
     out = []
     for start in range(0, len(paths), batch_size):
-        images = []
-        for path in paths[start : start + batch_size]:
-            with Image.open(path) as image:
-                images.append(image.convert("RGB"))
-        out.append(model.features(images))
+        out.append(embed_batch(paths[start : start + batch_size]))
         if progress:
             progress(min(start + batch_size, len(paths)), len(paths))
-    return np.concatenate(out) if out else np.zeros((0, 1280), np.float32)
+    return np.concatenate(out) if out else np.zeros((0, width), np.float32)
+
+
+def embed_efficientnet(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32) -> np.ndarray:
+    model = efficientnet_lite0()
+    return _in_batches(paths, batch_size, lambda batch: model.features(_open_rgb(batch)), 1280, progress)
 
 
 class TorchvisionFeatures:
@@ -307,19 +322,8 @@ def torchvision_features(key: str) -> TorchvisionFeatures:
 
 def _embed_torchvision(key: str) -> Callable[[Sequence[str], Progress | None], np.ndarray]:
     def run(paths: Sequence[str], progress: Progress | None = None, batch_size: int = 32) -> np.ndarray:
-        from PIL import Image
-
         model = torchvision_features(key)
-        out = []
-        for start in range(0, len(paths), batch_size):
-            images = []
-            for path in paths[start : start + batch_size]:
-                with Image.open(path) as image:
-                    images.append(image.convert("RGB"))
-            out.append(model.features(images))
-            if progress:
-                progress(min(start + batch_size, len(paths)), len(paths))
-        return np.concatenate(out) if out else np.zeros((0, model.width), np.float32)
+        return _in_batches(paths, batch_size, lambda batch: model.features(_open_rgb(batch)), model.width, progress)
 
     return run
 
@@ -329,12 +333,11 @@ def embed_minilm(paths: Sequence[str], progress: Progress | None = None, batch_s
     from core.embeddings.text_datasets import read_passages
 
     model = shared_minilm()
-    out = []
-    for start in range(0, len(paths), batch_size):
-        out.append(np.asarray(model.embed_documents(read_passages(paths[start : start + batch_size])), np.float32))
-        if progress:
-            progress(min(start + batch_size, len(paths)), len(paths))
-    return np.concatenate(out) if out else np.zeros((0, 384), np.float32)
+
+    def embed_batch(batch: Sequence[str]) -> np.ndarray:
+        return np.asarray(model.embed_documents(read_passages(batch)), np.float32)
+
+    return _in_batches(paths, batch_size, embed_batch, 384, progress)
 
 
 _FUNCTIONS: dict[str, Callable[[Sequence[str], Progress | None], np.ndarray]] = {

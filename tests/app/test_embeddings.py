@@ -187,3 +187,16 @@ def test_a_video_transcript_becomes_a_text_map_with_passages(page: AppTest) -> N
     assert not page.exception, [e.value for e in page.exception]
     shown = texts(page)
     assert "0:00–" in shown and "volcano" in shown.lower()
+
+
+def test_an_online_embedder_offline_says_what_to_do(page: AppTest) -> None:
+    from core.embeddings.embedders import weights_ready
+
+    if weights_ready("resnet18"):
+        pytest.skip("ResNet-18 weights are cached on this machine")
+    page.run()
+    page.selectbox(key="emb.embedder").set_value("resnet18")
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    message = page.error[0].value
+    assert "ResNet-18 needs its ImageNet weights" in message and "EfficientNet-Lite0 (offline)" in message
