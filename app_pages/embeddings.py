@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -62,6 +64,21 @@ except StoreError as exc:
     st.stop()
 
 # --- dataset choice and upload -------------------------------------------------------------------
+
+
+def add_dataset(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
+    """Run an import; on success select the new dataset and say what it holds, else say what went wrong."""
+    try:
+        with st.spinner(spinner):
+            dataset, summary = load()
+    except DatasetError as exc:
+        st.error(str(exc))
+        return
+    S["emb.dataset"] = dataset.name
+    S["emb.import_message"] = f"Added {dataset.name}: {summary}."
+    st.rerun()
+
+
 with st.expander("Add a dataset: upload a zip of class folders", icon=":material/upload:"):
     st.caption("One folder per class with the images inside (cat/1.jpg, dog/2.png, ...). Other files are skipped.")
     upload = st.file_uploader(
@@ -69,30 +86,24 @@ with st.expander("Add a dataset: upload a zip of class folders", icon=":material
     )
     new_name = st.text_input("Dataset name", key="emb.upload_name", placeholder="my-images")
     if st.button("Import into FiftyOne", key="emb.import", disabled=upload is None):
-        try:
-            with st.spinner("Checking and importing the images..."):
-                dataset, report = import_zip(
-                    fo, data_dir, upload.getvalue(), new_name or upload.name.removesuffix(".zip")
-                )
-            S["emb.dataset"] = dataset.name
-            S["emb.import_message"] = f"Imported {dataset.name}: {report.summary()}."
-            st.rerun()
-        except DatasetError as exc:
-            st.error(str(exc))
+
+        def from_zip() -> tuple[Any, str]:
+            dataset, report = import_zip(fo, data_dir, upload.getvalue(), new_name or upload.name.removesuffix(".zip"))
+            return dataset, report.summary()
+
+        add_dataset("Checking and importing the images...", from_zip)
 with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", icon=":material/cloud_download:"):
     zoo_cols = st.columns(3)
     zoo_name = zoo_cols[0].selectbox("Zoo dataset", list(ZOO_DATASETS), format_func=ZOO_DATASETS.get, key="emb.zoo")
     zoo_split = zoo_cols[1].selectbox("Split", ["test", "train"], key="emb.zoo_split")
     zoo_count = zoo_cols[2].number_input("Samples", 100, 70_000, 5_000, step=500, key="emb.zoo_count")
     if st.button("Download into FiftyOne", key="emb.zoo_load"):
-        try:
-            with st.spinner(f"Downloading {ZOO_DATASETS[zoo_name]} (first time only)..."):
-                dataset = zoo_dataset(fo, zoo_name, zoo_split, int(zoo_count))
-            S["emb.dataset"] = dataset.name
-            S["emb.import_message"] = f"Loaded {dataset.name} ({len(dataset):,} samples)."
-            st.rerun()
-        except DatasetError as exc:
-            st.error(str(exc))
+
+        def from_zoo() -> tuple[Any, str]:
+            dataset = zoo_dataset(fo, zoo_name, zoo_split, int(zoo_count))
+            return dataset, f"{len(dataset):,} samples"
+
+        add_dataset(f"Downloading {ZOO_DATASETS[zoo_name]} (first time only)...", from_zoo)
 with st.expander("Add a dataset: a video transcript from Talk to Videos", icon=":material/subtitles:"):
     st.caption(
         "Each passage of about 40 words becomes a sample, labelled with the chapter the study tools find "
@@ -111,16 +122,13 @@ with st.expander("Add a dataset: a video transcript from Talk to Videos", icon="
             key="emb.video",
         )
         if st.button("Import its transcript", key="emb.import_video"):
-            try:
-                with st.spinner("Splitting the transcript into passages and chapters..."):
-                    dataset = transcript_dataset(
-                        fo, data_dir, video.id, video.title, library.transcript(video.id) or [], ttv_embedder()
-                    )
-                S["emb.dataset"] = dataset.name
-                S["emb.import_message"] = f"Imported {dataset.name}: {len(dataset):,} passages."
-                st.rerun()
-            except DatasetError as exc:
-                st.error(str(exc))
+
+            def from_transcript() -> tuple[Any, str]:
+                segments = library.transcript(video.id) or []
+                dataset = transcript_dataset(fo, data_dir, video.id, video.title, segments, ttv_embedder())
+                return dataset, f"{len(dataset):,} passages"
+
+            add_dataset("Splitting the transcript into passages and chapters...", from_transcript)
 if "emb.import_message" in S:
     st.success(S.pop("emb.import_message"))
 
