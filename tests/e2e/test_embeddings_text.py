@@ -52,7 +52,7 @@ def test_transcript_map_prediction_colours_and_stopping_umap(
     wait_until_rendered(page, timeout_ms=180_000)
     page.get_by_text("UMAP", exact=True).click()
     wait_until_rendered(page, timeout_ms=120_000)
-    page.get_by_text("UMAP settings").click()
+    page.get_by_text("UMAP settings", exact=True).click()
     page.get_by_role("button", name="Compute UMAP").click()
     page.get_by_text("in the background").wait_for(timeout=60_000)
     page.get_by_role("button", name="Stop").click()
