@@ -35,15 +35,20 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     settle(page)
 
     query = main.get_by_label("Search the catalog: song title, artist or genre")
+    # A seed added above the tabs moves them: until the rerun ends, the old copy is still on screen.
+    expect(query).to_have_count(1)
     query.fill("rock")
     query.press("Enter")
     settle(page)
     main.get_by_role("button", name="Add").first.click()  # the first track hit
     settle(page)
+    expect(query).to_have_count(1, timeout=30_000)
     query.fill("folk")
     query.press("Enter")
     settle(page)
-    main.locator(".st-key-music-add_genre-folk button").click()
+    add_folk = main.locator(".st-key-music-add_genre-folk button")
+    expect(add_folk).to_have_count(1, timeout=30_000)
+    add_folk.click()
     settle(page)
     expect(main.get_by_role("button", name="Genre: folk")).to_be_visible()
 
