@@ -34,12 +34,14 @@ def wait_until_rendered(page: Page, timeout_ms: float = 60_000) -> None:
     """Wait until Streamlit has drawn the page and finished running the script.
 
     The "running" indicator appears only after a short delay, so the page must stay idle for a
-    moment (three checks 200 ms apart) before it counts as rendered.
+    moment (three checks 200 ms apart) before it counts as rendered. Elements of the previous run
+    stay on screen, marked stale, until the new run replaces or drops them; idle means none is left.
     """
     page.wait_for_selector('[data-testid="stMain"] h1', timeout=timeout_ms)
     page.wait_for_function(
         """() => {
-            const idle = !document.querySelector('[data-testid="stStatusWidget"]');
+            const idle = !document.querySelector('[data-testid="stStatusWidget"]')
+                && !document.querySelector('[data-testid="stMain"] [data-stale="true"]');
             window.__mlstudioIdle = idle ? (window.__mlstudioIdle || 0) + 1 : 0;
             return window.__mlstudioIdle >= 3;
         }""",
