@@ -83,10 +83,13 @@ def _process_pasted(app: AppTest) -> str:
 
 def test_voice_question_is_transcribed_answered_and_spoken(app: AppTest, tmp_path: Path) -> None:
     from core.ai.local import PiperSpeech
+    from tests.videos.lecture import DETERMINISTIC_SPEECH
 
     video_id = _process_pasted(app)
     question = tmp_path / "question.wav"
-    PiperSpeech().synthesize_to_file("Which volcano is the most active in Europe?", question)
+    PiperSpeech().synthesize_to_file(
+        "Which volcano is the most active in Europe?", question, **DETERMINISTIC_SPEECH
+    )
     app.session_state["ttv.speak"] = True
     app.audio_input(key="ttv.mic").set_value(("question.wav", question.read_bytes(), "audio/wav")).run()
     assert not app.exception, [e.value for e in app.exception]

@@ -19,6 +19,11 @@ LECTURE = [
     "Thank you for listening, and see you in the next lesson about earthquakes.",
 ]
 
+# Piper samples noise inside its ONNX graph with no seed, so by default every synthesis sounds a little
+# different and Whisper may hear "Edna" one run and "Etna" the next. Without the noise the audio is the same
+# bytes every time, and the transcripts the tests check are the same.
+DETERMINISTIC_SPEECH = {"noise_scale": 0.0, "noise_w_scale": 0.0}
+
 # Extra paragraphs to make a longer lecture (benchmarks): varied topics, each a few sentences.
 EXTRA = [
     "Plate tectonics explains why most volcanoes sit along the edges of the large plates of the crust.",
@@ -40,7 +45,7 @@ def synthesize_lecture(path: Path, paragraphs: list[str] | None = None, silence_
     rate = 22050
     for text in paragraphs:
         part = path.with_suffix(".part.wav")
-        speech.synthesize_to_file(text, part)
+        speech.synthesize_to_file(text, part, **DETERMINISTIC_SPEECH)
         with wave.open(str(part), "rb") as wav:
             rate = wav.getframerate()
             parts.append(wav.readframes(wav.getnframes()))
@@ -93,7 +98,8 @@ def cached_lecture_video(paragraphs: list[str] | None = None) -> Path:
     import tempfile
 
     paragraphs = paragraphs or LECTURE
-    digest = hashlib.sha256("\n".join(paragraphs).encode()).hexdigest()[:12]
+    recipe = "\n".join([*paragraphs, repr(sorted(DETERMINISTIC_SPEECH.items()))])
+    digest = hashlib.sha256(recipe.encode()).hexdigest()[:12]
     folder = Path(tempfile.gettempdir()) / "mlstudio-test-media"
     folder.mkdir(exist_ok=True)
     video = folder / f"lecture-{digest}.mp4"
