@@ -1,26 +1,31 @@
 """UMAP and t-SNE in a worker process, so a long run can be stopped.
 
 Neither umap-learn nor scikit-learn's t-SNE can be interrupted from another thread, so the points are
-computed in a separate ("spawn") Python process: stopping it frees the CPU at once, and the app's own
-threads (Streamlit, the database client, numba's pool) are never forked. A fresh process would pay ~20 s
-of imports and UMAP's numba compilation on every run, so one worker is kept warm (it compiles UMAP once
-on start) and each job takes it; a finished job gives it back, a stopped one kills it and a new spare
-starts warming. The embeddings go to the worker as an .npy file, the points come back the same way; the
-parent then stores them as a FiftyOne brain run with `method="manual"` (see `store_points`), so they
-show up in the FiftyOne App like any other projection.
+computed in a separate Python process: stopping it frees the CPU at once, and the app's own threads
+(Streamlit, the database client, numba's pool) are never forked. The process is a plain
+`python -m core.embeddings.projection_jobs`, not a multiprocessing "spawn" child: spawn re-imports the
+parent's `__main__`, which under Streamlit is the page script, so each worker would first run the page.
+A fresh process would pay ~20 s of imports and UMAP's numba compilation on every run, so one worker is
+kept warm (it compiles UMAP once on start) and each job takes it; a finished job gives it back, a
+stopped one kills it and a new spare starts warming. The embeddings go to the worker as an .npy file,
+the points come back the same way; the parent then stores them as a FiftyOne brain run with
+`method="manual"` (see `store_points`), so they show up in the FiftyOne App like any other projection.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing
 import shutil
+import socket
+import subprocess
+import sys
 import tempfile
 import threading
 import time
 import traceback
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +43,7 @@ from core.embeddings.projections import (
 )
 
 CHILD_METHODS = ("umap", "tsne")
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def compute_points(embeddings: np.ndarray, method: str, params: dict[str, Any]) -> np.ndarray:
@@ -94,30 +100,31 @@ def _warm_up() -> None:
         compute_points(points, "tsne", {"max_iters": 250, "perplexity": 5.0})
 
 
-def _serve(connection: Any) -> None:
-    """The worker's loop: warm up, then run (folder, method, params) jobs one by one until told to stop."""
+def _serve(connection: Connection) -> None:
+    """The worker's loop: warm up, then run (folder, method, params) jobs one by one until told to stop
+    or until the app is gone (its end of the connection closes)."""
     _warm_up()
-    connection.send("ready")
-    while True:
-        try:
-            message = connection.recv()
-        except EOFError:
-            return
-        if message is None:
-            return
-        _run_job(*message)
-        connection.send("done")
+    with contextlib.suppress(EOFError, OSError):
+        connection.send("ready")
+        while (message := connection.recv()) is not None:
+            _run_job(*message)
+            connection.send("done")
 
 
 class Worker:
-    """One warm worker process and the pipe to it."""
+    """One warm worker process and the connection to it (a socket pair, pickled messages)."""
 
     def __init__(self) -> None:
-        context = multiprocessing.get_context("spawn")
-        self.connection, child_end = context.Pipe()
-        self.process = context.Process(target=_serve, args=(child_end,), name="mlstudio-projections", daemon=True)
-        self.process.start()
+        parent_end, child_end = socket.socketpair()
+        fd = child_end.fileno()
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", __name__, str(fd)],
+            cwd=PROJECT_ROOT,
+            pass_fds=(fd,),
+            stdin=subprocess.DEVNULL,
+        )
         child_end.close()
+        self.connection = Connection(parent_end.detach())
         self.ready = False  # warmed up
         self._finished = 0
 
@@ -146,15 +153,16 @@ class Worker:
         return self.ready
 
     def alive(self) -> bool:
-        return self.process.is_alive()
+        return self.process.poll() is None
 
     def kill(self) -> None:
-        if self.process.is_alive():
+        if self.alive():
             self.process.terminate()
-            self.process.join(5)
-            if self.process.is_alive():
+            try:
+                self.process.wait(5)
+            except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.join(5)
+                self.process.wait(5)
         self.connection.close()
 
 
@@ -181,8 +189,10 @@ def _give_back(worker: Worker) -> None:
         if not _spare and worker.alive():
             _spare.append(worker)
             return
-    worker.connection.send(None)
-    worker.process.join(5)
+    with contextlib.suppress(OSError):
+        worker.connection.send(None)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        worker.process.wait(5)
     worker.kill()
 
 
@@ -293,3 +303,7 @@ def store_points(dataset: Any, job: ProjectionJob) -> Projection:
     store_quality(dataset, key, params, quality)
     job.cleanup()
     return Projection(job.method, key, [str(i) for i in results.sample_ids], points, params, quality)
+
+
+if __name__ == "__main__":  # the worker process: argv[1] is its end of the socket pair
+    _serve(Connection(int(sys.argv[1])))

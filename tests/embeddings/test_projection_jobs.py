@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import sys
 import time
+import types
 from pathlib import Path
 from typing import Any
 
@@ -64,9 +66,26 @@ def test_stop_ends_the_worker_process_at_once(tmp_path: Path) -> None:
     started = time.monotonic()
     job.stop()
     assert time.monotonic() - started < 5.0
-    assert not process.is_alive()
+    assert process.poll() is not None  # ended
     assert job.poll() == "stopped"
     assert not job.folder.exists()
+
+
+def test_the_worker_does_not_run_the_page_that_started_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Streamlit runs a page as the module `__main__`; a multiprocessing "spawn" child would import it again.
+    marker = tmp_path / "page-ran"
+    page = tmp_path / "page.py"
+    page.write_text(f"from pathlib import Path\nPath({str(marker)!r}).touch()\n")
+    fake_main = types.ModuleType("__main__")
+    fake_main.__file__ = str(page)
+    monkeypatch.setitem(sys.modules, "__main__", fake_main)
+    worker = projection_jobs.Worker()
+    try:
+        assert worker.wait_ready(180), "the worker did not warm up"
+        assert not marker.exists()
+    finally:
+        worker.kill()
+    assert not worker.alive()
 
 
 def test_a_failing_run_reports_what_went_wrong(tmp_path: Path) -> None:
