@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.support.browser import exception_blocks, wait_until_rendered
+from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
 
 
 def test_transcript_map_prediction_colours_and_stopping_umap(
@@ -25,8 +25,8 @@ def test_transcript_map_prediction_colours_and_stopping_umap(
     page = browser.new_page(viewport={"width": 1400, "height": 2000})
     page.goto(f"{app_url}/embeddings")
     wait_until_rendered(page, timeout_ms=240_000)
-    page.get_by_text("Add a dataset: a video transcript from Talk to Videos").click()
-    import_button = page.get_by_role("button", name="Import its transcript")
+    transcripts = open_expander(page, "Add a dataset: a video transcript from Talk to Videos")
+    import_button = transcripts.get_by_role("button", name="Import its transcript")
     expect(import_button).to_be_visible()
     wait_until_rendered(page, timeout_ms=120_000)
     import_button.click()
@@ -52,8 +52,7 @@ def test_transcript_map_prediction_colours_and_stopping_umap(
     wait_until_rendered(page, timeout_ms=180_000)
     page.get_by_text("UMAP", exact=True).click()
     wait_until_rendered(page, timeout_ms=120_000)
-    page.get_by_text("UMAP settings", exact=True).click()
-    page.get_by_role("button", name="Compute UMAP").click()
+    open_expander(page, "UMAP settings").get_by_role("button", name="Compute UMAP").click()
     page.get_by_text("in the background").wait_for(timeout=60_000)
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped UMAP after").wait_for(timeout=60_000)

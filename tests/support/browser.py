@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
@@ -52,3 +52,23 @@ def wait_until_rendered(page: Page, timeout_ms: float = 60_000) -> None:
 
 def exception_blocks(page: Page) -> list[str]:
     return [block.inner_text() for block in page.query_selector_all('[data-testid="stException"]')]
+
+
+def open_expander(page: Page, label: str) -> Locator:
+    """Open the expander with this exact label and wait until its opening animation is over.
+
+    While it animates, the expander is a clipped box of growing height; a click on a button inside it
+    then can get lost (seen in CI: "Compute UMAP" pressed, no rerun). At the end the inline height and
+    overflow styles are removed, so that is the moment the content is really there.
+    """
+    details = page.locator('[data-testid="stExpander"] details').filter(
+        has=page.locator("summary").get_by_text(label, exact=True)
+    )
+    details.locator("summary").click()
+    details.element_handle().wait_for_element_state("visible")
+    page.wait_for_function(
+        "el => el.open && el.style.height === '' && el.style.overflow === ''",
+        arg=details.element_handle(),
+        timeout=10_000,
+    )
+    return details
