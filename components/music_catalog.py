@@ -105,8 +105,13 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
         show_report(notice)
     report = store.report(index.name) if index else None
     shown = report.source if report else (index.name if index else "")
-    title = f"Catalog: {shown} ({len(index):,} tracks)" if index else "Catalog: none yet"
-    with st.expander(title, expanded=index is None, icon=":material/library_music:"):
+    # With no catalog yet the ways to get one are the page itself, not something to expand.
+    panel = (
+        st.expander(f"Catalog: {shown} ({len(index):,} tracks)", icon=":material/library_music:")
+        if index is not None
+        else st.container(border=True)
+    )
+    with panel:
         if report is not None and notice is None:
             show_report(report)
         available = store.list()
