@@ -145,7 +145,7 @@ def test_a_long_umap_can_be_stopped_and_the_page_keeps_working(page: AppTest) ->
     page.button(key="emb.stop_job").click()
     page.run()
     assert not page.exception, [e.value for e in page.exception]
-    assert not process.is_alive()
+    assert process.poll() is not None  # the worker process has ended
     assert "Stopped UMAP after" in texts(page)
     assert page.session_state["emb.job"] is None
 
