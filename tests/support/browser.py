@@ -58,14 +58,13 @@ def open_expander(page: Page, label: str) -> Locator:
     """Open the expander with this exact label and wait until its opening animation is over.
 
     While it animates, the expander is a clipped box of growing height; a click on a button inside it
-    then can get lost (seen in CI: "Compute UMAP" pressed, no rerun). At the end the inline height and
+    then can get lost (seen in local runs: "Compute UMAP" pressed, no rerun). At the end the inline height and
     overflow styles are removed, so that is the moment the content is really there.
     """
     details = page.locator('[data-testid="stExpander"] details').filter(
         has=page.locator("summary").get_by_text(label, exact=True)
     )
     details.locator("summary").click()
-    details.element_handle().wait_for_element_state("visible")
     page.wait_for_function(
         "el => el.open && el.style.height === '' && el.style.overflow === ''",
         arg=details.element_handle(),
