@@ -20,23 +20,28 @@ define step
 	@$(2) || { echo "make: step '$(1)' failed (see the output above)." >&2; exit 1; }
 endef
 
-.PHONY: run test unit lint typecheck bench container-smoke setup setup-dev system-app system-test mongod clean
+.PHONY: run test unit lint format typecheck bench container-smoke setup setup-dev system-app system-test mongod clean
 
 run: setup
 	$(call step,compile the attractor kernels (cached after the first time),$(BIN)/python -m core.dynamics.warmup)
 	$(BIN)/streamlit run app.py --server.port $(PORT) --server.fileWatcherType auto
 
-test: setup-dev system-test lint
+test: setup-dev system-test lint typecheck
 	$(BIN)/pytest
 
 unit: setup-dev
 	$(BIN)/pytest tests --ignore=tests/e2e
 
 lint: setup-dev
-	$(BIN)/ruff check .
+	$(call step,format check (ruff format --check; 'make format' fixes it),$(BIN)/ruff format --check .)
+	$(call step,lint (ruff check),$(BIN)/ruff check .)
+
+format: setup-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
 
 typecheck: setup-dev
-	$(BIN)/mypy
+	$(call step,type check (mypy over core + components + app_pages),$(BIN)/mypy)
 
 bench: setup-dev system-test
 	$(BIN)/python -m bench.run

@@ -15,8 +15,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-from components.navigation import all_pages  # noqa: E402  (after set_page_config)
-from components.shell import render_sidebar  # noqa: E402
+from components.shared.navigation import all_pages  # noqa: E402  (after set_page_config)
+from components.shared.shell import render_sidebar  # noqa: E402
 from core.config import ConfigError  # noqa: E402
 
 page = st.navigation(all_pages())

@@ -4,9 +4,9 @@ import logging
 
 import streamlit as st
 
-from components import attr_state as keys
-from components.navigation import TOOLS
-from components.shell import session_settings
+from components.dynamics import state as keys
+from components.shared.navigation import TOOLS
+from components.shared.shell import session_settings
 
 log = logging.getLogger(__name__)
 TOOL = next(t for t in TOOLS if t.url_path == "attractors")
@@ -26,22 +26,24 @@ if notice:
 section = st.radio("Section", keys.SECTIONS, horizontal=True, key=keys.SECTION, label_visibility="collapsed")
 try:
     if section == "Explore":
-        from components.attr_explore import render_explore
+        from components.dynamics.explore import render_explore
 
         render_explore(session_settings())
     elif section == "Search":
-        from components.attr_sweeps import render_search
+        from components.dynamics.sweeps import render_search
 
         render_search()
     elif section == "Maps":
-        from components.attr_sweeps import render_maps
+        from components.dynamics.sweeps import render_maps
 
         render_maps()
     else:
-        from components.attr_about import render_about
+        from components.dynamics.about import render_about
 
         render_about()
 except Exception:  # the page never shows a traceback; the log has it
     log.exception("Attractor explorer failed")
-    st.error("Something went wrong while computing this view (details are in the server log). "
-             "Try other parameters or reload the page.")
+    st.error(
+        "Something went wrong while computing this view (details are in the server log). "
+        "Try other parameters or reload the page."
+    )

@@ -8,10 +8,12 @@ from typing import Any
 
 import streamlit as st
 
-from components.emb_gallery import show_gallery, show_passages
-from components.emb_scatter import scatter_figure
-from components.resources import emb_analysis, emb_store, ttv_embedder, ttv_library
-from components.shell import session_settings
+from components.embeddings import resources as embeddings_resources
+from components.embeddings.gallery import show_gallery, show_passages
+from components.embeddings.scatter import scatter_figure
+from components.shared import resources as shared_resources
+from components.shared.shell import session_settings
+from components.videos import resources as videos_resources
 from core.embeddings import actions
 from core.embeddings.datasets import (
     DIGITS_NAME,
@@ -55,7 +57,7 @@ data_dir = settings.data_dir
 # --- the FiftyOne store --------------------------------------------------------------------------
 try:
     with st.spinner("Starting the FiftyOne database (first time takes a few seconds)..."):
-        fo = emb_store(str(data_dir))
+        fo = embeddings_resources.store(str(data_dir))
 except StoreError as exc:
     st.error(str(exc))
     if st.button("Try again", key="emb.retry_store"):
@@ -110,7 +112,7 @@ with st.expander("Add a dataset: a video transcript from Talk to Videos", icon="
         "(MiniLM embeddings, offline). The map then shows the talk's topics; suspects are passages that "
         "sound like another chapter."
     )
-    library = ttv_library(str(data_dir / "videos"))
+    library = videos_resources.library(str(data_dir / "videos"))
     videos = [v for v in library.list() if v.ready]
     if not videos:
         st.caption("No processed video yet: add one on the Talk to Videos page first.")
@@ -125,7 +127,9 @@ with st.expander("Add a dataset: a video transcript from Talk to Videos", icon="
 
             def from_transcript() -> tuple[Any, str]:
                 segments = library.transcript(video.id) or []
-                dataset = transcript_dataset(fo, data_dir, video.id, video.title, segments, ttv_embedder())
+                dataset = transcript_dataset(
+                    fo, data_dir, video.id, video.title, segments, shared_resources.text_embedder()
+                )
                 return dataset, f"{len(dataset):,} passages"
 
             add_dataset("Splitting the transcript into passages and chapters...", from_transcript)
@@ -192,7 +196,7 @@ try:
         )
         bar.empty()
     with st.spinner("Looking for suspected label errors..."):
-        vectors, suspicion = emb_analysis(
+        vectors, suspicion = embeddings_resources.analysis(
             str(data_dir), dataset.name, embedder, tuple(samples.filepaths), tuple(samples.labels)
         )
 except (EmbeddingError, ValueError) as exc:
@@ -483,8 +487,7 @@ with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
         f"The FiftyOne App shows the same dataset, tags and the projection (brain run `{current['brain_key']}`, "
         f"in its Embeddings panel). Port {settings.mlstudio_fiftyone_port} (MLSTUDIO_FIFTYONE_PORT), bound to "
         f"{settings.mlstudio_fiftyone_address} (MLSTUDIO_FIFTYONE_ADDRESS); behind a proxy, set "
-        "MLSTUDIO_FIFTYONE_PUBLIC_URL to the address users open. "
-        + (f"Database: {info.description}." if info else "")
+        "MLSTUDIO_FIFTYONE_PUBLIC_URL to the address users open. " + (f"Database: {info.description}." if info else "")
     )
     if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key="emb.launch_app"):
         from core.embeddings.fiftyone_app import AppLaunchError, launch

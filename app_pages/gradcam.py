@@ -1,5 +1,5 @@
 """Grad-CAM viewer: pick a model, an image, layers and methods; see where the CNN looks, and how far
-to trust each map. Thin page: widgets -> core.vision calls -> components.cam_views rendering."""
+to trust each map. Thin page: widgets -> core.vision calls -> components.vision.views rendering."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from typing import Any
 
 import streamlit as st
 
-from components import cam_views
-from components.resources import cam_model, cam_sample_image
+from components.vision import resources as vision_resources
+from components.vision import views as cam_views
 from core.vision import render
 from core.vision.images import ImageError, LoadedImage, center_crop_resize, load_image_bytes, sample_names
 from core.vision.registry import EMBEDDED_KEY, METHODS, SPECS, USER_ARCHITECTURES, available_methods
@@ -40,7 +40,7 @@ def choose_model() -> Any | None:
         return user_model()
     if key == EMBEDDED_KEY:
         with st.spinner("Loading EfficientNet-Lite0…"):
-            return cam_model(key)
+            return vision_resources.model(key)
     from core.vision.models import ModelUnavailable, weights_file
 
     spec = SPECS[key]
@@ -57,7 +57,7 @@ def choose_model() -> Any | None:
         bar.progress(min(done / total, 1.0) if total else 0.0, text=f"Downloading weights: {done / 1e6:.0f} MB")
 
     try:
-        loaded = cam_model(key, progress)
+        loaded = vision_resources.model(key, progress)
     except ModelUnavailable as exc:
         bar.empty()
         st.error(str(exc), icon=":material/cloud_off:")
@@ -119,7 +119,7 @@ def choose_image() -> LoadedImage | None:
             return None
     name = st.selectbox("Sample image", sample_names(), key="cam.sample")
     try:
-        return cam_sample_image(name)
+        return vision_resources.sample_image(name)
     except ImageError as exc:
         st.error(str(exc))
         return None

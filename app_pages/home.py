@@ -1,6 +1,6 @@
 import streamlit as st
 
-from components.navigation import TOOLS
+from components.shared.navigation import TOOLS
 
 st.title("ML Studio")
 st.markdown(

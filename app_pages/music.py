@@ -11,12 +11,12 @@ os.environ.setdefault("HF_HUB_OFFLINE", "1")
 
 import streamlit as st  # noqa: E402
 
-from components.music_account import login_landing  # noqa: E402
-from components.music_catalog import active_index, catalog_panel, how_to_get_a_catalog  # noqa: E402
-from components.music_results import results_panel  # noqa: E402
-from components.music_seeds import current_seeds, seeds_panel  # noqa: E402
-from components.music_tuning import tuning_panel  # noqa: E402
-from components.shell import session_settings  # noqa: E402
+from components.music.account import login_landing  # noqa: E402
+from components.music.catalog import active_index, catalog_panel, how_to_get_a_catalog  # noqa: E402
+from components.music.results import results_panel  # noqa: E402
+from components.music.seeds import current_seeds, seeds_panel  # noqa: E402
+from components.music.tuning import tuning_panel  # noqa: E402
+from components.shared.shell import session_settings  # noqa: E402
 from core.music.engine import EmptyPoolError, EngineError, Query  # noqa: E402
 
 log = logging.getLogger(__name__)

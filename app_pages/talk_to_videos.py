@@ -2,13 +2,13 @@
 
 import streamlit as st
 
-from components import ttv_state as state
-from components.navigation import TOOLS
-from components.shell import session_settings
-from components.ttv_chat import render_chat
-from components.ttv_inputs import finish_job, job_panel, render_inputs, start_processing
-from components.ttv_player import plain, render_library, render_player, render_transcript
-from components.ttv_study import render_flashcards, render_quiz, render_summary, study_service
+from components.shared.navigation import TOOLS
+from components.shared.shell import session_settings
+from components.videos import state as state
+from components.videos.chat import render_chat
+from components.videos.inputs import finish_job, job_panel, render_inputs, start_processing
+from components.videos.player import plain, render_library, render_player, render_transcript
+from components.videos.study import render_flashcards, render_quiz, render_summary, study_service
 
 TOOL = next(t for t in TOOLS if t.url_path == "videos")
 

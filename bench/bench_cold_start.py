@@ -14,7 +14,7 @@ from pathlib import Path
 import psutil
 
 from bench.common import report
-from components.navigation import TOOLS
+from components.shared.navigation import TOOLS
 from tests.support.browser import chromium, wait_until_rendered
 from tests.support.server import ROOT, running_app
 
@@ -35,9 +35,10 @@ def measure(script: Path, paths: list[str]) -> tuple[float, float, float]:
     with tempfile.TemporaryDirectory() as data_dir, running_app(script, env={"MLSTUDIO_DATA_DIR": data_dir}):
         pass
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as data_dir, running_app(
-        script, env={"MLSTUDIO_DATA_DIR": data_dir}
-    ) as (url, process):
+    with (
+        tempfile.TemporaryDirectory() as data_dir,
+        running_app(script, env={"MLSTUDIO_DATA_DIR": data_dir}) as (url, process),
+    ):
         to_healthy = time.perf_counter() - started  # running_app returns once /_stcore/health is ok
         with chromium() as browser:
             page = browser.new_page(viewport={"width": 1400, "height": 1000})

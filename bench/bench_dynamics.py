@@ -96,17 +96,29 @@ def main() -> None:
     wall = {"numpy": [], "numba": []}
     cpu = {"numpy": [], "numba": []}
     for _ in range(3):
-        for name, run in (("numpy", lambda: article_trajectory(N, D, S, SEED, base_steps, 0)),
-                          ("numba", lambda: kernels.run_trajectory(w, b, 0, fast_steps, channels, out))):
+        for name, run in (
+            ("numpy", lambda: article_trajectory(N, D, S, SEED, base_steps, 0)),
+            ("numba", lambda: kernels.run_trajectory(w, b, 0, fast_steps, channels, out)),
+        ):
             started, started_cpu = time.perf_counter(), time.process_time()
             run()
             wall[name].append(time.perf_counter() - started)
             cpu[name].append(time.process_time() - started_cpu)
     numpy_rate = base_steps / min(wall["numpy"])
-    report(f"steps/s, one network N={N} D={D} (1e7 steps vs 2e4 NumPy)", fast_steps / min(wall["numba"]),
-           numpy_rate, "step/s", higher_is_better=True)
-    report("steps/s, one network, CPU time of this process", fast_steps / min(cpu["numba"]),
-           base_steps / min(cpu["numpy"]), "step/s", higher_is_better=True)
+    report(
+        f"steps/s, one network N={N} D={D} (1e7 steps vs 2e4 NumPy)",
+        fast_steps / min(wall["numba"]),
+        numpy_rate,
+        "step/s",
+        higher_is_better=True,
+    )
+    report(
+        "steps/s, one network, CPU time of this process",
+        fast_steps / min(cpu["numba"]),
+        base_steps / min(cpu["numpy"]),
+        "step/s",
+        higher_is_better=True,
+    )
 
     batch = 256
     ws = np.stack([weights(N, D, S, seed)[0] for seed in range(batch)])
@@ -114,8 +126,13 @@ def main() -> None:
     finals = np.empty(batch)
     batch_steps = 200_000
     t_batch = best_of(lambda: kernels.batch_trajectory_steps(ws, bs, batch_steps, finals), repeat=2)
-    report(f"steps/s, {batch} networks batched on all cores", batch * batch_steps / t_batch, numpy_rate,
-           "step/s", higher_is_better=True)
+    report(
+        f"steps/s, {batch} networks batched on all cores",
+        batch * batch_steps / t_batch,
+        numpy_rate,
+        "step/s",
+        higher_is_better=True,
+    )
 
     np_spec_steps = 3_000
     t_np_spec = best_of(lambda: numpy_benettin(N, D, S, SEED, np_spec_steps, 1_000), repeat=1)
@@ -125,8 +142,11 @@ def main() -> None:
     report("Lyapunov spectrum, all 32 exponents, 1e5 steps", t_spec, t_np_spec * 100_000 / np_spec_steps, "s")
     check = numpy_benettin(N, D, S, SEED, 3_000, 1_000)
     short = network_spectrum(params, steps=3_000, transient=1_000)
-    note("  |numba - NumPy| spectrum difference on 3,000 steps (max)",
-         float(np.max(np.abs(np.sort(check)[::-1] - short.exponents))), "nats")
+    note(
+        "  |numba - NumPy| spectrum difference on 3,000 steps (max)",
+        float(np.max(np.abs(np.sort(check)[::-1] - short.exponents))),
+        "nats",
+    )
     note("  lambda1 of this network after 1e5 steps", spec.exponents[0], "nats")
 
     settings = ScanSettings(steps=2_000, transient=500)

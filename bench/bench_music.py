@@ -75,9 +75,7 @@ def pandas_baseline(frame: pd.DataFrame, index: CatalogIndex, query: Query) -> p
     seeds = frame[frame["track_id"].isin(seed_ids)]
     candidates = frame[~frame["track_id"].isin(seed_ids)]
     for name, bound, value in query.filters():
-        candidates = (
-            candidates[candidates[name] >= value] if bound == "min" else candidates[candidates[name] <= value]
-        )
+        candidates = candidates[candidates[name] >= value] if bound == "min" else candidates[candidates[name] <= value]
     means = pd.Series({f: index.means[f] for f in CONTINUOUS})
     stds = pd.Series({f: index.stds[f] for f in CONTINUOUS})
     z = (candidates[CONTINUOUS] - means) / stds
@@ -86,13 +84,10 @@ def pandas_baseline(frame: pd.DataFrame, index: CatalogIndex, query: Query) -> p
         seed_z = (seed[CONTINUOUS].astype(float) - means) / stds
         key_gap = (candidates["key"] - seed["key"]).abs() % 12
         key_gap = np.minimum(key_gap, 12 - key_gap) / 6
-        distance = (
-            ((z - seed_z) ** 2).sum(axis=1) + key_gap**2 + (candidates["mode"] - seed["mode"]) ** 2 * 0.25
-        )
+        distance = ((z - seed_z) ** 2).sum(axis=1) + key_gap**2 + (candidates["mode"] - seed["mode"]) ** 2 * 0.25
         best = distance if best is None else np.minimum(best, distance)
     penalty = sum(
-        (candidates[name] - target).abs() / FEATURE_BY_NAME[name].span
-        for name, target in query.targets.items()
+        (candidates[name] - target).abs() / FEATURE_BY_NAME[name].span for name, target in query.targets.items()
     )
     scored = candidates.assign(score=np.exp(-best / 12) - penalty).sort_values("score", ascending=False)
     return scored.groupby("artist", sort=False).head(query.per_artist_cap).head(query.limit)

@@ -41,8 +41,23 @@ def lecture_audio() -> Path:
 def looped(source: Path, seconds: int, target: Path, args: list[str]) -> Path:
     if not target.exists():
         partial = target.with_name("part-" + target.name)
-        subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-y", "-stream_loop", "-1", "-i", str(source),
-                        "-t", str(seconds), *args, str(partial)], check=True)
+        subprocess.run(
+            [
+                ffmpeg_binary(),
+                "-loglevel",
+                "error",
+                "-y",
+                "-stream_loop",
+                "-1",
+                "-i",
+                str(source),
+                "-t",
+                str(seconds),
+                *args,
+                str(partial),
+            ],
+            check=True,
+        )
         partial.replace(target)
     return target
 
@@ -115,8 +130,9 @@ def transcription_and_first_answer() -> None:
         record = ingest_media_file(library, video, "lecture.mp4", "upload", "bench", 2**31)
         reporter = ProgressReporter(callback=track)
         process(library, record.id, lambda: transcriber, lambda: embedder, reporter)
-        engine = OfflineAnswerEngine(load_index(library, record.id, embedder), library.transcript(record.id) or [],
-                                     embedder)
+        engine = OfflineAnswerEngine(
+            load_index(library, record.id, embedder), library.transcript(record.id) or [], embedder
+        )
         answer = engine.ask("Which is the most active volcano in Europe?").answer
         first_answer = time.perf_counter() - started
         stages["transcribe"] = marks.get("Building", time.perf_counter()) - marks.get("Finding", started)
@@ -142,8 +158,12 @@ def transcription_and_first_answer() -> None:
 
 
 def memory_60_minutes() -> None:
-    audio60 = looped(lecture_audio(), 3600, WORK / "lecture-60min.mp3",
-                     ["-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "64k"])
+    audio60 = looped(
+        lecture_audio(),
+        3600,
+        WORK / "lecture-60min.mp3",
+        ["-ac", "2", "-ar", "44100", "-c:a", "libmp3lame", "-b:a", "64k"],
+    )
     seed = peak_rss_mb(SEED_SCRIPT, str(audio60))
     ours = peak_rss_mb(OURS_SCRIPT, str(audio60), str(ROOT))
     report("videos: peak RSS, 60-min audio, split for transcription", ours, seed, "MB")

@@ -47,8 +47,7 @@ def main() -> None:
         seconds = best_of(lambda method=method: compute_maps(loaded, x, ["_blocks.15"], method, target), 5)
         note(f"latency {method} (_blocks.15, 1 layer)", seconds, "s")
     note("latency guided backprop", best_of(lambda: guided_backprop(loaded, x, target), 5), "s")
-    note("latency FullGrad (all bias layers)",
-         best_of(lambda: compute_maps(loaded, x, [], "FullGrad", target), 1), "s")
+    note("latency FullGrad (all bias layers)", best_of(lambda: compute_maps(loaded, x, [], "FullGrad", target), 1), "s")
     # slow methods scale with channels: measured on a 16-channel layer, then on the 112-channel block
     for method, layer in (("ScoreCAM", "_blocks.0"), ("AblationCAM", "_blocks.0._bn2"), ("ScoreCAM", "_blocks.10")):
         channels = loaded.layer(layer).output_shape[0]

@@ -16,8 +16,7 @@ def report(name: str, project: float, baseline: float, unit: str, higher_is_bett
     else:
         ratio = baseline / project if project else float("inf")
     print(
-        f"{name:<58} project {project:>12.4g} {unit:<6} baseline {baseline:>12.4g} {unit:<6} "
-        f"ratio {ratio:>8.2f}x",
+        f"{name:<58} project {project:>12.4g} {unit:<6} baseline {baseline:>12.4g} {unit:<6} ratio {ratio:>8.2f}x",
         flush=True,
     )
 

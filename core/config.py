@@ -17,6 +17,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
 
+from core.errors import UserError
+
 ChatProvider = Literal["offline", "openai", "openai_compatible"]
 EmbeddingsProvider = Literal["local", "openai"]
 TranscriptionProvider = Literal["local", "openai"]
@@ -26,7 +28,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SECRETS_FILE = PROJECT_ROOT / ".streamlit" / "secrets.toml"
 
 
-class ConfigError(ValueError):
+class ConfigError(UserError, ValueError):
     """A setting has a value the app cannot use. The message names the variable."""
 
 
@@ -221,9 +223,7 @@ def backend_status(settings: Settings) -> list[BackendStatus]:
         statuses.append(BackendStatus("Embeddings", "all-MiniLM-L6-v2 (local)", True))
 
     if settings.mlstudio_transcription_provider == "openai":
-        statuses.append(
-            BackendStatus("Transcription", f"OpenAI {settings.mlstudio_transcription_model}", key)
-        )
+        statuses.append(BackendStatus("Transcription", f"OpenAI {settings.mlstudio_transcription_model}", key))
     else:
         statuses.append(BackendStatus("Transcription", "faster-whisper tiny.en (local)", True))
 

@@ -30,7 +30,7 @@ def main() -> int:
             with urllib.request.urlopen(f"{url}/_stcore/health", timeout=10) as response:
                 health = response.read().decode().strip()
             with urllib.request.urlopen(url, timeout=10) as response:
-                index_ok = response.status == 200 and b"<div id=\"root\">" in response.read()
+                index_ok = response.status == 200 and b'<div id="root">' in response.read()
     print(f"container entry command: /_stcore/health -> {health!r}; index page served: {index_ok}")
     return 0 if health == "ok" and index_ok else 1
 

@@ -35,13 +35,13 @@ def test_core_never_imports_streamlit() -> None:
 
 
 def test_pages_and_components_import_heavy_libraries_lazily() -> None:
-    files = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]
+    files = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").rglob("*.py"), ROOT / "app.py"]
     offenders = {str(p.relative_to(ROOT)): top_level_imports(p) & HEAVY for p in files}
     assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_cache_decorators_live_only_in_resources() -> None:
-    files = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").glob("*.py"), ROOT / "app.py"]
+    files = [*(ROOT / "app_pages").glob("*.py"), *(ROOT / "components").rglob("*.py"), ROOT / "app.py"]
     offenders = [
         str(p.relative_to(ROOT))
         for p in files

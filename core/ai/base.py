@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, Protocol, runtime_checkable
 
+from core.errors import UserError
+
 Role = Literal["system", "user", "assistant"]
 
 #: progress(fraction 0..1, message) — called by long operations; may raise to cancel.
@@ -71,7 +73,7 @@ class SpeechAudio:
     mime: str  # "audio/wav" or "audio/mpeg"
 
 
-class AIError(RuntimeError):
+class AIError(UserError, RuntimeError):
     """A backend failed in a way a user can act on. `str(error)` is a short message saying what to do."""
 
     retryable = False

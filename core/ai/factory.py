@@ -45,7 +45,9 @@ def transcriber(settings: Settings, local: Callable[[], Transcriber]) -> Transcr
 
 
 def speech(
-    settings: Settings, piper: Callable[[], SpeechSynthesizer], espeak: Callable[[], SpeechSynthesizer],
+    settings: Settings,
+    piper: Callable[[], SpeechSynthesizer],
+    espeak: Callable[[], SpeechSynthesizer],
     provider: str | None = None,
 ) -> SpeechSynthesizer:
     chosen = provider or settings.mlstudio_speech_provider

@@ -105,7 +105,11 @@ class WhisperTranscriber:
         with self._lock:
             try:
                 pieces, info = self._model.transcribe(
-                    str(audio), language="en", beam_size=1, vad_filter=False, condition_on_previous_text=False,
+                    str(audio),
+                    language="en",
+                    beam_size=1,
+                    vad_filter=False,
+                    condition_on_previous_text=False,
                     temperature=0.0,  # no sampled fallback: the same audio gives the same transcript
                 )
                 duration = float(info.duration or 0.0)

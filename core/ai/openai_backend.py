@@ -36,7 +36,19 @@ from core.ai.local import split_sentences
 log = logging.getLogger(__name__)
 
 OPENAI_VOICES = (
-    "alloy", "ash", "ballad", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer", "verse", "marin", "cedar",
+    "alloy",
+    "ash",
+    "ballad",
+    "coral",
+    "echo",
+    "fable",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
+    "marin",
+    "cedar",
 )
 TTS_1_VOICES = ("alloy", "ash", "coral", "echo", "fable", "nova", "onyx", "sage", "shimmer")
 TTS_CHAR_LIMIT = 4096
@@ -78,8 +90,9 @@ def translate_error(exc: BaseException, base_url: str | None = None) -> AIError:
     if isinstance(exc, openai.InternalServerError) or (
         isinstance(exc, openai.APIStatusError) and exc.status_code >= 500
     ):
-        return ServiceError(f"{where} had a server error ({getattr(exc, 'status_code', 500)}), even after retries. "
-                            "Try again later.")
+        return ServiceError(
+            f"{where} had a server error ({getattr(exc, 'status_code', 500)}), even after retries. Try again later."
+        )
     if isinstance(exc, openai.BadRequestError):
         return AIError(f"{where} refused the request (400): {_short(exc)}")
     if isinstance(exc, openai.APIStatusError):
@@ -117,16 +130,24 @@ class OpenAIChat:
     """Chat through LangChain's ChatOpenAI (OpenAI or any OpenAI-compatible server)."""
 
     def __init__(
-        self, model: str, api_key: str | None = None, base_url: str | None = None,
-        timeout: float = 60.0, max_retries: int = 2,
+        self,
+        model: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
     ) -> None:
         from langchain_openai import ChatOpenAI
 
         self.base_url = base_url
         self.name = f"{model} at {_where(base_url)}" if base_url else f"OpenAI {model}"
         self._llm = ChatOpenAI(
-            model=model, api_key=SecretStr(_api_key(api_key, base_url)), base_url=base_url,
-            timeout=timeout, max_retries=max_retries, temperature=0.2,
+            model=model,
+            api_key=SecretStr(_api_key(api_key, base_url)),
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            temperature=0.2,
         )
 
     def complete(self, messages: Sequence[Message]) -> str:
@@ -156,15 +177,25 @@ class OpenAIChat:
 
 
 class OpenAIEmbedder:
-    def __init__(self, model: str, api_key: str | None = None, base_url: str | None = None,
-                 timeout: float = 60.0, max_retries: int = 2) -> None:
+    def __init__(
+        self,
+        model: str,
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 60.0,
+        max_retries: int = 2,
+    ) -> None:
         from langchain_openai import OpenAIEmbeddings
 
         self.base_url = base_url
         self.name = f"{model} at {_where(base_url)}"
         self._emb = OpenAIEmbeddings(
-            model=model, api_key=SecretStr(_api_key(api_key, base_url)), base_url=base_url, timeout=timeout,
-            max_retries=max_retries, check_embedding_ctx_length=False,
+            model=model,
+            api_key=SecretStr(_api_key(api_key, base_url)),
+            base_url=base_url,
+            timeout=timeout,
+            max_retries=max_retries,
+            check_embedding_ctx_length=False,
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -183,8 +214,9 @@ class OpenAIEmbedder:
 def _client(api_key: str | None, base_url: str | None, timeout: float, max_retries: int) -> Any:
     import openai
 
-    return openai.OpenAI(api_key=_api_key(api_key, base_url), base_url=base_url, timeout=timeout,
-                         max_retries=max_retries)
+    return openai.OpenAI(
+        api_key=_api_key(api_key, base_url), base_url=base_url, timeout=timeout, max_retries=max_retries
+    )
 
 
 def merge_pieces(pieces: Sequence[tuple[float, float, list[Segment]]]) -> list[Segment]:
@@ -209,8 +241,15 @@ class OpenAITranscriber:
 
     english_only = False
 
-    def __init__(self, model: str = "whisper-1", api_key: str | None = None, base_url: str | None = None,
-                 timeout: float = 300.0, max_retries: int = 2, upload_limit: int = UPLOAD_LIMIT_BYTES) -> None:
+    def __init__(
+        self,
+        model: str = "whisper-1",
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 300.0,
+        max_retries: int = 2,
+        upload_limit: int = UPLOAD_LIMIT_BYTES,
+    ) -> None:
         self.model = model
         self.base_url = base_url
         self.name = f"OpenAI {model}"
@@ -237,8 +276,13 @@ class OpenAITranscriber:
         with tempfile.TemporaryDirectory(prefix="mlstudio-openai-") as tmp:
             for number, (start, end) in enumerate(cuts):
                 progress(number / len(cuts), f"Uploading piece {number + 1} of {len(cuts)}")
-                path = cut_piece(audio, Path(tmp) / f"piece{number}.mp3", start, end,
-                                 ["-ac", "1", "-ar", "16000", "-c:a", "libmp3lame", "-b:a", f"{PIECE_BITRATE_KBPS}k"])
+                path = cut_piece(
+                    audio,
+                    Path(tmp) / f"piece{number}.mp3",
+                    start,
+                    end,
+                    ["-ac", "1", "-ar", "16000", "-c:a", "libmp3lame", "-b:a", f"{PIECE_BITRATE_KBPS}k"],
+                )
                 pieces.append((start, nominal, self._transcribe_piece(path)))
                 nominal = end
         progress(1.0, "Transcribed")
@@ -254,7 +298,9 @@ class OpenAITranscriber:
                     )
                 else:
                     response = self._client.audio.transcriptions.create(
-                        model=self.model, file=handle, response_format="verbose_json",
+                        model=self.model,
+                        file=handle,
+                        response_format="verbose_json",
                         timestamp_granularities=["segment"],
                     )
         except Exception as exc:
@@ -270,8 +316,14 @@ class OpenAITranscriber:
 
 
 class OpenAISpeech:
-    def __init__(self, model: str = "gpt-4o-mini-tts", api_key: str | None = None, base_url: str | None = None,
-                 timeout: float = 120.0, max_retries: int = 2) -> None:
+    def __init__(
+        self,
+        model: str = "gpt-4o-mini-tts",
+        api_key: str | None = None,
+        base_url: str | None = None,
+        timeout: float = 120.0,
+        max_retries: int = 2,
+    ) -> None:
         self.model = model
         self.base_url = base_url
         self.name = f"OpenAI {model}"

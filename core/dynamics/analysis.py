@@ -39,8 +39,9 @@ def settled_period(params: NetworkParams, transient: int, p_max: int = P_MAX) ->
     return int(kernels.detect_period(np.ascontiguousarray(tail.data[:, 0]), p_max, PERIOD_REL_TOL)), False
 
 
-def analyze(params: NetworkParams, steps: int = 20_000, transient: int = 2_000,
-            n_exponents: int | None = None) -> Analysis:
+def analyze(
+    params: NetworkParams, steps: int = 20_000, transient: int = 2_000, n_exponents: int | None = None
+) -> Analysis:
     spectrum = network_spectrum(params, steps, transient, n_exponents)
     twin = twin_largest(params, steps, transient)
     period, diverged = settled_period(params, transient + steps)

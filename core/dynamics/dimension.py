@@ -20,8 +20,9 @@ class CorrelationDimension:
     points: int
 
 
-def correlation_dimension(points: np.ndarray, max_points: int = 4_000, n_radii: int = 24,
-                          c_range: tuple[float, float] = (1e-3, 5e-2)) -> CorrelationDimension:
+def correlation_dimension(
+    points: np.ndarray, max_points: int = 4_000, n_radii: int = 24, c_range: tuple[float, float] = (1e-3, 5e-2)
+) -> CorrelationDimension:
     """Slope of log C(r) vs log r over the radii where C is inside `c_range`.
 
     Points are taken evenly spaced in time (at most `max_points`), which keeps temporally close

@@ -32,6 +32,7 @@ LN2_LO = 1.90821492927058770002e-10
 @intrinsic
 def _float_from_bits(typingctx, bits):
     """Reinterpret an int64 as a float64 (2^k built from its exponent bits without a libm call)."""
+
     def codegen(context, builder, signature, args):
         return builder.bitcast(args[0], ir.DoubleType())
 
@@ -55,8 +56,11 @@ def tanh(u):
     # expm1(r) = r * sum_k r^k / (k + 1)!, k = 0..12, by Estrin's scheme (4 multiply-adds deep, not 13)
     r2 = r * r
     r4 = r2 * r2
-    lo = (1.0 + r * (1 / 2)) + r2 * ((1 / 6) + r * (1 / 24)) + r4 * (
-        ((1 / 120) + r * (1 / 720)) + r2 * ((1 / 5040) + r * (1 / 40320)))
+    lo = (
+        (1.0 + r * (1 / 2))
+        + r2 * ((1 / 6) + r * (1 / 24))
+        + r4 * (((1 / 120) + r * (1 / 720)) + r2 * ((1 / 5040) + r * (1 / 40320)))
+    )
     hi = ((1 / 362880) + r * (1 / 3628800)) + r2 * ((1 / 39916800) + r * (1 / 479001600)) + r4 * (1 / 6227020800)
     p = r * (lo + (r4 * r4) * hi)
     scale = _float_from_bits((np.int64(kf) + 1023) << 52)  # type: ignore[call-arg,var-annotated]
@@ -122,7 +126,7 @@ def map_at(w, b, y):
             u += w[i, j] * y[j]
         x[i] = tanh(u)
     head, _ = _step(w, b, x, buf, 0)
-    return buf[head:head + d].copy()
+    return buf[head : head + d].copy()
 
 
 @njit(**KERNEL)

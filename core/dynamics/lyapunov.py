@@ -80,8 +80,9 @@ def _checkpoints(steps: int) -> np.ndarray:
     return pts[(pts >= 1) & (pts <= steps)]
 
 
-def _summarize(status: int, trace: np.ndarray, blocks: np.ndarray, ckpt: np.ndarray, steps: int,
-               transient: int) -> Spectrum:
+def _summarize(
+    status: int, trace: np.ndarray, blocks: np.ndarray, ckpt: np.ndarray, steps: int, transient: int
+) -> Spectrum:
     names = {0: "ok", 1: "diverged", 2: "collapsed"}
     means = blocks.mean(axis=0)
     stderr = blocks.std(axis=0, ddof=1) / math.sqrt(blocks.shape[0])
@@ -102,8 +103,9 @@ def _check_counts(steps: int, transient: int) -> None:
     check_count("transient", transient, 0, 10**7)
 
 
-def network_spectrum(params: NetworkParams, steps: int = 20_000, transient: int = 2_000,
-                     n_exponents: int | None = None) -> Spectrum:
+def network_spectrum(
+    params: NetworkParams, steps: int = 20_000, transient: int = 2_000, n_exponents: int | None = None
+) -> Spectrum:
     """The k largest exponents (k = D by default) of the network map on its full state (the register)."""
     _check_counts(steps, transient)
     k = params.d if n_exponents is None else n_exponents

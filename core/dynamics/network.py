@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.errors import UserError
+
 N_RANGE = (1, 64)
 D_RANGE = (1, 128)
 S_RANGE = (0.01, 10.0)
@@ -20,7 +22,7 @@ SEED_RANGE = (0, 2**32 - 1)
 INITIAL_X = 0.001
 
 
-class ParameterError(ValueError):
+class ParameterError(UserError, ValueError):
     """A parameter is outside what the engine accepts; the message says the allowed range."""
 
 

@@ -18,11 +18,19 @@ SCHEMES: dict[str, str] = {
 }
 # ColorBrewer "Spectral" (11 classes), as used by the article through matplotlib.
 SPECTRAL = [
-    "#9e0142", "#d53e4f", "#f46d43", "#fdae61", "#fee08b", "#ffffbf",
-    "#e6f598", "#abdda4", "#66c2a5", "#3288bd", "#5e4fa2",
+    "#9e0142",
+    "#d53e4f",
+    "#f46d43",
+    "#fdae61",
+    "#fee08b",
+    "#ffffbf",
+    "#e6f598",
+    "#abdda4",
+    "#66c2a5",
+    "#3288bd",
+    "#5e4fa2",
 ]
-VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58",
-           "#b5de2b", "#fde725"]
+VIRIDIS = ["#440154", "#482878", "#3e4989", "#31688e", "#26828e", "#1f9e89", "#35b779", "#6ece58", "#b5de2b", "#fde725"]
 BACKGROUND = (14, 17, 23)
 
 
@@ -38,7 +46,7 @@ def colour_values(x: np.ndarray, y: np.ndarray, scheme: Scheme) -> np.ndarray:
 
 
 def _hex_to_rgb(colours: list[str]) -> np.ndarray:
-    return np.array([[int(c[i:i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=np.float64)
+    return np.array([[int(c[i : i + 2], 16) for i in (1, 3, 5)] for c in colours], dtype=np.float64)
 
 
 def palette(values: np.ndarray, colours: list[str]) -> np.ndarray:
@@ -71,8 +79,9 @@ def _equalized(count: np.ndarray) -> np.ndarray:
     return light
 
 
-def density_image(x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", width: int = 800,
-                  height: int = 800) -> np.ndarray:
+def density_image(
+    x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", width: int = 800, height: int = 800
+) -> np.ndarray:
     """An (height, width, 3) uint8 raster of the points, made with datashader (any number of points).
 
     "density": counts per pixel through datashader's histogram-equalized shading on colorcet's fire;
@@ -117,8 +126,7 @@ def csv_text(columns: tuple[str, ...], data: np.ndarray, first_step: int = 0) ->
     steps = np.arange(first_step, first_step + data.shape[0])
     buffer = io.StringIO()
     buffer.write(",".join(("step", *columns)) + "\n")
-    np.savetxt(buffer, np.column_stack([steps, data]), delimiter=",",
-               fmt=["%d", *(["%.17g"] * data.shape[1])])
+    np.savetxt(buffer, np.column_stack([steps, data]), delimiter=",", fmt=["%d", *(["%.17g"] * data.shape[1])])
     return buffer.getvalue()
 
 

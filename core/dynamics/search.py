@@ -53,13 +53,14 @@ def _stack(points: Sequence[tuple[int, int, float, int]]) -> tuple[np.ndarray, n
     return np.stack(ws), np.stack(bs)
 
 
-def iter_scan(points: Sequence[tuple[int, int, float, int]], settings: ScanSettings,
-              chunk: int = 256) -> Iterator[tuple[float, np.ndarray]]:
+def iter_scan(
+    points: Sequence[tuple[int, int, float, int]], settings: ScanSettings, chunk: int = 256
+) -> Iterator[tuple[float, np.ndarray]]:
     """Yield (fraction done, table) after each chunk; rows not reached yet are NaN."""
     out = np.full((len(points), kernels.SCAN_COLS), np.nan)
     order = sorted(range(len(points)), key=lambda i: (points[i][0], points[i][1]))
     for start in range(0, len(order), chunk):
-        idx = order[start:start + chunk]
+        idx = order[start : start + chunk]
         groups: dict[tuple[int, int], list[int]] = {}
         for i in idx:
             groups.setdefault((points[i][0], points[i][1]), []).append(i)
@@ -71,8 +72,12 @@ def iter_scan(points: Sequence[tuple[int, int, float, int]], settings: ScanSetti
         yield min(start + chunk, len(order)) / max(len(order), 1), out
 
 
-def scan(points: Sequence[tuple[int, int, float, int]], settings: ScanSettings,
-         progress: Progress | None = None, chunk: int = 256) -> np.ndarray:
+def scan(
+    points: Sequence[tuple[int, int, float, int]],
+    settings: ScanSettings,
+    progress: Progress | None = None,
+    chunk: int = 256,
+) -> np.ndarray:
     """kernels.SCAN_COLS measurements per (N, D, s, seed); rows not reached before a cancel are NaN."""
     out = np.full((len(points), kernels.SCAN_COLS), np.nan)
     for fraction, table in iter_scan(points, settings, chunk):
@@ -87,18 +92,24 @@ def rows_from_scan(points: Sequence[tuple[int, int, float, int]], table: np.ndar
     for p, r in zip(points, table, strict=True):
         if np.isnan(r[kernels.SCAN_FINITE]):
             continue
-        rows.append(ScanRow(
-            params=NetworkParams(*p),
-            lambda1=float(r[kernels.SCAN_L1]), lambda2=float(r[kernels.SCAN_L2]),
-            stderr1=float(r[kernels.SCAN_SE1]), stderr2=float(r[kernels.SCAN_SE2]),
-            period=int(r[kernels.SCAN_PERIOD]) if np.isfinite(r[kernels.SCAN_PERIOD]) else 0,
-            coverage=float(r[kernels.SCAN_COVER]), diverged=r[kernels.SCAN_FINITE] == 0,
-        ))
+        rows.append(
+            ScanRow(
+                params=NetworkParams(*p),
+                lambda1=float(r[kernels.SCAN_L1]),
+                lambda2=float(r[kernels.SCAN_L2]),
+                stderr1=float(r[kernels.SCAN_SE1]),
+                stderr2=float(r[kernels.SCAN_SE2]),
+                period=int(r[kernels.SCAN_PERIOD]) if np.isfinite(r[kernels.SCAN_PERIOD]) else 0,
+                coverage=float(r[kernels.SCAN_COVER]),
+                diverged=r[kernels.SCAN_FINITE] == 0,
+            )
+        )
     return rows
 
 
-def _search_points(n: int, d: int, s_range: tuple[float, float], samples: int, min_coverage: float,
-                   search_seed: int) -> list[tuple[int, int, float, int]]:
+def _search_points(
+    n: int, d: int, s_range: tuple[float, float], samples: int, min_coverage: float, search_seed: int
+) -> list[tuple[int, int, float, int]]:
     check_count("samples", samples, 1, MAX_CELLS)
     check_count("search seed", search_seed, 0, 2**32 - 1)
     lo, hi = s_range
@@ -114,10 +125,17 @@ def _search_points(n: int, d: int, s_range: tuple[float, float], samples: int, m
     return [(n, d, float(s), int(seed)) for s, seed in zip(s_values, seeds, strict=True)]
 
 
-def iter_search(n: int, d: int, s_range: tuple[float, float], samples: int,
-                classes: Sequence[AttractorClass], min_coverage: float = 0.0, search_seed: int = 0,
-                settings: ScanSettings | None = None, chunk: int = 256
-                ) -> Iterator[tuple[float, list[ScanRow]]]:
+def iter_search(
+    n: int,
+    d: int,
+    s_range: tuple[float, float],
+    samples: int,
+    classes: Sequence[AttractorClass],
+    min_coverage: float = 0.0,
+    search_seed: int = 0,
+    settings: ScanSettings | None = None,
+    chunk: int = 256,
+) -> Iterator[tuple[float, list[ScanRow]]]:
     """Random (s, seed) samples for fixed N, D, kept if their class is wanted and they cover enough.
 
     Coverage = fraction of a 32 x 32 grid over [-1, 1]^2 visited by (x1, x2).
@@ -132,9 +150,17 @@ def iter_search(n: int, d: int, s_range: tuple[float, float], samples: int,
         yield fraction, sorted(kept, key=lambda r: -r.lambda1)
 
 
-def search(n: int, d: int, s_range: tuple[float, float], samples: int, classes: Sequence[AttractorClass],
-           min_coverage: float = 0.0, search_seed: int = 0, settings: ScanSettings | None = None,
-           progress: Progress | None = None) -> list[ScanRow]:
+def search(
+    n: int,
+    d: int,
+    s_range: tuple[float, float],
+    samples: int,
+    classes: Sequence[AttractorClass],
+    min_coverage: float = 0.0,
+    search_seed: int = 0,
+    settings: ScanSettings | None = None,
+    progress: Progress | None = None,
+) -> list[ScanRow]:
     """All of iter_search (stops early if progress returns False)."""
     found: list[ScanRow] = []
     for fraction, rows in iter_search(n, d, s_range, samples, classes, min_coverage, search_seed, settings):
@@ -165,9 +191,16 @@ class LyapunovMap:
         return NetworkParams(int(self.row_values[i]), self.d, s, self.seed)
 
 
-def iter_lyapunov_map(s_values: Sequence[float], row_values: Sequence[int], row_kind: str, n: int, d: int,
-                      seed: int = 0, settings: ScanSettings | None = None,
-                      chunk: int = 256) -> Iterator[tuple[float, LyapunovMap]]:
+def iter_lyapunov_map(
+    s_values: Sequence[float],
+    row_values: Sequence[int],
+    row_kind: str,
+    n: int,
+    d: int,
+    seed: int = 0,
+    settings: ScanSettings | None = None,
+    chunk: int = 256,
+) -> Iterator[tuple[float, LyapunovMap]]:
     """lambda1 over a grid: rows are seeds (N fixed) or N values (seed fixed); a snapshot per chunk."""
     settings = settings or ScanSettings()
     if row_kind not in ("seed", "N"):
@@ -191,9 +224,16 @@ def iter_lyapunov_map(s_values: Sequence[float], row_values: Sequence[int], row_
         yield fraction, LyapunovMap(s_arr, r_arr, row_kind, n, d, seed, lam, per, fraction >= 1.0)
 
 
-def lyapunov_map(s_values: Sequence[float], row_values: Sequence[int], row_kind: str, n: int, d: int,
-                 seed: int = 0, settings: ScanSettings | None = None,
-                 progress: Progress | None = None) -> LyapunovMap:
+def lyapunov_map(
+    s_values: Sequence[float],
+    row_values: Sequence[int],
+    row_kind: str,
+    n: int,
+    d: int,
+    seed: int = 0,
+    settings: ScanSettings | None = None,
+    progress: Progress | None = None,
+) -> LyapunovMap:
     result: LyapunovMap | None = None
     for fraction, snapshot in iter_lyapunov_map(s_values, row_values, row_kind, n, d, seed, settings):
         result = snapshot
@@ -211,9 +251,16 @@ class Bifurcation:
     complete: bool
 
 
-def iter_bifurcation(n: int, d: int, seed: int, s_values: Sequence[float], transient: int = 2_000,
-                     keep: int = 200, neuron: int = 0,
-                     chunk: int = 64) -> Iterator[tuple[float, Bifurcation]]:
+def iter_bifurcation(
+    n: int,
+    d: int,
+    seed: int,
+    s_values: Sequence[float],
+    transient: int = 2_000,
+    keep: int = 200,
+    neuron: int = 0,
+    chunk: int = 64,
+) -> Iterator[tuple[float, Bifurcation]]:
     """Settled values of x[neuron] (neuron == N: the output y0) for each s, one seed; snapshot per chunk."""
     check_count("transient", transient, 0, 1_000_000)
     check_count("points kept per s", keep, 1, 5_000)
@@ -225,17 +272,25 @@ def iter_bifurcation(n: int, d: int, seed: int, s_values: Sequence[float], trans
     out = np.full((s_arr.size, keep), np.nan)
     quantity = "y0" if neuron == n else f"x{neuron + 1}"
     for start in range(0, s_arr.size, chunk):
-        part_s = s_arr[start:start + chunk]
+        part_s = s_arr[start : start + chunk]
         ws, bs = _stack([(n, d, float(s), seed) for s in part_s])
         part = np.empty((part_s.size, keep))
         kernels.batch_bifurcation(ws, bs, transient, keep, neuron, part)
-        out[start:start + part_s.size] = part
+        out[start : start + part_s.size] = part
         done = min(start + chunk, s_arr.size)
         yield done / s_arr.size, Bifurcation(s_arr, out.copy(), quantity, done == s_arr.size)
 
 
-def bifurcation(n: int, d: int, seed: int, s_values: Sequence[float], transient: int = 2_000,
-                keep: int = 200, neuron: int = 0, progress: Progress | None = None) -> Bifurcation:
+def bifurcation(
+    n: int,
+    d: int,
+    seed: int,
+    s_values: Sequence[float],
+    transient: int = 2_000,
+    keep: int = 200,
+    neuron: int = 0,
+    progress: Progress | None = None,
+) -> Bifurcation:
     result: Bifurcation | None = None
     for fraction, snapshot in iter_bifurcation(n, d, seed, s_values, transient, keep, neuron):
         result = snapshot

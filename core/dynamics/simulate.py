@@ -31,7 +31,7 @@ class Trajectory:
 
 
 def channel_index(name: str, n: int) -> int:
-    """"x3" -> 2 (neuron index), "y0" -> N (the output)."""
+    """ "x3" -> 2 (neuron index), "y0" -> N (the output)."""
     if name == OUTPUT:
         return n
     if name.startswith("x") and name[1:].isdigit() and 1 <= int(name[1:]) <= n:

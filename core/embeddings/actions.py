@@ -16,12 +16,13 @@ from datetime import UTC, datetime
 from typing import Any
 
 from core.embeddings.datasets import LABEL_FIELD, safe_name
+from core.errors import UserError
 
 LOG_KEY = "mlstudio_changelog"
 _lock = threading.Lock()
 
 
-class ActionError(ValueError):
+class ActionError(UserError, ValueError):
     """An action the app cannot do. The message says what to do."""
 
 

@@ -21,6 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 LABEL_FIELD = "ground_truth"
@@ -33,7 +35,7 @@ JUNK_PARTS = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}
 _NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
 
-class DatasetError(ValueError):
+class DatasetError(UserError, ValueError):
     """A dataset or upload the app cannot use. The message says what to do."""
 
 

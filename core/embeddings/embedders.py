@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 Progress = Callable[[int, int], None]
@@ -80,7 +82,7 @@ EMBEDDERS: dict[str, EmbedderInfo] = {
 }
 
 
-class EmbeddingError(RuntimeError):
+class EmbeddingError(UserError, RuntimeError):
     """Images could not be embedded. The message says which and what to do."""
 
 

@@ -13,13 +13,15 @@ import urllib.request
 from collections.abc import Sequence
 from typing import Any
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _session: dict[str, Any] = {}
 
 
-class AppLaunchError(RuntimeError):
+class AppLaunchError(UserError, RuntimeError):
     """The FiftyOne App did not start. The message says what to do."""
 
 

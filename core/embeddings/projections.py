@@ -11,6 +11,8 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 METHODS = ("pca", "umap", "tsne")
@@ -21,7 +23,7 @@ QUALITY_SAMPLE = 2_000
 QUALITY_NEIGHBORS = 10
 
 
-class ProjectionError(RuntimeError):
+class ProjectionError(UserError, RuntimeError):
     """A projection cannot be computed as asked. The message says what to do instead."""
 
 

@@ -26,6 +26,8 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 DEFAULT_START_TIMEOUT = 60.0
@@ -33,7 +35,7 @@ _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
-class StoreError(RuntimeError):
+class StoreError(UserError, RuntimeError):
     """The FiftyOne database cannot be used. The message says what to do."""
 
 

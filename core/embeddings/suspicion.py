@@ -134,6 +134,4 @@ def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cl
             source = "logistic regression on the embeddings, 5-fold out-of-fold"
             note = f"kNN disagreement + cleanlab ({int(issues.sum())} label issues found)"
     score = disagreement if quality is None else 0.5 * disagreement + 0.5 * (1.0 - quality)
-    return Suspicion(
-        np.asarray(score, np.float32), disagreement, proposed, quality, issues, k, note, predicted, source
-    )
+    return Suspicion(np.asarray(score, np.float32), disagreement, proposed, quality, issues, k, note, predicted, source)

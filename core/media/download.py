@@ -15,12 +15,14 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 CAPTION_LANGS = ("en", "en-US", "en-GB", "en-orig")
 
 
-class DownloadError(ValueError):
+class DownloadError(UserError, ValueError):
     """A URL cannot be fetched; the message says why and what to do instead."""
 
 
@@ -100,9 +102,16 @@ def fetch(
                 progress(min(1.0, status.get("downloaded_bytes", 0) / total), "Downloading")
 
     base = {
-        "quiet": True, "no_warnings": True, "logger": _Log(), "noplaylist": True,
-        "outtmpl": str(folder / "download.%(ext)s"), "socket_timeout": 30, "retries": 3,
-        "max_filesize": max_bytes, "progress_hooks": [hook], "restrictfilenames": True,
+        "quiet": True,
+        "no_warnings": True,
+        "logger": _Log(),
+        "noplaylist": True,
+        "outtmpl": str(folder / "download.%(ext)s"),
+        "socket_timeout": 30,
+        "retries": 3,
+        "max_filesize": max_bytes,
+        "progress_hooks": [hook],
+        "restrictfilenames": True,
     }
     try:
         with yt_dlp.YoutubeDL(base) as ydl:
@@ -118,7 +127,9 @@ def fetch(
     title = str(info.get("title") or source_id)
     duration = info.get("duration")
     common: dict[str, Any] = {
-        "source_id": source_id, "title": title, "duration": float(duration) if duration else None,
+        "source_id": source_id,
+        "title": title,
+        "duration": float(duration) if duration else None,
         "webpage_url": str(info.get("webpage_url") or url),
     }
 
@@ -126,9 +137,14 @@ def fetch(
         captions = _caption_lang(info)
         if captions:
             lang, automatic = captions
-            options = {**base, "skip_download": True, "subtitlesformat": "vtt/srt/best",
-                       "subtitleslangs": [lang], "writesubtitles": not automatic,
-                       "writeautomaticsub": automatic}
+            options = {
+                **base,
+                "skip_download": True,
+                "subtitlesformat": "vtt/srt/best",
+                "subtitleslangs": [lang],
+                "writesubtitles": not automatic,
+                "writeautomaticsub": automatic,
+            }
             try:
                 with yt_dlp.YoutubeDL(options) as ydl:
                     ydl.process_ie_result(info, download=True)

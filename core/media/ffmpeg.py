@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.ai.base import Cancelled, Progress, no_progress
+from core.errors import UserError
 
 log = logging.getLogger(__name__)
 
 
-class MediaError(ValueError):
+class MediaError(UserError, ValueError):
     """The media cannot be used; the message says why and what to do."""
 
 
@@ -68,7 +69,8 @@ def probe(path: Path) -> MediaInfo:
         kinds = {s.get("codec_type") for s in streams}
         # Still images (png/jpg) are "video" streams in ffprobe; they have no duration worth a player.
         has_video = any(
-            s.get("codec_type") == "video" and s.get("disposition", {}).get("attached_pic", 0) == 0
+            s.get("codec_type") == "video"
+            and s.get("disposition", {}).get("attached_pic", 0) == 0
             and s.get("codec_name") not in {"png", "mjpeg", "bmp", "gif", "webp"}
             for s in streams
         )
@@ -137,8 +139,22 @@ def extract_audio(
     """Mono 16 kHz 16-bit WAV of the first audio track, streamed by ffmpeg. Written atomically."""
     partial = target.with_name(target.name + ".part.wav")
     run_with_progress(
-        ["-i", str(source), "-vn", "-map", "0:a:0", "-ac", "1", "-ar", str(sample_rate), "-c:a", "pcm_s16le",
-         "-f", "wav", str(partial)],
+        [
+            "-i",
+            str(source),
+            "-vn",
+            "-map",
+            "0:a:0",
+            "-ac",
+            "1",
+            "-ar",
+            str(sample_rate),
+            "-c:a",
+            "pcm_s16le",
+            "-f",
+            "wav",
+            str(partial),
+        ],
         duration,
         progress,
         "Extracting audio",
@@ -161,13 +177,19 @@ def max_volume_db(path: Path) -> float:
     return float("-inf") if match[1] == "-inf" else float(match[1])
 
 
-def detect_silences(
-    path: Path, noise_db: float = -35.0, min_silence: float = 0.4
-) -> list[tuple[float, float]]:
+def detect_silences(path: Path, noise_db: float = -35.0, min_silence: float = 0.4) -> list[tuple[float, float]]:
     """(start, end) of each silence, found by ffmpeg's silencedetect while streaming the file."""
     command = [
-        ffmpeg_binary(), "-hide_banner", "-nostdin", "-i", str(path),
-        "-af", f"silencedetect=noise={noise_db}dB:d={min_silence}", "-f", "null", "-",
+        ffmpeg_binary(),
+        "-hide_banner",
+        "-nostdin",
+        "-i",
+        str(path),
+        "-af",
+        f"silencedetect=noise={noise_db}dB:d={min_silence}",
+        "-f",
+        "null",
+        "-",
     ]
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     silences: list[tuple[float, float]] = []
@@ -211,8 +233,21 @@ def cut_piece(source: Path, target: Path, start: float, end: float, codec_args: 
     """Write source[start:end] to target with ffmpeg (seeks; reads only that part)."""
     args = codec_args or ["-ac", "1", "-ar", "16000", "-c:a", "pcm_s16le"]
     result = subprocess.run(
-        [ffmpeg_binary(), "-hide_banner", "-nostdin", "-y", "-ss", f"{start:.3f}", "-i", str(source),
-         "-t", f"{end - start:.3f}", "-vn", *args, str(target)],
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-nostdin",
+            "-y",
+            "-ss",
+            f"{start:.3f}",
+            "-i",
+            str(source),
+            "-t",
+            f"{end - start:.3f}",
+            "-vn",
+            *args,
+            str(target),
+        ],
         capture_output=True,
         text=True,
         timeout=3600,

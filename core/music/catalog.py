@@ -24,6 +24,8 @@ import numpy as np
 import pandas as pd
 import requests
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 
@@ -45,9 +47,7 @@ class FeatureSpec:
 
 
 FEATURES: tuple[FeatureSpec, ...] = (
-    FeatureSpec(
-        "danceability", "Danceability", 0.0, 1.0, 0.01, "How suitable for dancing (tempo, beat, regularity)."
-    ),
+    FeatureSpec("danceability", "Danceability", 0.0, 1.0, 0.01, "How suitable for dancing (tempo, beat, regularity)."),
     FeatureSpec("energy", "Energy", 0.0, 1.0, 0.01, "Intensity and activity: fast, loud, noisy."),
     FeatureSpec("key", "Key", 0, 11, 1, "Pitch class: 0 = C, 1 = C♯/D♭ … 11 = B. Distance wraps around."),
     FeatureSpec("loudness", "Loudness (dB)", -60.0, 5.0, 0.5, "Average loudness in decibels."),
@@ -58,9 +58,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
     FeatureSpec("liveness", "Liveness", 0.0, 1.0, 0.01, "Likelihood of a live audience."),
     FeatureSpec("valence", "Valence", 0.0, 1.0, 0.01, "Musical positiveness: happy, cheerful."),
     FeatureSpec("tempo", "Tempo (BPM)", 0.0, 250.0, 1.0, "Beats per minute."),
-    FeatureSpec(
-        "duration_ms", "Duration (ms)", 0, 6_000_000, 5000, "Track length in milliseconds.", similarity=False
-    ),
+    FeatureSpec("duration_ms", "Duration (ms)", 0, 6_000_000, 5000, "Track length in milliseconds.", similarity=False),
     FeatureSpec("popularity", "Popularity", 0, 100, 1, "Spotify popularity, 0–100.", similarity=False),
 )
 FEATURE_BY_NAME = {spec.name: spec for spec in FEATURES}
@@ -90,7 +88,7 @@ MAX_BAD_ROWS_SHOWN = 5
 CACHE_SCHEMA_VERSION = 1
 
 
-class CatalogError(ValueError):
+class CatalogError(UserError, ValueError):
     """A catalog cannot be used. The message says what is wrong and what to do."""
 
     def __init__(self, message: str, report: CatalogReport | None = None) -> None:
@@ -294,12 +292,8 @@ def read_catalog_csv(
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"Could not read {name}: {exc}. Check the file and try again.", report) from None
     if not sample or not _looks_like_csv(sample):
-        raise CatalogError(
-            f"{name} is not a CSV text file. Upload a .csv (or .csv.gz) with a header row.", report
-        )
-    separator = (
-        "\t" if sample.split(b"\n", 1)[0].count(b"\t") > sample.split(b"\n", 1)[0].count(b",") else ","
-    )
+        raise CatalogError(f"{name} is not a CSV text file. Upload a .csv (or .csv.gz) with a header row.", report)
+    separator = "\t" if sample.split(b"\n", 1)[0].count(b"\t") > sample.split(b"\n", 1)[0].count(b",") else ","
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
@@ -365,9 +359,7 @@ def read_catalog_csv(
     bad_mask = problems != ""
     # Pandas numbers data rows from 0; line 1 is the header. Lines skipped by the parser shift it,
     # so count how many skipped lines came before each row.
-    skipped_lines = (
-        sorted(row.line for row in report.bad_rows) if report.bad_row_count <= MAX_BAD_ROWS_SHOWN else []
-    )
+    skipped_lines = sorted(row.line for row in report.bad_rows) if report.bad_row_count <= MAX_BAD_ROWS_SHOWN else []
     for position in np.flatnonzero(bad_mask.to_numpy())[: MAX_BAD_ROWS_SHOWN * 2]:
         line = int(position) + 2
         for skipped in skipped_lines:
@@ -491,9 +483,7 @@ def load_catalog_file(path: Path, store: CatalogStore) -> tuple[str, CatalogRepo
 def load_catalog_upload(data: bytes, filename: str, store: CatalogStore) -> tuple[str, CatalogReport]:
     """Validate an uploaded CSV and cache it under an id derived from its content."""
     frame, report = read_catalog_csv(data, filename)
-    catalog_id = (
-        f"upload_{_slug(Path(filename).stem.removesuffix('.csv'))}_{hashlib.sha1(data).hexdigest()[:10]}"
-    )
+    catalog_id = f"upload_{_slug(Path(filename).stem.removesuffix('.csv'))}_{hashlib.sha1(data).hexdigest()[:10]}"
     store.save(catalog_id, frame, report)
     return store.path(catalog_id).stem, report
 
@@ -550,9 +540,7 @@ def download_source(
         ) from None
     except requests.exceptions.RequestException as exc:
         partial.unlink(missing_ok=True)
-        raise CatalogError(
-            f"The download failed ({type(exc).__name__}). Try again or upload the CSV."
-        ) from None
+        raise CatalogError(f"The download failed ({type(exc).__name__}). Try again or upload the CSV.") from None
     except BaseException:  # stopped by the user (Streamlit's stop) or anything else: no half file left
         partial.unlink(missing_ok=True)
         raise

@@ -25,6 +25,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from core.errors import UserError
 from core.music.catalog import FEATURE_BY_NAME, FEATURES, KEY_NAMES, REQUIRED_FEATURES, FeatureSpec
 
 log = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ _DASH_SUFFIX = re.compile(r"\s+-\s+.*$")
 _NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are kept
 
 
-class EngineError(ValueError):
+class EngineError(UserError, ValueError):
     """A query the engine cannot answer; the message says what to change."""
 
 
@@ -234,9 +235,7 @@ class CatalogIndex:
         self.row_of_id = pd.Series(np.arange(len(self.frame)), index=self.frame["track_id"])
         self.rows_by_artist = pd.Series(np.arange(len(self.frame))).groupby(self.artist_lower).indices
         self.rows_by_genre = {
-            g: rows
-            for g, rows in pd.Series(np.arange(len(self.frame))).groupby(self.genre).indices.items()
-            if g
+            g: rows for g, rows in pd.Series(np.arange(len(self.frame))).groupby(self.genre).indices.items() if g
         }
         self.song_keys = song_keys(self.frame["track_name"], self.frame["artist"])
         self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
@@ -377,9 +376,7 @@ class CatalogIndex:
             out.append(best if rows is None else rows[best])
         return np.unique(np.concatenate(out))
 
-    def pass_mask(
-        self, filters: Sequence[tuple[str, str, float]], rows: np.ndarray | None = None
-    ) -> np.ndarray:
+    def pass_mask(self, filters: Sequence[tuple[str, str, float]], rows: np.ndarray | None = None) -> np.ndarray:
         mask = np.ones(len(self) if rows is None else len(rows), dtype=bool)
         for name, bound, value in filters:
             column = self.values[name] if rows is None else self.values[name][rows]
@@ -394,12 +391,8 @@ class CatalogIndex:
         filters = query.filters()
         seed_rows = [self.seed_rows(seed) for seed in query.seeds]
         seed_vectors = np.stack([self.matrix[rows].mean(axis=0) for rows in seed_rows])
-        seed_artists = [
-            self._seed_artist(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)
-        ]
-        seed_genres = [
-            self._seed_genre(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)
-        ]
+        seed_artists = [self._seed_artist(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)]
+        seed_genres = [self._seed_genre(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)]
         notes: list[str] = []
 
         # 1. candidate pool
@@ -450,18 +443,13 @@ class CatalogIndex:
             raise EngineError("Every candidate was a seed or another version of a seed. Add other seeds.")
 
         # 4. scores
-        sound = np.stack(
-            [similarity(self.matrix[kept_nodup], vector, self.dim) for vector in seed_vectors], axis=1
-        )
+        sound = np.stack([similarity(self.matrix[kept_nodup], vector, self.dim) for vector in seed_vectors], axis=1)
         same_genre = np.stack(
             [(self.genre[kept_nodup] == g) if g else np.zeros(len(kept_nodup), bool) for g in seed_genres],
             axis=1,
         )
         same_artist = np.stack(
-            [
-                (self.artist_lower[kept_nodup] == a) if a else np.zeros(len(kept_nodup), bool)
-                for a in seed_artists
-            ],
+            [(self.artist_lower[kept_nodup] == a) if a else np.zeros(len(kept_nodup), bool) for a in seed_artists],
             axis=1,
         )
         per_seed = SOUND_WEIGHT * sound + GENRE_WEIGHT * same_genre + ARTIST_WEIGHT * same_artist
@@ -470,9 +458,7 @@ class CatalogIndex:
             name: feature_gap(FEATURE_BY_NAME[name], self.values[name][kept_nodup], float(target))
             for name, target in query.targets.items()
         }
-        penalty = (
-            np.mean(np.stack(list(gaps.values()), axis=1), axis=1) if gaps else np.zeros(len(kept_nodup))
-        )
+        penalty = np.mean(np.stack(list(gaps.values()), axis=1), axis=1) if gaps else np.zeros(len(kept_nodup))
         score = relevance - query.target_weight * penalty
 
         # one version per song: the best-scored
@@ -637,9 +623,7 @@ class CatalogIndex:
         for name in RADAR_FEATURES:
             spec = FEATURE_BY_NAME[name]
             values = self.values[name][rows]
-            out[spec.label] = (
-                float(np.clip((np.nanmean(values) - spec.low) / spec.span, 0, 1)) if len(rows) else 0.0
-            )
+            out[spec.label] = float(np.clip((np.nanmean(values) - spec.low) / spec.span, 0, 1)) if len(rows) else 0.0
         return out
 
     def pool_map(self, result: Recommendations, max_points: int = 3000, seed: int = 0) -> pd.DataFrame:
@@ -649,11 +633,7 @@ class CatalogIndex:
         (removed as a seed, or as another version of a song already in).
         """
         # Track seeds, and a few tracks of each seed artist; a genre seed is not a point of its own.
-        shown = [
-            rows[:10]
-            for seed, rows in zip(result.seeds, result.seed_rows, strict=True)
-            if seed.kind != "genre"
-        ]
+        shown = [rows[:10] for seed, rows in zip(result.seeds, result.seed_rows, strict=True) if seed.kind != "genre"]
         seed_rows = np.unique(np.concatenate(shown)) if shown else np.empty(0, dtype=np.int64)
         roles: dict[int, str] = {}
         rng = np.random.default_rng(seed)

@@ -22,6 +22,8 @@ import spotipy
 from spotipy.cache_handler import MemoryCacheHandler
 from spotipy.exceptions import SpotifyException, SpotifyOauthError
 
+from core.errors import UserError
+
 log = logging.getLogger(__name__)
 
 API_PREFIX = "https://api.spotify.com/v1/"
@@ -31,7 +33,7 @@ PAGE_SIZE = 10  # Spotify's cap on search results per page for development-mode 
 T = TypeVar("T")
 
 
-class SpotifyError(RuntimeError):
+class SpotifyError(UserError, RuntimeError):
     """A Spotify call failed; the message is safe to show (no credentials in it)."""
 
 
@@ -108,8 +110,7 @@ def parse_track(item: dict[str, Any]) -> SpotifyTrack:
         artists=tuple(a.get("name", "") for a in item.get("artists", [])),
         album=album.get("name", ""),
         image_url=_image(album.get("images")),
-        url=(item.get("external_urls") or {}).get("spotify")
-        or f"https://open.spotify.com/track/{item['id']}",
+        url=(item.get("external_urls") or {}).get("spotify") or f"https://open.spotify.com/track/{item['id']}",
         isrc=(item.get("external_ids") or {}).get("isrc"),
     )
 
@@ -120,8 +121,7 @@ def parse_artist(item: dict[str, Any]) -> SpotifyArtist:
         name=item.get("name", ""),
         genres=tuple(item.get("genres") or ()),
         image_url=_image(item.get("images")),
-        url=(item.get("external_urls") or {}).get("spotify")
-        or f"https://open.spotify.com/artist/{item['id']}",
+        url=(item.get("external_urls") or {}).get("spotify") or f"https://open.spotify.com/artist/{item['id']}",
     )
 
 
@@ -150,9 +150,7 @@ class SpotifyClient:
         )
         auth.OAUTH_TOKEN_URL = token_url or TOKEN_URL  # class attribute in spotipy; overridden per instance
         # A plain session: no urllib3 retries, so a 429 reaches us with its Retry-After header.
-        self._sp = spotipy.Spotify(
-            auth_manager=auth, requests_session=requests.Session(), requests_timeout=timeout
-        )
+        self._sp = spotipy.Spotify(auth_manager=auth, requests_session=requests.Session(), requests_timeout=timeout)
         self._sp.prefix = (api_prefix or API_PREFIX).rstrip("/") + "/"
         self.max_retries = max_retries
         self.max_wait = max_wait
@@ -181,9 +179,7 @@ class SpotifyClient:
                         f"Spotify is rate-limiting this app. Try again in {retry_after:.0f} s.", retry_after
                     ) from None
                 if exc.http_status == 401:
-                    raise SpotifyAuthError(
-                        "Spotify rejected the access token. Check the credentials."
-                    ) from None
+                    raise SpotifyAuthError("Spotify rejected the access token. Check the credentials.") from None
                 if exc.http_status == 403:
                     raise SpotifyAuthError(
                         "Spotify refused this request for the app (403). Development-mode apps may only "
@@ -315,9 +311,7 @@ class SpotifyUserSession(SpotifyClient):
                     "allow-listed for the app)."
                 ) from None
             if state != self.state:
-                raise SpotifyAuthError(
-                    "That login link belongs to another attempt. Click “Log in to Spotify” again."
-                )
+                raise SpotifyAuthError("That login link belongs to another attempt. Click “Log in to Spotify” again.")
         else:
             code = pasted
         if not code:
@@ -326,8 +320,7 @@ class SpotifyUserSession(SpotifyClient):
             self._call(lambda: self._oauth.get_access_token(code, check_cache=False))
         except SpotifyAuthError:
             raise SpotifyAuthError(
-                "Spotify did not accept that login code (codes work once and expire after a few minutes). "
-                "Log in again."
+                "Spotify did not accept that login code (codes work once and expire after a few minutes). Log in again."
             ) from None
         me = self._call(self._user.current_user) or {}
         self.display_name = str(me.get("display_name") or me.get("id") or "you")
@@ -347,6 +340,5 @@ class SpotifyUserSession(SpotifyClient):
         for start in range(0, len(uris), 100):
             self._call(partial(self._user.playlist_add_items, playlist_id, uris[start : start + 100]))
         return str(
-            (playlist.get("external_urls") or {}).get("spotify")
-            or f"https://open.spotify.com/playlist/{playlist_id}"
+            (playlist.get("external_urls") or {}).get("spotify") or f"https://open.spotify.com/playlist/{playlist_id}"
         )

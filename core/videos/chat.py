@@ -94,14 +94,111 @@ def _words(text: str, size: int = 3) -> Iterator[str]:
 
 STOPWORDS = frozenset(
     {
-        "a", "an", "the", "and", "or", "but", "if", "of", "to", "in", "on", "at", "by", "for", "with", "from",
-        "about", "as", "into", "over", "under", "is", "are", "was", "were", "be", "been", "being", "do",
-        "does", "did", "have", "has", "had", "what", "which", "who", "whom", "whose", "when", "where", "why",
-        "how", "this", "that", "these", "those", "it", "its", "they", "them", "their", "there", "here", "i",
-        "you", "he", "she", "we", "me", "my", "your", "our", "his", "her", "not", "no", "yes", "can", "could",
-        "would", "should", "will", "shall", "may", "might", "must", "than", "then", "so", "such", "very",
-        "just", "also", "more", "most", "some", "any", "all", "each", "other", "one", "two", "tell", "say",
-        "said", "says", "video", "talk", "lecture", "speaker", "please", "explain", "describe", "mean",
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "but",
+        "if",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "with",
+        "from",
+        "about",
+        "as",
+        "into",
+        "over",
+        "under",
+        "is",
+        "are",
+        "was",
+        "were",
+        "be",
+        "been",
+        "being",
+        "do",
+        "does",
+        "did",
+        "have",
+        "has",
+        "had",
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "when",
+        "where",
+        "why",
+        "how",
+        "this",
+        "that",
+        "these",
+        "those",
+        "it",
+        "its",
+        "they",
+        "them",
+        "their",
+        "there",
+        "here",
+        "i",
+        "you",
+        "he",
+        "she",
+        "we",
+        "me",
+        "my",
+        "your",
+        "our",
+        "his",
+        "her",
+        "not",
+        "no",
+        "yes",
+        "can",
+        "could",
+        "would",
+        "should",
+        "will",
+        "shall",
+        "may",
+        "might",
+        "must",
+        "than",
+        "then",
+        "so",
+        "such",
+        "very",
+        "just",
+        "also",
+        "more",
+        "most",
+        "some",
+        "any",
+        "all",
+        "each",
+        "other",
+        "one",
+        "two",
+        "tell",
+        "say",
+        "said",
+        "says",
+        "video",
+        "talk",
+        "lecture",
+        "speaker",
+        "please",
+        "explain",
+        "describe",
+        "mean",
         "means",
     }
 )
@@ -156,7 +253,8 @@ class OfflineAnswerEngine(AnswerEngine):
         """Sentences (of the whole transcript) that lie in the best `k` chunks, in time order."""
         ranges = [(chunk.first_segment, chunk.last_segment) for chunk, _ in self.index.search(query, k=k)]
         return [
-            s for s in self.sentences
+            s
+            for s in self.sentences
             if any(first <= s.segment <= last for first, last in ranges) and len(s.text.split()) >= 3
         ]
 
@@ -211,16 +309,13 @@ class OfflineAnswerEngine(AnswerEngine):
         scores = self.score(query, sentences)
         if len(scores) == 0 or float(scores.max()) < self.threshold:
             text = (
-                f"{NOT_COVERED} I only answer from what is said in the video, and no part of it matches "
-                "this question."
+                f"{NOT_COVERED} I only answer from what is said in the video, and no part of it matches this question."
             )
             answer = Answer(question, text, [], grounded=False, engine=self.name)
             return AnswerStream(_words(text), lambda _t: answer)
         best = float(scores.max())
         order = np.argsort(-scores)
-        chosen = [
-            sentences[i] for i in order[: self.max_sentences] if scores[i] >= max(self.threshold, best - 0.12)
-        ]
+        chosen = [sentences[i] for i in order[: self.max_sentences] if scores[i] >= max(self.threshold, best - 0.12)]
         chosen = self._with_antecedents(chosen)
         chosen.sort(key=lambda s: s.start)
         citations = [Citation(n, s.start, s.end, s.text) for n, s in enumerate(chosen, 1)]
@@ -264,9 +359,7 @@ class LLMAnswerEngine(AnswerEngine):
             if NOT_COVERED.lower().rstrip(".") in text.lower():
                 return Answer(question, text, [], grounded=False, engine=self.name)
             used = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text) if 1 <= int(n) <= len(passages)})
-            citations = [
-                Citation(n, passages[n - 1].start, passages[n - 1].end, passages[n - 1].text) for n in used
-            ]
+            citations = [Citation(n, passages[n - 1].start, passages[n - 1].end, passages[n - 1].text) for n in used]
             return Answer(question, text, citations, grounded=bool(citations), engine=self.name)
 
         return AnswerStream(self.chat.stream(messages), finish)

@@ -24,8 +24,12 @@ class Chunk:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "id": self.id, "start": self.start, "end": self.end, "text": self.text,
-            "first_segment": self.first_segment, "last_segment": self.last_segment,
+            "id": self.id,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "first_segment": self.first_segment,
+            "last_segment": self.last_segment,
         }
 
 
@@ -54,7 +58,6 @@ def build_chunks(segments: Sequence[Segment], target_words: int = 80, overlap_se
             break
         i = max(i + 1, j - overlap_segments)
     return chunks
-
 
 
 def timed_sentences(segments: Sequence[Segment], first: int = 0, last: int | None = None) -> list[TimedSentence]:

@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.embeddings import Embeddings
 
 from core.ai.base import Embedder, Progress, no_progress
+from core.errors import UserError
 from core.videos.chunks import Chunk
 
 log = logging.getLogger(__name__)
@@ -33,7 +34,7 @@ class EmbeddingsAdapter(Embeddings):
         return self.embedder.embed_query(text)
 
 
-class UntrustedIndexError(ValueError):
+class UntrustedIndexError(UserError, ValueError):
     pass
 
 
@@ -94,7 +95,9 @@ class VideoIndex:
         if meta.get("embedder") != embedder.name:
             raise UntrustedIndexError("index was built with another embedding model")
         store = FAISS.load_local(
-            str(folder_r), EmbeddingsAdapter(embedder), allow_dangerous_deserialization=True,
+            str(folder_r),
+            EmbeddingsAdapter(embedder),
+            allow_dangerous_deserialization=True,
             distance_strategy=DistanceStrategy.MAX_INNER_PRODUCT,
         )
         chunks = [Chunk(**c) for c in meta["chunks"]]

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.ai.base import AIError, Cancelled, Embedder, Segment, Transcriber
+from core.errors import UserError
 from core.media.ffmpeg import (
     MediaError,
     MediaInfo,
@@ -39,7 +40,7 @@ NOT_ENGLISH_LOGPROB = -1.0
 STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08}
 
 
-class InputError(ValueError):
+class InputError(UserError, ValueError):
     """Something the user gave cannot be used; the message says what to do."""
 
 
@@ -95,7 +96,13 @@ def check_media(path: Path, size: int, max_bytes: int) -> MediaInfo:
 
 
 def ingest_media_file(
-    library: Library, path: Path, title: str, source_kind: str, source: str, max_bytes: int, move: bool = False,
+    library: Library,
+    path: Path,
+    title: str,
+    source_kind: str,
+    source: str,
+    max_bytes: int,
+    move: bool = False,
     video_id: str | None = None,
 ) -> VideoRecord:
     """Check a media file and add it to the library (or return the record it already has)."""
@@ -125,20 +132,6 @@ def ingest_media_file(
     return library.get(video_id) or record
 
 
-def resolve_local_media(raw: str, media_dir: Path | None, deployed: bool) -> Path:
-    """A local file the user named, allowed only when not deployed and only inside `media_dir`."""
-    if deployed:
-        raise InputError("Local files are turned off on this server. Upload the file instead.")
-    if media_dir is None:
-        raise InputError("Set MLSTUDIO_MEDIA_DIR to a folder to open media files from this computer.")
-    root = media_dir.expanduser().resolve()
-    candidate = Path(raw.strip()).expanduser()
-    path = (candidate if candidate.is_absolute() else root / candidate).resolve()
-    if not path.is_relative_to(root) or not path.is_file():
-        raise InputError(f"Choose an existing file inside {media_dir}.")
-    return path
-
-
 def ingest_transcript_text(library: Library, text: str, title: str, kind: str) -> VideoRecord:
     """A subtitle file (.srt/.vtt) or pasted transcript becomes a library item with no media."""
     if kind == "subtitles":
@@ -156,9 +149,7 @@ def ingest_transcript_text(library: Library, text: str, title: str, kind: str) -
     video_id = text_id(text)
     library.create(video_id, title, kind, title)
     library.save_transcript(video_id, segments)
-    library.update(
-        video_id, status="transcribed", duration=segments[-1].end, transcript_source=kind, error=None
-    )
+    library.update(video_id, status="transcribed", duration=segments[-1].end, transcript_source=kind, error=None)
     record = library.get(video_id)
     assert record is not None
     return record
@@ -181,9 +172,7 @@ def _extract(library: Library, record: VideoRecord, reporter: ProgressReporter) 
     library.update(record.id, status="audio", error=None)
 
 
-def _transcribe(
-    library: Library, record: VideoRecord, transcriber: Transcriber, reporter: ProgressReporter
-) -> None:
+def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber, reporter: ProgressReporter) -> None:
     audio = library.folder(record.id) / "audio.wav"
     if not audio.is_file():
         library.update(record.id, status="media")
@@ -206,7 +195,10 @@ def _transcribe(
             cut_piece(audio, piece_path, start, end)
 
             def piece_progress(
-                fraction: float, _message: str, base: float = done_seconds, span: float = end - start,
+                fraction: float,
+                _message: str,
+                base: float = done_seconds,
+                span: float = end - start,
                 label: str = f"Transcribing piece {number + 1} of {len(plan)}",
             ) -> None:
                 reporter.report("transcribe", (base + fraction * span) / total, label)
@@ -360,8 +352,12 @@ def ingest_url(
             library.create(remote.source_id, remote.title, "url", url)
             library.save_transcript(remote.source_id, segments)
             library.update(
-                remote.source_id, status="transcribed", duration=remote.duration or segments[-1].end,
-                transcript_source="captions", media_mime="video/embed" if embeddable(url) else None, error=None,
+                remote.source_id,
+                status="transcribed",
+                duration=remote.duration or segments[-1].end,
+                transcript_source="captions",
+                media_mime="video/embed" if embeddable(url) else None,
+                error=None,
             )
         else:
             assert remote.media_path is not None

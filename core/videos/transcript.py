@@ -7,18 +7,19 @@ import re
 from collections.abc import Sequence
 
 from core.ai.base import Segment
+from core.errors import UserError
 
 __all__ = ["Segment", "TranscriptError", "export", "format_timestamp", "parse_pasted", "parse_subtitles"]
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "json")
 
 
-class TranscriptError(ValueError):
+class TranscriptError(UserError, ValueError):
     """A transcript cannot be used; the message says what to do."""
 
 
 def format_timestamp(seconds: float) -> str:
-    """"1:02:03" or "2:03" — what users see and click."""
+    """ "1:02:03" or "2:03" — what users see and click."""
     total = int(max(0.0, float(seconds)))
     hours, rest = divmod(total, 3600)
     minutes, secs = divmod(rest, 60)

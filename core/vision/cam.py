@@ -19,6 +19,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.errors import UserError
 from core.vision.models import LoadedModel, reshape_transform
 from core.vision.registry import BASELINE, METHODS
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 
 
-class CamError(RuntimeError):
+class CamError(UserError, RuntimeError):
     """A map that cannot be computed; the message says what to do."""
 
 
@@ -87,9 +88,7 @@ def predict(loaded: LoadedModel, input_tensor: torch.Tensor, k: int = 5) -> list
         probabilities = torch.softmax(model(input_tensor), dim=-1)[0]
     values, indices = probabilities.topk(min(k, probabilities.numel()))
     return [
-        Prediction(
-            int(i), loaded.categories[int(i)] if int(i) < len(loaded.categories) else str(int(i)), float(v)
-        )
+        Prediction(int(i), loaded.categories[int(i)] if int(i) < len(loaded.categories) else str(int(i)), float(v))
         for v, i in zip(values, indices, strict=True)
     ]
 
@@ -218,9 +217,7 @@ def _maps_from(
         normalized = scale_cam_image(raw, size)[0]
         raw_full = cv2.resize(np.float32(raw[0]), size)
         shape = tuple(int(s) for s in np.shape(activation)[1:])
-        maps.append(
-            LayerMap(name, method, np.float32(normalized), np.float32(np.maximum(raw_full, 0)), shape)
-        )
+        maps.append(LayerMap(name, method, np.float32(normalized), np.float32(np.maximum(raw_full, 0)), shape))
     return maps
 
 
@@ -286,9 +283,7 @@ def compute_maps(
             for name, module in zip(names, modules, strict=True):
                 with _cam_object(cls, model, [module], reshape, **kwargs) as cam:
                     if aug_smooth:
-                        maps += _aug_smoothed(
-                            cam, input_tensor, [name], [module], targets, eigen_smooth, method
-                        )
+                        maps += _aug_smoothed(cam, input_tensor, [name], [module], targets, eigen_smooth, method)
                     else:
                         maps += _maps_from(cam, input_tensor, [name], [module], targets, eigen_smooth, method)
             return maps
@@ -347,8 +342,7 @@ def _run_guarded(
     except (ValueError, IndexError, RuntimeError) as exc:
         log.exception("%s failed", method)
         raise CamError(
-            f"{method} failed on these layers ({type(exc).__name__}: {str(exc)[:160]}). "
-            "Try another layer or method."
+            f"{method} failed on these layers ({type(exc).__name__}: {str(exc)[:160]}). Try another layer or method."
         ) from None
 
 
@@ -378,9 +372,7 @@ def _aug_smoothed(
         augmented = transform.augment_image(input_tensor)
         maps = _maps_from(cam, augmented, names, modules, targets, eigen_smooth, method)
         cam.activations_and_grads.release()
-        normal = [
-            transform.deaugment_mask(torch.from_numpy(m.normalized)[None, None]).numpy()[0, 0] for m in maps
-        ]
+        normal = [transform.deaugment_mask(torch.from_numpy(m.normalized)[None, None]).numpy()[0, 0] for m in maps]
         raw = [transform.deaugment_mask(torch.from_numpy(m.raw)[None, None]).numpy()[0, 0] for m in maps]
         sums = normal if sums is None else [s + n for s, n in zip(sums, normal, strict=True)]
         raw_sums = raw if raw_sums is None else [s + r for s, r in zip(raw_sums, raw, strict=True)]

@@ -212,9 +212,7 @@ def randomisation_check(
             rho = spearmanr(original.ravel(), randomised.ravel()).statistic
         ssim = structural_similarity(original, randomised, data_range=1.0)
         results.append(
-            RandomisationStep(
-                params[len(params) - cut], cut, float(np.nan_to_num(rho)), float(ssim), randomised
-            )
+            RandomisationStep(params[len(params) - cut], cut, float(np.nan_to_num(rho)), float(ssim), randomised)
         )
         if progress:
             progress((i + 1) / len(cut_points), f"re-initialised {cut} of {len(params)} layers")

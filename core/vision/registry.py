@@ -157,12 +157,8 @@ METHODS: dict[str, MethodInfo] = {
         MethodInfo("EigenGradCAM", "First principal component of gradient x activations."),
         MethodInfo("KPCA_CAM", "Kernel-PCA component of the activations; ignores the class.", False),
         MethodInfo("FEM", "Feature Explanation Method: channels above k sigma; ignores the class.", False),
-        MethodInfo(
-            "ShapleyCAM", "Gradient and Hessian-vector product (Shapley view of CAM).", per_layer=True
-        ),
-        MethodInfo(
-            "ScoreCAM", "Each channel masks the image; weight = class score. Gradient-free.", False, True
-        ),
+        MethodInfo("ShapleyCAM", "Gradient and Hessian-vector product (Shapley view of CAM).", per_layer=True),
+        MethodInfo("ScoreCAM", "Each channel masks the image; weight = class score. Gradient-free.", False, True),
         MethodInfo(
             "AblationCAM",
             "Drop each channel, measure the score drop. Gradient-free.",

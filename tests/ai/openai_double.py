@@ -34,16 +34,18 @@ class OpenAIDouble:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length)
-                double.requests.append({"path": self.path, "auth": self.headers.get("Authorization"),
-                                        "size": len(body)})
+                double.requests.append(
+                    {"path": self.path, "auth": self.headers.get("Authorization"), "size": len(body)}
+                )
                 if double.failures:
                     failure = double.failures.popleft()
                     if failure == "timeout":
                         time.sleep(double.timeout_sleep)
                         self._json(500, {"error": {"message": "late"}})
                         return
-                    self._json(int(failure), {"error": {"message": f"planned {failure}", "type": "test",
-                                                        "code": str(failure)}})
+                    self._json(
+                        int(failure), {"error": {"message": f"planned {failure}", "type": "test", "code": str(failure)}}
+                    )
                     return
                 if self.path.endswith("/chat/completions"):
                     self._chat(json.loads(body))
@@ -51,11 +53,19 @@ class OpenAIDouble:
                     self._embeddings(json.loads(body))
                 elif self.path.endswith("/audio/transcriptions"):
                     double.transcription_sizes.append(len(body))
-                    self._json(200, {"task": "transcribe", "language": "english", "duration": 10.0,
-                                     "text": "hello there. second part.",
-                                     "segments": [
-                                         {"id": 0, "start": 0.0, "end": 4.0, "text": " hello there."},
-                                         {"id": 1, "start": 4.0, "end": 9.0, "text": " second part."}]})
+                    self._json(
+                        200,
+                        {
+                            "task": "transcribe",
+                            "language": "english",
+                            "duration": 10.0,
+                            "text": "hello there. second part.",
+                            "segments": [
+                                {"id": 0, "start": 0.0, "end": 4.0, "text": " hello there."},
+                                {"id": 1, "start": 4.0, "end": 9.0, "text": " second part."},
+                            ],
+                        },
+                    )
                 elif self.path.endswith("/audio/speech"):
                     data = b"ID3" + json.loads(body)["input"].encode()
                     self.send_response(200)
@@ -78,8 +88,7 @@ class OpenAIDouble:
 
             def _chat(self, request: dict[str, Any]) -> None:
                 fmt = request.get("response_format") or {}
-                content = (json.dumps(double.structured_reply) if fmt.get("type") == "json_schema"
-                           else double.chat_reply)
+                content = json.dumps(double.structured_reply) if fmt.get("type") == "json_schema" else double.chat_reply
                 if request.get("stream"):
                     self.send_response(200)
                     self.send_header("Content-Type", "text/event-stream")
@@ -88,21 +97,37 @@ class OpenAIDouble:
                     words = content.split(" ")
                     for i, word in enumerate(words):
                         piece = word + ("" if i == len(words) - 1 else " ")
-                        chunk = {"id": "c1", "object": "chat.completion.chunk", "created": 0,
-                                 "model": request["model"],
-                                 "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}]}
+                        chunk = {
+                            "id": "c1",
+                            "object": "chat.completion.chunk",
+                            "created": 0,
+                            "model": request["model"],
+                            "choices": [{"index": 0, "delta": {"content": piece}, "finish_reason": None}],
+                        }
                         self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
-                    end = {"id": "c1", "object": "chat.completion.chunk", "created": 0, "model": request["model"],
-                           "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}]}
+                    end = {
+                        "id": "c1",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "model": request["model"],
+                        "choices": [{"index": 0, "delta": {}, "finish_reason": "stop"}],
+                    }
                     self.wfile.write(f"data: {json.dumps(end)}\n\ndata: [DONE]\n\n".encode())
                     self.close_connection = True
                     return
-                self._json(200, {
-                    "id": "c1", "object": "chat.completion", "created": 0, "model": request["model"],
-                    "choices": [{"index": 0, "message": {"role": "assistant", "content": content},
-                                 "finish_reason": "stop"}],
-                    "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
-                })
+                self._json(
+                    200,
+                    {
+                        "id": "c1",
+                        "object": "chat.completion",
+                        "created": 0,
+                        "model": request["model"],
+                        "choices": [
+                            {"index": 0, "message": {"role": "assistant", "content": content}, "finish_reason": "stop"}
+                        ],
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    },
+                )
 
             def _embeddings(self, request: dict[str, Any]) -> None:
                 inputs = request["input"] if isinstance(request["input"], list) else [request["input"]]
@@ -112,8 +137,15 @@ class OpenAIDouble:
                     vector = [float(text.count(c)) + 0.01 for c in "aeiouvlcn"]
                     norm = sum(v * v for v in vector) ** 0.5
                     data.append({"object": "embedding", "index": i, "embedding": [v / norm for v in vector]})
-                self._json(200, {"object": "list", "data": data, "model": request["model"],
-                                 "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+                self._json(
+                    200,
+                    {
+                        "object": "list",
+                        "data": data,
+                        "model": request["model"],
+                        "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                    },
+                )
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)

@@ -34,17 +34,25 @@ def test_chat_plain_streamed_and_structured(double: OpenAIDouble) -> None:
     assert "Etna" in chat.complete([Message("user", "hi")])
     pieces = list(chat.stream([Message("user", "hi")]))
     assert len(pieces) > 3 and "".join(pieces) == double.chat_reply
-    schema = {"title": "Answer", "type": "object", "additionalProperties": False,
-              "properties": {"answer": {"type": "string"}, "evidence": {"type": "integer"}},
-              "required": ["answer", "evidence"]}
+    schema = {
+        "title": "Answer",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"answer": {"type": "string"}, "evidence": {"type": "integer"}},
+        "required": ["answer", "evidence"],
+    }
     assert chat.structured([Message("user", "q")], schema) == {"answer": "Etna", "evidence": 1}
     assert double.requests[0]["auth"] == f"Bearer {KEY}"
 
 
 @pytest.mark.parametrize(
     ("failure", "error", "words"),
-    [(401, AuthError, "rejected the API key"), (429, RateLimitError, "rate-limiting"),
-     (500, ServiceError, "server error"), (503, ServiceError, "server error")],
+    [
+        (401, AuthError, "rejected the API key"),
+        (429, RateLimitError, "rate-limiting"),
+        (500, ServiceError, "server error"),
+        (503, ServiceError, "server error"),
+    ],
 )
 def test_failures_become_clear_messages_without_the_key(double: OpenAIDouble, failure, error, words) -> None:
     double.failures.extend([failure] * 5)
@@ -93,8 +101,24 @@ def test_llm_answer_engine_streams_and_cites_passages(double: OpenAIDouble) -> N
 
 
 def _tone(path: Path, seconds: float) -> Path:
-    subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    f"sine=frequency=300:duration={seconds}", "-ar", "16000", "-ac", "1", str(path)], check=True)
+    subprocess.run(
+        [
+            ffmpeg_binary(),
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"sine=frequency=300:duration={seconds}",
+            "-ar",
+            "16000",
+            "-ac",
+            "1",
+            str(path),
+        ],
+        check=True,
+    )
     return path
 
 

@@ -33,9 +33,7 @@ def test_default_view_shows_picture_spectrum_class_and_link() -> None:
     assert "#### Chaotic" in texts(app)
     assert "two nearby trajectories" in texts(app)
     assert len(app.get("image")) == 1  # 200,000 points: a datashader raster
-    assert dict(app.query_params) == {
-        "N": "4", "D": "16", "s": "0.8277", "seed": "3220454298", "view": "neurons"
-    }
+    assert dict(app.query_params) == {"N": "4", "D": "16", "s": "0.8277", "seed": "3220454298", "view": "neurons"}
 
 
 def test_link_parameters_open_that_attractor() -> None:
@@ -77,20 +75,20 @@ def test_small_counts_use_plotly_and_3d_view_works() -> None:
 
 
 def test_huge_iteration_count_is_capped_with_a_notice(monkeypatch) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     monkeypatch.setenv("MLSTUDIO_MAX_ITERATIONS", "50000")
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     try:
         app = fresh()
         app.number_input(key="attr.steps").set_value(300_000).run()
         assert any("capped at 50,000" in w.value for w in app.warning)
     finally:
-        base_settings.clear()
+        shared_resources.base_settings.clear()
 
 
 def test_non_finite_trajectory_is_reported_not_drawn(monkeypatch) -> None:
-    from components import resources
+    from components.dynamics import resources as dynamics_resources
     from core.dynamics import simulate
 
     def broken(w, b, transient, steps, channels, out):
@@ -98,13 +96,13 @@ def test_non_finite_trajectory_is_reported_not_drawn(monkeypatch) -> None:
         return 10  # the state stopped being finite after 10 steps
 
     monkeypatch.setattr(simulate.kernels, "run_trajectory", broken)
-    resources.attr_trajectory.clear()
+    dynamics_resources.trajectory.clear()
     try:
         app = fresh({"N": "3", "D": "5", "s": "1.1", "seed": "77"})
         assert any("stopped being finite after 10 steps" in e.value for e in app.error)
         assert len(app.get("image")) == 0
     finally:
-        resources.attr_trajectory.clear()
+        dynamics_resources.trajectory.clear()
 
 
 def test_correlation_dimension_on_demand() -> None:

@@ -15,13 +15,13 @@ PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "embeddings.py"
 
 @pytest.fixture()
 def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(session_data_dir()))
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     app = AppTest.from_file(str(PAGE), default_timeout=240)
     yield app
-    base_settings.clear()
+    shared_resources.base_settings.clear()
 
 
 def texts(app: AppTest) -> str:
@@ -86,13 +86,13 @@ def test_bad_zip_upload_is_a_message(page: AppTest) -> None:
 
 
 def test_database_failure_is_a_message_with_retry(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    import components.resources as resources
+    from components.embeddings import resources as embeddings_resources
     from core.embeddings.store import StoreError
 
     def broken(_data_dir: str):
         raise StoreError("The FiftyOne database (mongod) did not answer within 60 s. See the log.")
 
-    monkeypatch.setattr(resources, "emb_store", broken)
+    monkeypatch.setattr(embeddings_resources, "store", broken)
     page.run()
     assert not page.exception
     assert "did not answer within 60 s" in page.error[0].value

@@ -14,13 +14,13 @@ PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "music.py"
 
 @pytest.fixture()
 def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(tmp_path))
     monkeypatch.delenv("MLSTUDIO_MUSIC_CATALOG", raising=False)
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     yield tmp_path
-    base_settings.clear()
+    shared_resources.base_settings.clear()
 
 
 def with_catalog(data_dir: Path, n: int = 1500) -> None:
@@ -58,7 +58,7 @@ def test_without_a_catalog_the_page_says_how_to_get_one(data_dir: Path) -> None:
 def test_download_failure_offline_is_a_message(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import dataclasses
 
-    from components import music_catalog
+    from components.music import catalog as music_catalog
 
     # Point the sources at a port nobody listens on: the real loader reports it as offline.
     unreachable = tuple(dataclasses.replace(s, url="http://127.0.0.1:9/x.csv") for s in music_catalog.SOURCES)
@@ -235,9 +235,7 @@ def test_spotify_login_top_tracks_and_save_playlist(data_dir: Path, spotify) -> 
     state = app.session_state["music.spotify_user"][1].state
     assert f"state={state}" in login.proto.url
 
-    app.text_input(key="music.login_code").input(
-        f"http://127.0.0.1:8501/music?code={LOGIN_CODE}&state={state}"
-    )
+    app.text_input(key="music.login_code").input(f"http://127.0.0.1:8501/music?code={LOGIN_CODE}&state={state}")
     app.run()
     app.button(key="music.finish_login").click().run()
     assert not app.exception, [e.value for e in app.exception]
@@ -262,15 +260,13 @@ def test_login_landing_tab_shows_the_code(data_dir: Path) -> None:
     assert app.code[0].value == "abc123"
 
 
-def test_configured_catalog_path_is_used(
-    data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    from components.resources import base_settings
+def test_configured_catalog_path_is_used(data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from components.shared import resources as shared_resources
 
     path = tmp_path / "configured.csv"
     path.write_bytes(csv_bytes(make_catalog(400, seed=5)))
     monkeypatch.setenv("MLSTUDIO_MUSIC_CATALOG", str(path))
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     app = page()
     assert "configured.csv (400 tracks)" in app.expander[0].label
     assert "Catalog ready: 400 tracks." in " ".join(s.value for s in app.success)
@@ -279,16 +275,16 @@ def test_configured_catalog_path_is_used(
 def test_missing_configured_catalog_and_corrupt_cache_are_messages(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     monkeypatch.setenv("MLSTUDIO_MUSIC_CATALOG", str(data_dir / "nowhere.csv"))
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     app = page()
     assert "MLSTUDIO_MUSIC_CATALOG" in " ".join(e.value for e in app.error)
     assert "No catalog yet" in app.info[0].value
 
     monkeypatch.delenv("MLSTUDIO_MUSIC_CATALOG")
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     store = CatalogStore(data_dir / "music")
     store.folder.mkdir(parents=True, exist_ok=True)
     store.path("broken").write_bytes(b"PAR1 not really parquet")
@@ -301,12 +297,12 @@ def test_missing_configured_catalog_and_corrupt_cache_are_messages(
 
 
 def test_deployed_app_offers_no_local_paths(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     app = page()
     assert [t.label for t in app.tabs][:3] == ["Download", "Upload CSV", "Local file"]
     monkeypatch.setenv("MLSTUDIO_DEPLOYED", "true")
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     app = page()
     assert "Local file" not in [t.label for t in app.tabs]
     assert "Point at a local file" not in app.info[0].value
@@ -358,7 +354,7 @@ def test_duration_is_set_in_minutes_and_targets_start_at_the_seeds(data_dir: Pat
 def test_local_file_path_loads_and_respects_the_media_folder(
     data_dir: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     inside = tmp_path / "media"
     inside.mkdir()
@@ -366,7 +362,7 @@ def test_local_file_path_loads_and_respects_the_media_folder(
     outside = tmp_path / "elsewhere.csv"
     outside.write_bytes(csv_bytes(make_catalog(200, seed=9)))
     monkeypatch.setenv("MLSTUDIO_MEDIA_DIR", str(inside))
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     app = page()
     app.text_input(key="music.local_path").input(str(outside)).run()
     app.button(key="music.load_local").click().run()

@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.navigation import HOME, TOOLS
+from components.shared.navigation import HOME, TOOLS
 
 APP = Path(__file__).resolve().parents[2] / "app.py"
 
@@ -39,7 +39,7 @@ def test_tool_page_renders_its_title(tool) -> None:
 
 
 def sidebar_only() -> None:
-    from components.shell import render_sidebar
+    from components.shared.shell import render_sidebar
 
     render_sidebar()
 
@@ -66,13 +66,13 @@ def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
 
 
 def test_bad_configuration_is_a_message_not_a_traceback(monkeypatch) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     monkeypatch.setenv("MLSTUDIO_MAX_UPLOAD_MB", "lots")
     try:
         app = run_page(HOME.file)
         assert not app.exception
         assert "MLSTUDIO_MAX_UPLOAD_MB" in app.error[0].value
     finally:
-        base_settings.clear()
+        shared_resources.base_settings.clear()

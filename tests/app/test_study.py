@@ -17,13 +17,13 @@ def study_panel() -> None:
 
     import streamlit as st
 
-    from components.resources import base_settings
-    from components.ttv_study import render_flashcards, render_quiz, render_summary, study_service
+    from components.shared import resources as shared_resources
+    from components.videos.study import render_flashcards, render_quiz, render_summary, study_service
     from core.videos.library import Library
 
     library = Library(Path(os.environ["MLSTUDIO_DATA_DIR"]) / "videos")
     record = library.get("text-lecture")
-    service = study_service(base_settings(), library)
+    service = study_service(shared_resources.base_settings(), library)
     summary, quiz, cards = st.tabs(["Summary", "Quiz", "Flashcards"])
     with summary:
         render_summary(service, record)

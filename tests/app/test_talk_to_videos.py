@@ -16,14 +16,14 @@ TRANSCRIPT = """0:00 Welcome to this short lecture about volcanoes.
 
 @pytest.fixture()
 def app(tmp_path: Path, monkeypatch) -> AppTest:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
 
     monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(tmp_path))
-    base_settings.clear()
+    shared_resources.base_settings.clear()
     at = AppTest.from_file(PAGE, default_timeout=180)
     at.run()
     yield at
-    base_settings.clear()
+    shared_resources.base_settings.clear()
 
 
 def _wait_job(at: AppTest) -> None:
@@ -87,9 +87,7 @@ def test_voice_question_is_transcribed_answered_and_spoken(app: AppTest, tmp_pat
 
     video_id = _process_pasted(app)
     question = tmp_path / "question.wav"
-    PiperSpeech().synthesize_to_file(
-        "Which volcano is the most active in Europe?", question, **DETERMINISTIC_SPEECH
-    )
+    PiperSpeech().synthesize_to_file("Which volcano is the most active in Europe?", question, **DETERMINISTIC_SPEECH)
     app.session_state["ttv.speak"] = True
     app.audio_input(key="ttv.mic").set_value(("question.wav", question.read_bytes(), "audio/wav")).run()
     assert not app.exception, [e.value for e in app.exception]
@@ -102,12 +100,12 @@ def test_voice_question_is_transcribed_answered_and_spoken(app: AppTest, tmp_pat
 
 
 def test_llm_backend_through_the_openai_double(app: AppTest, monkeypatch) -> None:
-    from components.resources import base_settings
+    from components.shared import resources as shared_resources
     from tests.ai.openai_double import OpenAIDouble
 
     with OpenAIDouble() as double:
         monkeypatch.setenv("OPENAI_BASE_URL", double.base_url)
-        base_settings.clear()
+        shared_resources.base_settings.clear()
         app.session_state["shell.chat_provider"] = "openai_compatible"
         video_id = _process_pasted(app)
         assert any("gpt-4o-mini at 127.0.0.1" in c.value for c in app.caption)

@@ -48,10 +48,15 @@ def test_found_chaotic_network_is_chaotic_by_both_methods() -> None:
 
 @pytest.mark.parametrize(
     ("lams", "period", "kind"),
-    [([0.3, -1.6], 0, AttractorClass.CHAOTIC), ([0.3, 0.1, -2], 0, AttractorClass.HYPERCHAOTIC),
-     ([0.0002, -0.3], 0, AttractorClass.QUASI_CIRCLE), ([0.0001, -0.0003, -1], 0, AttractorClass.QUASI_TORUS),
-     ([-0.2, -0.5], 0, AttractorClass.LONG_PERIODIC), ([-0.2, -0.5], 1, AttractorClass.FIXED_POINT),
-     ([-0.2, -0.5], 7, AttractorClass.PERIODIC)],
+    [
+        ([0.3, -1.6], 0, AttractorClass.CHAOTIC),
+        ([0.3, 0.1, -2], 0, AttractorClass.HYPERCHAOTIC),
+        ([0.0002, -0.3], 0, AttractorClass.QUASI_CIRCLE),
+        ([0.0001, -0.0003, -1], 0, AttractorClass.QUASI_TORUS),
+        ([-0.2, -0.5], 0, AttractorClass.LONG_PERIODIC),
+        ([-0.2, -0.5], 1, AttractorClass.FIXED_POINT),
+        ([-0.2, -0.5], 7, AttractorClass.PERIODIC),
+    ],
 )
 def test_rule_on_given_spectra(lams, period, kind) -> None:
     assert classify(np.array(lams), np.zeros(len(lams)), period).kind is kind

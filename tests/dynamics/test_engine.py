@@ -58,8 +58,14 @@ def test_cap_is_reported_and_non_finite_state_is_detected() -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [((0, 4, 1.0, 1), "N (neurons)"), ((4, 500, 1.0, 1), "D (inputs)"), ((4, 4, -1.0, 1), "s (output scale)"),
-     ((4, 4, float("nan"), 1), "s (output scale)"), ((4, 4, 1.0, -3), "seed"), ((4, 4, 1.0, 2**32), "seed")],
+    [
+        ((0, 4, 1.0, 1), "N (neurons)"),
+        ((4, 500, 1.0, 1), "D (inputs)"),
+        ((4, 4, -1.0, 1), "s (output scale)"),
+        ((4, 4, float("nan"), 1), "s (output scale)"),
+        ((4, 4, 1.0, -3), "seed"),
+        ((4, 4, 1.0, 2**32), "seed"),
+    ],
 )
 def test_out_of_range_parameters_are_rejected_with_a_message(args, message) -> None:
     with pytest.raises(ParameterError, match=message.replace("(", r"\(").replace(")", r"\)")):
@@ -73,8 +79,9 @@ def test_unknown_channel_is_rejected() -> None:
 
 def test_kernel_tanh_is_within_an_ulp_of_numpy() -> None:
     # through tanh_inplace: the vectorized loop compiled with the same flags as the step kernel
-    u = np.r_[np.linspace(-30, 30, 200_001), np.geomspace(1e-300, 1e-3, 1000), -np.geomspace(1e-300, 20, 1000),
-              0.0, -0.0]
+    u = np.r_[
+        np.linspace(-30, 30, 200_001), np.geomspace(1e-300, 1e-3, 1000), -np.geomspace(1e-300, 20, 1000), 0.0, -0.0
+    ]
     ours = u.copy()
     kernels.tanh_inplace(ours)
     exact = np.tanh(u)

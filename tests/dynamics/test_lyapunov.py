@@ -26,8 +26,9 @@ def test_henon_spectrum_is_reproduced() -> None:
     assert spec.kaplan_yorke == pytest.approx(1 + 0.4192 / 1.6232, abs=0.01)
 
 
-@pytest.mark.parametrize(("n", "d", "s", "seed"), [(4, 8, 1.4164, 2989986414), (4, 32, 0.55, 3160697950),
-                                                    (6, 5, 2.5, 11), (1, 1, 3.0, 0)])
+@pytest.mark.parametrize(
+    ("n", "d", "s", "seed"), [(4, 8, 1.4164, 2989986414), (4, 32, 0.55, 3160697950), (6, 5, 2.5, 11), (1, 1, 3.0, 0)]
+)
 def test_jacobian_matches_central_finite_differences(n, d, s, seed) -> None:
     w, b = weights(n, d, s, seed)
     rng = np.random.RandomState(seed % 1000)
@@ -51,7 +52,7 @@ def test_sum_of_network_exponents_is_the_mean_log_determinant() -> None:
     spec = network_spectrum(params, steps=20_000, transient=1_000)
     # det of the companion Jacobian is +-g_D, g_D = sum_i b_i (1 - x_i^2) w_iD with x after each step
     traj = simulate(params, 20_000, 999, ("x1", "x2", "x3", "x4"))
-    log_det = np.log(np.abs((b * (1 - traj.data ** 2)) @ w[:, -1]))
+    log_det = np.log(np.abs((b * (1 - traj.data**2)) @ w[:, -1]))
     assert spec.exponents.sum() == pytest.approx(log_det.mean(), rel=1e-9, abs=1e-9)
 
 
@@ -71,7 +72,9 @@ def test_fewer_exponents_equal_the_leading_part_of_the_full_spectrum() -> None:
     np.testing.assert_allclose(top2.exponents, full.exponents[:2], atol=1e-12)
 
 
-@pytest.mark.parametrize(("lams", "expected"), [([0.5, -1.0], 1.5), ([-0.1, -1.0], 0.0), ([0.0, -0.5], 1.0),
-                                                ([0.2, 0.1, -0.6], 2.5), ([0.1, 0.2], 2.0)])
+@pytest.mark.parametrize(
+    ("lams", "expected"),
+    [([0.5, -1.0], 1.5), ([-0.1, -1.0], 0.0), ([0.0, -0.5], 1.0), ([0.2, 0.1, -0.6], 2.5), ([0.1, 0.2], 2.0)],
+)
 def test_kaplan_yorke(lams, expected) -> None:
     assert kaplan_yorke(np.array(lams)) == pytest.approx(expected)

@@ -43,8 +43,7 @@ def test_map_over_s_and_n() -> None:
 
 def test_bifurcation_shows_the_period_two_branch() -> None:
     # N = D = 1: y' = b tanh(w y); with w < -0.5, s = 5 gives w b < -1: a 2-cycle (two branches)
-    seed = next(k for k in range(100)
-                if weights(1, 1, 5.0, k)[0][0, 0] < -0.5 and weights(1, 1, 5.0, k)[1][0] > 2.5)
+    seed = next(k for k in range(100) if weights(1, 1, 5.0, k)[0][0, 0] < -0.5 and weights(1, 1, 5.0, k)[1][0] > 2.5)
     result = bifurcation(1, 1, seed, [0.1, 5.0], transient=500, keep=20, neuron=1)
     assert result.values.shape == (2, 20) and result.complete
     assert np.ptp(result.values[0]) < 1e-9

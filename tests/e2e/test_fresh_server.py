@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser
 
-from components.navigation import TOOLS
+from components.shared.navigation import TOOLS
 from tests.support.browser import exception_blocks, wait_until_rendered
 from tests.support.server import ROOT, running_app
 

@@ -22,7 +22,7 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
     wait_until_rendered(page, TIMEOUT_MS)
     # The grid's images arrive one by one: wait until the whole grid is there.
     page.wait_for_function(
-        "() => document.querySelectorAll('[data-testid=\"stMain\"] [data-testid=\"stImage\"]').length >= 14",
+        '() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stImage"]\').length >= 14',
         timeout=TIMEOUT_MS,
     )
     assert exception_blocks(page) == []

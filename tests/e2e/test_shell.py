@@ -5,13 +5,11 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, expect
 
-from components.navigation import HOME, TOOLS
+from components.shared.navigation import HOME, TOOLS
 from tests.support.browser import exception_blocks, wait_until_rendered
 
 
-def test_home_shows_navigation_cards_and_backends(
-    app_url: str, browser: Browser, screenshot_dir: Path
-) -> None:
+def test_home_shows_navigation_cards_and_backends(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
     page.goto(app_url)
     wait_until_rendered(page)

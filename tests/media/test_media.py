@@ -16,12 +16,41 @@ from core.videos.pipeline import InputError, ingest_url
 
 def _speechlike(path: Path) -> Path:
     """Tone 0-3 s, silence 3-4 s, tone 4-7 s."""
-    subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                    "sine=f=440:d=3,apad=pad_dur=1[a];sine=f=440:d=3[b];[a][b]concat=n=2:v=0:a=1",
-                    "-filter_complex_threads", "1", "-ar", "16000", "-ac", "1", str(path)], check=False)
+    subprocess.run(
+        [
+            ffmpeg_binary(),
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            "sine=f=440:d=3,apad=pad_dur=1[a];sine=f=440:d=3[b];[a][b]concat=n=2:v=0:a=1",
+            "-filter_complex_threads",
+            "1",
+            "-ar",
+            "16000",
+            "-ac",
+            "1",
+            str(path),
+        ],
+        check=False,
+    )
     if not path.exists():
-        subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-y", "-f", "lavfi", "-i",
-                        "aevalsrc='if(between(t,3,4),0,sin(2*PI*440*t))':d=7:s=16000", str(path)], check=True)
+        subprocess.run(
+            [
+                ffmpeg_binary(),
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "lavfi",
+                "-i",
+                "aevalsrc='if(between(t,3,4),0,sin(2*PI*440*t))':d=7:s=16000",
+                str(path),
+            ],
+            check=True,
+        )
     return path
 
 
@@ -87,12 +116,15 @@ def test_ytdlp_missing_page_is_a_message(http_folder, tmp_path: Path) -> None:
         ingest_url(Library(tmp_path / "videos"), f"{base}/missing.mp4", deployed=False, max_bytes=2**20)
 
 
-@pytest.mark.parametrize(("raw", "expected"), [
-    ("ERROR: Unsupported URL: https://example.com/x", "not supported"),
-    ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", "private"),
-    ("ERROR: unable to download video data: HTTP Error 403: Forbidden", "blocked the download"),
-    ("ERROR: [Errno -2] Name or service not known", "could not be reached"),
-])
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("ERROR: Unsupported URL: https://example.com/x", "not supported"),
+        ("ERROR: [youtube] abc: Private video. Sign in if you've been granted access", "private"),
+        ("ERROR: unable to download video data: HTTP Error 403: Forbidden", "blocked the download"),
+        ("ERROR: [Errno -2] Name or service not known", "could not be reached"),
+    ],
+)
 def test_ytdlp_errors_become_advice(raw: str, expected: str) -> None:
     from core.media.download import _friendly
 

@@ -20,9 +20,7 @@ def spotify_id(rng: np.random.Generator) -> str:
     return "".join(rng.choice(list(_ALPHABET), 22))
 
 
-def make_catalog(
-    n: int = 2000, artists_per_genre: int = 25, seed: int = 0, genres: dict | None = None
-) -> pd.DataFrame:
+def make_catalog(n: int = 2000, artists_per_genre: int = 25, seed: int = 0, genres: dict | None = None) -> pd.DataFrame:
     """A catalog in the CSV layout of the TidyTuesday dataset (our loader maps its columns)."""
     rng = np.random.default_rng(seed)
     genres = genres or GENRE_CENTERS

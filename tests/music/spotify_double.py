@@ -95,9 +95,7 @@ def _handler(double: SpotifyDouble) -> type[BaseHTTPRequestHandler]:
             grant = body.get("grant_type", [""])[0]
             if grant == "authorization_code":
                 if body.get("code") != [LOGIN_CODE] or body.get("redirect_uri") != [double.redirect_uri]:
-                    self._send(
-                        400, {"error": "invalid_grant", "error_description": "Invalid authorization code"}
-                    )
+                    self._send(400, {"error": "invalid_grant", "error_description": "Invalid authorization code"})
                     return
                 self._send(
                     200,
@@ -185,8 +183,7 @@ def _handler(double: SpotifyDouble) -> type[BaseHTTPRequestHandler]:
                 hits = [
                     item
                     for item in pool
-                    if query in item["name"].lower()
-                    or any(query in a["name"].lower() for a in item.get("artists", []))
+                    if query in item["name"].lower() or any(query in a["name"].lower() for a in item.get("artists", []))
                 ]
                 self._send(
                     200,

@@ -45,9 +45,7 @@ def test_results_exclude_seeds_and_report_pool_sizes(index: CatalogIndex) -> Non
 
 def test_filters_are_hard(index: CatalogIndex) -> None:
     seed = track_seed(index, first_row_of_genre(index, "folk"))  # quiet, acoustic
-    query = Query(
-        seeds=[seed], minimums={"energy": 0.6, "tempo": 100}, maximums={"acousticness": 0.3}, limit=20
-    )
+    query = Query(seeds=[seed], minimums={"energy": 0.6, "tempo": 100}, maximums={"acousticness": 0.3}, limit=20)
     result = index.recommend(query)
     assert len(result.tracks) == 20
     assert (result.tracks["energy"] >= 0.6).all()
@@ -158,9 +156,7 @@ def test_numpy_and_faiss_neighbours_agree(index: CatalogIndex) -> None:
     plain = CatalogIndex(index.frame, use_faiss=False)
     assert with_faiss.index is not None and plain.index is None
     query = Query(seeds=[track_seed(index, 3), Seed("genre", "folk", "folk")], limit=12)
-    assert list(with_faiss.recommend(query).tracks["track_id"]) == list(
-        plain.recommend(query).tracks["track_id"]
-    )
+    assert list(with_faiss.recommend(query).tracks["track_id"]) == list(plain.recommend(query).tracks["track_id"])
 
 
 def test_search_and_match(index: CatalogIndex) -> None:
@@ -217,8 +213,7 @@ def test_recommendations_stay_in_the_seed_genre_on_the_real_catalog() -> None:
 
 def test_seed_values_average_features_with_circular_key(index: CatalogIndex) -> None:
     rows = (
-        np.flatnonzero(index.values["key"] == 11)[:1].tolist()
-        + np.flatnonzero(index.values["key"] == 1)[:1].tolist()
+        np.flatnonzero(index.values["key"] == 11)[:1].tolist() + np.flatnonzero(index.values["key"] == 1)[:1].tolist()
     )
     seeds = [track_seed(index, r) for r in rows]
     values = index.seed_values(seeds)

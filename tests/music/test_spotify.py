@@ -24,9 +24,7 @@ from tests.music.spotify_double import (
 
 @pytest.fixture()
 def double() -> Iterator[SpotifyDouble]:
-    tracks = [
-        make_track(f"{i:022d}", f"Blue Song {i}", f"Artist {i % 4}", isrc=f"USRC{i:08d}") for i in range(23)
-    ]
+    tracks = [make_track(f"{i:022d}", f"Blue Song {i}", f"Artist {i % 4}", isrc=f"USRC{i:08d}") for i in range(23)]
     tracks.append(make_track("z" * 22, "Red Song", "Other"))
     artists = [
         {
@@ -42,9 +40,7 @@ def double() -> Iterator[SpotifyDouble]:
         yield server
 
 
-def client(
-    double: SpotifyDouble, secret: str = CLIENT_SECRET, sleeps: list[float] | None = None
-) -> SpotifyClient:
+def client(double: SpotifyDouble, secret: str = CLIENT_SECRET, sleeps: list[float] | None = None) -> SpotifyClient:
     return SpotifyClient(
         CLIENT_ID,
         secret,

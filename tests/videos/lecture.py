@@ -62,10 +62,33 @@ def synthesize_lecture(path: Path, paragraphs: list[str] | None = None, silence_
 def mux_video(audio: Path, video: Path, size: str = "320x180") -> Path:
     """An H.264/AAC MP4 with a plain test picture and the audio track."""
     subprocess.run(
-        [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size={size}:rate=10",
-         "-i", str(audio), "-shortest", "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p",
-         "-c:a", "aac", "-b:a", "64k", "-movflags", "+faststart", str(video)],
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size={size}:rate=10",
+            "-i",
+            str(audio),
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            "-b:a",
+            "64k",
+            "-movflags",
+            "+faststart",
+            str(video),
+        ],
         check=True,
     )
     return video
@@ -73,10 +96,31 @@ def mux_video(audio: Path, video: Path, size: str = "320x180") -> Path:
 
 def silent_video(video: Path, seconds: float = 3.0) -> Path:
     subprocess.run(
-        [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=10:duration={seconds}",
-         "-f", "lavfi", "-i", f"anullsrc=r=16000:cl=mono:d={seconds}", "-shortest",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", "-c:a", "aac", str(video)],
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=160x90:rate=10:duration={seconds}",
+            "-f",
+            "lavfi",
+            "-i",
+            f"anullsrc=r=16000:cl=mono:d={seconds}",
+            "-shortest",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            "-c:a",
+            "aac",
+            str(video),
+        ],
         check=True,
     )
     return video
@@ -84,9 +128,24 @@ def silent_video(video: Path, seconds: float = 3.0) -> Path:
 
 def video_without_audio(video: Path, seconds: float = 2.0) -> Path:
     subprocess.run(
-        [ffmpeg_binary(), "-hide_banner", "-loglevel", "error", "-y",
-         "-f", "lavfi", "-i", f"testsrc2=size=160x90:rate=10:duration={seconds}",
-         "-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p", str(video)],
+        [
+            ffmpeg_binary(),
+            "-hide_banner",
+            "-loglevel",
+            "error",
+            "-y",
+            "-f",
+            "lavfi",
+            "-i",
+            f"testsrc2=size=160x90:rate=10:duration={seconds}",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p",
+            str(video),
+        ],
         check=True,
     )
     return video

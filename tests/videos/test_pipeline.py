@@ -48,8 +48,10 @@ def test_question_about_a_stated_fact_cites_the_right_segment(processed, embedde
     assert any(celsius.start - 0.5 <= c.start <= celsius.end for c in hot.citations)
 
     # A follow-up uses the conversation to find what "it" is.
-    follow = engine.ask("Where is it?", [Message("user", "Which is the most active volcano in Europe?"),
-                                           Message("assistant", answer.text)]).answer
+    follow = engine.ask(
+        "Where is it?",
+        [Message("user", "Which is the most active volcano in Europe?"), Message("assistant", answer.text)],
+    ).answer
     assert follow.grounded and ("Sicily" in follow.text or "Etna" in follow.text)
 
 
@@ -109,11 +111,17 @@ def test_bad_media_is_refused_with_a_message(tmp_path: Path, transcriber, embedd
     assert library.get(silent.id).error and library.media_path(library.get(silent.id)) is not None
 
 
-@pytest.mark.parametrize(("voice", "text"), [
-    ("de", "Der Ätna auf Sizilien ist der aktivste Vulkan Europas. Lava ist geschmolzenes Gestein, das sehr heiß "
-           "ist. Die Temperatur beträgt ungefähr elfhundert Grad."),
-    ("fr", "L'Etna en Sicile est le volcan le plus actif d'Europe. La lave est une roche fondue très chaude."),
-])
+@pytest.mark.parametrize(
+    ("voice", "text"),
+    [
+        (
+            "de",
+            "Der Ätna auf Sizilien ist der aktivste Vulkan Europas. Lava ist geschmolzenes Gestein, das sehr heiß "
+            "ist. Die Temperatur beträgt ungefähr elfhundert Grad.",
+        ),
+        ("fr", "L'Etna en Sicile est le volcan le plus actif d'Europe. La lave est une roche fondue très chaude."),
+    ],
+)
 def test_non_english_audio_gets_a_warning_with_the_english_only_model(
     tmp_path: Path, transcriber, embedder, voice: str, text: str
 ) -> None:

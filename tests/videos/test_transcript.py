@@ -106,7 +106,8 @@ def test_empty_or_unparseable_transcripts_are_refused(tmp_path: Path) -> None:
 
 
 def test_local_paths_only_inside_the_media_folder_and_never_when_deployed(tmp_path: Path) -> None:
-    from core.videos.pipeline import resolve_local_media
+    from core.media.local_files import LocalFileError
+    from core.media.local_files import resolve_local_file as resolve_local_media
 
     media = tmp_path / "media"
     media.mkdir()
@@ -114,9 +115,9 @@ def test_local_paths_only_inside_the_media_folder_and_never_when_deployed(tmp_pa
     (tmp_path / "secret.txt").write_text("no")
     assert resolve_local_media("talk.mp4", media, deployed=False) == (media / "talk.mp4").resolve()
     for raw in ["../secret.txt", str(tmp_path / "secret.txt"), "missing.mp4"]:
-        with pytest.raises(InputError, match="inside"):
+        with pytest.raises(LocalFileError, match="inside"):
             resolve_local_media(raw, media, deployed=False)
-    with pytest.raises(InputError, match="turned off"):
+    with pytest.raises(LocalFileError, match="turned off"):
         resolve_local_media("talk.mp4", media, deployed=True)
-    with pytest.raises(InputError, match="MLSTUDIO_MEDIA_DIR"):
+    with pytest.raises(LocalFileError, match="MLSTUDIO_MEDIA_DIR"):
         resolve_local_media("talk.mp4", None, deployed=False)

@@ -20,8 +20,15 @@ def test_scores_of_a_map_and_the_random_baseline(lite0, chelsea) -> None:
     assert baseline.shape == gradcam.shape and not np.allclose(baseline, gradcam)
     np.testing.assert_allclose(baseline, random_baseline(lite0, chelsea, "_blocks.15", target))  # seeded
     seen = []
-    scores = score_maps(lite0, chelsea, [gradcam, baseline], target, road=True, road_percentiles=(90,),
-                        progress=lambda f, _t: seen.append(f))
+    scores = score_maps(
+        lite0,
+        chelsea,
+        [gradcam, baseline],
+        target,
+        road=True,
+        road_percentiles=(90,),
+        progress=lambda f, _t: seen.append(f),
+    )
     assert len(scores) == 2 and seen[-1] == 1.0
     p = probability(lite0.model, chelsea, 285)
     masked = probability(lite0.model, chelsea * torch.from_numpy(gradcam), 285)

@@ -52,7 +52,10 @@ def test_weights_already_in_the_torch_cache_load_without_network(torch_home, off
     assert loaded.categories[285] == "Egyptian cat" and len(loaded.categories) == 1000
     assert torch.equal(loaded.model.fc.weight, reference.fc.weight)
     assert [info.name for info in loaded.usable_layers() if info.name.startswith("layer") and "." not in info.name] == [
-        "layer1", "layer2", "layer3", "layer4"
+        "layer1",
+        "layer2",
+        "layer3",
+        "layer4",
     ]
 
 

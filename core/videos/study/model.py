@@ -9,6 +9,7 @@ import hashlib
 from dataclasses import asdict, dataclass, field
 from typing import Any, Generic, Literal, TypeVar
 
+from core.errors import UserError
 from core.videos.chunks import TimedSentence
 
 CardKind = Literal["term", "concept", "cloze", "true_false"]
@@ -139,5 +140,5 @@ class StudyResult(Generic[T]):
     notes: list[str] = field(default_factory=list)
 
 
-class StudyError(ValueError):
+class StudyError(UserError, ValueError):
     """The transcript cannot support the requested material; the message says what is needed."""

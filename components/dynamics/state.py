@@ -23,8 +23,17 @@ def defaults() -> None:
     """Fill missing keys once per session (the article-style default: a chaotic preset, 200k steps)."""
     state = st.session_state
     p = DEFAULT_PRESET.params
-    for key, value in ((N, p.n), (D, p.d), (S, p.s), (SEED, p.seed), (VIEW, "neurons"), (STEPS, 200_000),
-                       (TRANSIENT, 1_000), (PRESET, DEFAULT_PRESET.name), (SECTION, "Explore")):
+    for key, value in (
+        (N, p.n),
+        (D, p.d),
+        (S, p.s),
+        (SEED, p.seed),
+        (VIEW, "neurons"),
+        (STEPS, 200_000),
+        (TRANSIENT, 1_000),
+        (PRESET, DEFAULT_PRESET.name),
+        (SECTION, "Explore"),
+    ):
         state.setdefault(key, value)
 
 
@@ -54,8 +63,13 @@ def load_from_url() -> None:
 
 
 def write_url(params: NetworkParams, view: str) -> None:
-    wanted = {"N": str(params.n), "D": str(params.d), "s": repr(float(params.s)), "seed": str(params.seed),
-              "view": view}
+    wanted = {
+        "N": str(params.n),
+        "D": str(params.d),
+        "s": repr(float(params.s)),
+        "seed": str(params.seed),
+        "view": view,
+    }
     if any(st.query_params.get(k) != v for k, v in wanted.items()):
         st.query_params.update(wanted)
 

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import streamlit as st
 
-from components.resources import music_catalog_index
+from components.music import resources as music_resources
 from core.config import Settings
+from core.media.local_files import LocalFileError, resolve_local_file
 from core.music.catalog import (
     FEATURES,
     REQUIRED_FEATURES,
@@ -57,7 +57,7 @@ def active_index(settings: Settings) -> CatalogIndex | None:
         st.session_state[CATALOG] = chosen
     path = store.path(chosen)
     try:
-        return music_catalog_index(str(path), path.stat().st_mtime_ns, chosen)
+        return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
     except (CatalogError, OSError) as exc:
         st.error(f"{exc}")
         if st.button("Delete the damaged catalog", key="music.delete_damaged"):
@@ -170,9 +170,10 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
                 if allowed is not None:
                     st.caption(f"Only files inside {allowed} (MLSTUDIO_MEDIA_DIR) can be opened.")
                 if path and st.button("Load file", key="music.load_local"):
-                    chosen = Path(path).expanduser().resolve()
-                    if allowed is not None and not chosen.is_relative_to(allowed.expanduser().resolve()):
-                        st.error(f"That file is outside {allowed}. Move it there, or upload it instead.")
+                    try:
+                        chosen = resolve_local_file(path, allowed, settings.deployed, folder_required=False)
+                    except LocalFileError as exc:
+                        st.error(str(exc))
                     else:
                         _load(lambda: load_catalog_file(chosen, store))
         st.caption(

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components import resources
-from components import ttv_state as state
-from components.text import markdown_text
+from components.shared import resources as shared_resources
+from components.shared.text import markdown_text
+from components.videos import state as state
 from core.ai import factory
 from core.ai.base import AIError
 from core.config import Settings
@@ -39,7 +39,7 @@ def _service(settings: Settings, library: Library) -> StudyService:
     cached = st.session_state.get("ttv.study_service")
     if cached and cached[0] == key:
         return cached[1]
-    service = StudyService(library, resources.ttv_embedder(), chat)
+    service = StudyService(library, shared_resources.text_embedder(), chat)
     st.session_state["ttv.study_service"] = (key, service)
     return service
 

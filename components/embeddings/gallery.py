@@ -8,7 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
-from components.text import markdown_text
+from components.shared.text import markdown_text
 from core.embeddings.explore import PlotRows, thumbnail
 from core.embeddings.text_datasets import Passage
 from core.videos.transcript import format_timestamp

@@ -6,8 +6,8 @@ import datetime as dt
 
 import streamlit as st
 
-from components import ttv_state as state
-from components.text import markdown_text
+from components.shared.text import markdown_text
+from components.videos import state as state
 from core.ai.base import Segment
 from core.videos.library import Library, VideoRecord
 from core.videos.study.review import ReviewStore

@@ -8,10 +8,12 @@ from pathlib import Path
 
 import streamlit as st
 
-from components import resources
-from components import ttv_state as state
+from components.shared import resources as shared_resources
+from components.videos import resources as videos_resources
+from components.videos import state as state
 from core.ai import factory
 from core.config import Settings
+from core.media.local_files import LocalFileError, resolve_local_file
 from core.videos import pipeline
 from core.videos.jobs import Job
 
@@ -24,8 +26,8 @@ def _process_steps(settings: Settings, library, video_id: str, reporter: pipelin
     return pipeline.process(
         library,
         video_id,
-        lambda: factory.transcriber(settings, resources.ttv_transcriber),
-        lambda: factory.embedder(settings, resources.ttv_embedder),
+        lambda: factory.transcriber(settings, videos_resources.transcriber),
+        lambda: factory.embedder(settings, shared_resources.text_embedder),
         reporter,
     )
 
@@ -47,8 +49,11 @@ def start_processing(settings: Settings, video_id: str) -> None:
 def render_inputs(settings: Settings) -> None:
     choices = list(state.TRANSCRIPTION_LABELS)
     st.selectbox(
-        "Transcribe with", choices, index=choices.index(settings.mlstudio_transcription_provider),
-        format_func=state.TRANSCRIPTION_LABELS.__getitem__, key=state.TRANSCRIPTION,
+        "Transcribe with",
+        choices,
+        index=choices.index(settings.mlstudio_transcription_provider),
+        format_func=state.TRANSCRIPTION_LABELS.__getitem__,
+        key=state.TRANSCRIPTION,
         help="Used when a video has no captions. The local model knows English only; OpenAI needs a key.",
     )
     settings = state.processing_settings(settings)
@@ -93,7 +98,9 @@ def _link_tab(settings: Settings, busy: bool) -> None:
 
 def _upload_tab(settings: Settings, busy: bool) -> None:
     uploaded = st.file_uploader(
-        f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB)", type=MEDIA_TYPES, key="ttv.upload",
+        f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB)",
+        type=MEDIA_TYPES,
+        key="ttv.upload",
         max_upload_size=settings.mlstudio_max_upload_mb,
     )
     if st.button("Process", type="primary", key="ttv.process_upload", disabled=busy or uploaded is None):
@@ -129,7 +136,9 @@ def _upload_tab(settings: Settings, busy: bool) -> None:
 def _text_tab(settings: Settings, busy: bool) -> None:
     subtitle = st.file_uploader("Subtitle file (.srt or .vtt)", type=["srt", "vtt"], key="ttv.subtitles")
     pasted = st.text_area(
-        "…or paste a transcript", key="ttv.pasted", height=120,
+        "…or paste a transcript",
+        key="ttv.pasted",
+        height=120,
         placeholder="Lines may start with a timestamp, like 1:23 or [00:01:23].",
     )
     title = st.text_input("Title", key="ttv.text_title", placeholder="My lecture")
@@ -168,11 +177,11 @@ def _local_tab(settings: Settings, busy: bool) -> None:
     raw = st.text_input("Path of a file inside that folder", key="ttv.local_path")
     if st.button("Process", type="primary", key="ttv.process_local", disabled=busy or not raw.strip()):
         try:
-            path = pipeline.resolve_local_media(raw, media_dir, settings.deployed)
+            path = resolve_local_file(raw, media_dir, settings.deployed)
             record = pipeline.ingest_media_file(
                 state.library(settings), path, path.name, "local", str(path), settings.max_upload_bytes
             )
-        except pipeline.InputError as exc:
+        except (pipeline.InputError, LocalFileError) as exc:
             st.error(str(exc))
             return
         start_processing(settings, record.id)

@@ -10,9 +10,10 @@ from typing import Any
 
 import streamlit as st
 
-from components import resources
-from components import ttv_state as state
-from components.text import markdown_text
+from components.shared import resources as shared_resources
+from components.shared.text import markdown_text
+from components.videos import resources as videos_resources
+from components.videos import state as state
 from core.ai import factory
 from core.ai.base import AIError, Message
 from core.config import Settings
@@ -26,7 +27,7 @@ SPEECH_LABELS = {"piper": "Piper (local)", "espeak": "eSpeak NG (local)", "opena
 
 
 def engine_for(settings: Settings, library: Library, record: VideoRecord) -> AnswerEngine:
-    embedder = factory.embedder(settings, resources.ttv_embedder)
+    embedder = factory.embedder(settings, shared_resources.text_embedder)
     key = (
         record.id,
         settings.mlstudio_chat_provider,
@@ -49,7 +50,7 @@ def engine_for(settings: Settings, library: Library, record: VideoRecord) -> Ans
 
 def _speech(settings: Settings) -> Any:
     provider = st.session_state.get(VOICE_PROVIDER_KEY, settings.mlstudio_speech_provider)
-    return factory.speech(settings, resources.ttv_piper, resources.ttv_espeak, provider)
+    return factory.speech(settings, videos_resources.piper, videos_resources.espeak, provider)
 
 
 VOICE_PROVIDER_KEY = state.VOICE_PROVIDER
@@ -116,7 +117,7 @@ def _transcribe_question(settings: Settings, data: bytes) -> str | None:
         handle.write(data)
     path = Path(handle.name)
     try:
-        transcriber = factory.transcriber(settings, resources.ttv_transcriber)
+        transcriber = factory.transcriber(settings, videos_resources.transcriber)
         with st.spinner("Listening…"):
             result = transcriber.transcribe(path)
     except AIError as exc:

@@ -6,7 +6,7 @@ import logging
 
 import streamlit as st
 
-from components.resources import base_settings
+from components.shared import resources as shared_resources
 from core.config import ConfigError, Settings, backend_status
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ SPEECH_LABELS = {"piper": "Piper (local)", "espeak": "eSpeak NG (local)", "opena
 
 def session_settings() -> Settings:
     """The process settings with this session's pasted keys and choices applied."""
-    base = base_settings()
+    base = shared_resources.base_settings()
     state = st.session_state
     try:
         return base.with_overrides(
@@ -49,12 +49,11 @@ def session_settings() -> Settings:
 
 def render_sidebar() -> Settings:
     """Draw the backend panel and the session-key form; return the settings in effect."""
-    base = base_settings()
+    base = shared_resources.base_settings()
     with st.sidebar:
         with st.expander("Keys for this session", icon=":material/key:"):
             st.caption(
-                "Kept in this browser session only: never written to disk, logs or URLs. "
-                "Closing the tab forgets them."
+                "Kept in this browser session only: never written to disk, logs or URLs. Closing the tab forgets them."
             )
             _choice("Chat backend", CHAT_PROVIDER_LABELS, base.mlstudio_chat_provider, CHAT_PROVIDER)
             _choice("Embeddings", LOCAL_OR_OPENAI, base.mlstudio_embeddings_provider, EMBEDDINGS_PROVIDER)

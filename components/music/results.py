@@ -44,8 +44,7 @@ def pool_metrics(result: Recommendations) -> None:
     b.metric(
         "After filters",
         f"{pool.after_filters:,}",
-        help="Like Spotify's afterFilteringSize"
-        + (" (search widened to the whole catalog)." if pool.widened else "."),
+        help="Like Spotify's afterFilteringSize" + (" (search widened to the whole catalog)." if pool.widened else "."),
     )
     c.metric("After removing seeds and versions", f"{pool.after_dedupe:,}")
     d.metric("Recommended", f"{pool.returned:,}")
@@ -58,10 +57,7 @@ def results_table(result: Recommendations) -> None:
     frame = result.tracks
     table = pd.DataFrame(
         {
-            "Cover": [
-                covers.get(t) or (u or None)
-                for t, u in zip(frame["track_id"], frame["image_url"], strict=True)
-            ],
+            "Cover": [covers.get(t) or (u or None) for t, u in zip(frame["track_id"], frame["image_url"], strict=True)],
             "Title": frame["track_name"],
             "Artist": frame["artist"],
             "Genre": frame["genre"],
@@ -79,16 +75,14 @@ def results_table(result: Recommendations) -> None:
             "Cover": st.column_config.ImageColumn("Cover", width="small"),
             "Spotify": st.column_config.LinkColumn("Spotify", display_text="Open ↗"),
             "Why": st.column_config.TextColumn("Why", width="large"),
-            "Score": st.column_config.NumberColumn(
-                "Score", help="Similarity to the seeds minus distance to targets."
-            ),
+            "Score": st.column_config.NumberColumn("Score", help="Similarity to the seeds minus distance to targets."),
         },
         key="music.table",
     )
 
 
 def fetch_covers(settings: Settings, result: Recommendations) -> None:
-    from components.music_seeds import spotify_client
+    from components.music.seeds import spotify_client
 
     client = spotify_client(settings)
     if client is None:
@@ -154,9 +148,7 @@ def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
                     "line": {"width": 1, "color": "white"} if role in ("seed", "result") else None,
                 },
                 customdata=part[["track", "artist", "genre"]].to_numpy(),
-                hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra>"
-                + role
-                + "</extra>",
+                hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra>" + role + "</extra>",
             )
         )
     figure.update_layout(
@@ -176,9 +168,7 @@ def player(result: Recommendations) -> None:
         "Play in the page (Spotify's embed player: a 30 s preview, or the full track when logged in "
         "to Spotify in this browser)",
         options,
-        format_func=lambda i: (
-            f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}"
-        ),
+        format_func=lambda i: f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}",
         key="music.play",
     )
     track_id = str(result.tracks["track_id"].iat[choice])
@@ -199,7 +189,7 @@ def results_panel(settings: Settings, index: CatalogIndex, result: Recommendatio
         key="music.export",
         on_click="ignore",
     )
-    from components.music_account import save_playlist_panel
+    from components.music.account import save_playlist_panel
 
     save_playlist_panel(settings, result)
     player(result)

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from components import attr_figures as figures
-from components import attr_state as keys
+from components.dynamics import figures as figures
+from components.dynamics import state as keys
 from core.dynamics.classify import AttractorClass
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
 from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
@@ -32,28 +32,35 @@ def _stop_button(key: str):
 
 
 def render_search() -> None:
-    st.write("Sample random seeds and values of s for a fixed N and D, measure each network in batch "
-             "(two largest exponents, period, coverage) and keep those of the classes you want.")
+    st.write(
+        "Sample random seeds and values of s for a fixed N and D, measure each network in batch "
+        "(two largest exponents, period, coverage) and keep those of the classes you want."
+    )
     c1, c2, c3 = st.columns(3)
     n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.search_n")
     d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.search_d")
     samples = c3.number_input("Samples", 10, MAX_CELLS, value=500, step=100, key="attr.search_samples")
     c1, c2, c3 = st.columns(3)
     s_range = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.5, 1.5), step=0.01, key="attr.search_s")
-    coverage = c2.slider("Minimum coverage", 0.0, 1.0, 0.03, step=0.01, key="attr.search_cover",
-                         help="Fraction of a 32 × 32 grid over the (x1, x2) square that the attractor "
-                              "visits.")
+    coverage = c2.slider(
+        "Minimum coverage",
+        0.0,
+        1.0,
+        0.03,
+        step=0.01,
+        key="attr.search_cover",
+        help="Fraction of a 32 × 32 grid over the (x1, x2) square that the attractor visits.",
+    )
     search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], value=0, key="attr.search_seed")
-    classes = st.multiselect("Classes", list(AttractorClass), default=[AttractorClass.CHAOTIC],
-                             format_func=str, key="attr.search_classes")
-    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], value=3_000,
-                             key="attr.search_steps")
+    classes = st.multiselect(
+        "Classes", list(AttractorClass), default=[AttractorClass.CHAOTIC], format_func=str, key="attr.search_classes"
+    )
+    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], value=3_000, key="attr.search_steps")
     if st.button("Search", type="primary", icon=":material/search:", key="attr.search_go"):
         if not classes:
             st.warning("Choose at least one class to look for.")
         else:
-            _run_search(int(n), int(d), s_range, int(samples), classes, coverage, int(search_seed),
-                        int(steps))
+            _run_search(int(n), int(d), s_range, int(samples), classes, coverage, int(search_seed), int(steps))
     rows = st.session_state.get(SEARCH_ROWS)
     if rows is None:
         return
@@ -62,21 +69,38 @@ def render_search() -> None:
     st.write(f"**{len(rows)} match(es)**{note}. Select a row to open it in Explore.")
     if not rows:
         return
-    table = pd.DataFrame({
-        "s": [r.params.s for r in rows], "seed": [r.params.seed for r in rows],
-        "class": [r.classification.label for r in rows], "λ1": [r.lambda1 for r in rows],
-        "λ2": [r.lambda2 for r in rows], "coverage": [r.coverage for r in rows],
-    })
-    event = st.dataframe(table, hide_index=True, on_select="rerun", selection_mode="single-row",
-                         key="attr.search_table", column_config={
-                             "λ1": st.column_config.NumberColumn(format="%.4f"),
-                             "λ2": st.column_config.NumberColumn(format="%.4f"),
-                             "coverage": st.column_config.NumberColumn(format="%.3f")})
+    table = pd.DataFrame(
+        {
+            "s": [r.params.s for r in rows],
+            "seed": [r.params.seed for r in rows],
+            "class": [r.classification.label for r in rows],
+            "λ1": [r.lambda1 for r in rows],
+            "λ2": [r.lambda2 for r in rows],
+            "coverage": [r.coverage for r in rows],
+        }
+    )
+    event = st.dataframe(
+        table,
+        hide_index=True,
+        on_select="rerun",
+        selection_mode="single-row",
+        key="attr.search_table",
+        column_config={
+            "λ1": st.column_config.NumberColumn(format="%.4f"),
+            "λ2": st.column_config.NumberColumn(format="%.4f"),
+            "coverage": st.column_config.NumberColumn(format="%.3f"),
+        },
+    )
     selected = event.selection.rows if event is not None else []
     if selected:
         chosen = rows[selected[0]]
-        st.button(f"Open s = {chosen.params.s}, seed = {chosen.params.seed} in Explore", type="primary",
-                  on_click=keys.open_attractor, args=(chosen.params,), key="attr.search_open")
+        st.button(
+            f"Open s = {chosen.params.s}, seed = {chosen.params.seed} in Explore",
+            type="primary",
+            on_click=keys.open_attractor,
+            args=(chosen.params,),
+            key="attr.search_open",
+        )
 
 
 def _sweep(iterate: Callable[[], Iterator[tuple[float, Any]]], state_key: str, verb: str, stop_key: str) -> None:
@@ -93,15 +117,32 @@ def _sweep(iterate: Callable[[], Iterator[tuple[float, Any]]], state_key: str, v
     stop.empty()
 
 
-def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, classes: list, coverage: float,
-                search_seed: int, steps: int) -> None:
+def _run_search(
+    n: int,
+    d: int,
+    s_range: tuple[float, float],
+    samples: int,
+    classes: list,
+    coverage: float,
+    search_seed: int,
+    steps: int,
+) -> None:
     bar = st.progress(0.0, text="Searching...")
     stop = _stop_button("attr.search_stop")
     st.session_state[SEARCH_ROWS] = []
     st.session_state[SEARCH_DONE] = 0.0
     try:
-        for fraction, rows in iter_search(n, d, s_range, samples, classes, coverage, search_seed,
-                                          ScanSettings(steps=steps, transient=1_000), chunk=128):
+        for fraction, rows in iter_search(
+            n,
+            d,
+            s_range,
+            samples,
+            classes,
+            coverage,
+            search_seed,
+            ScanSettings(steps=steps, transient=1_000),
+            chunk=128,
+        ):
             st.session_state[SEARCH_ROWS] = rows
             st.session_state[SEARCH_DONE] = fraction
             bar.progress(fraction, text=f"Searching... {fraction:.0%}, {len(rows)} found")
@@ -112,8 +153,12 @@ def _run_search(n: int, d: int, s_range: tuple[float, float], samples: int, clas
 
 
 def render_maps() -> None:
-    kind = st.radio("Map", ["λ1 over (s, seed)", "λ1 over (s, N)", "Bifurcation diagram over s"],
-                    horizontal=True, key="attr.map_kind")
+    kind = st.radio(
+        "Map",
+        ["λ1 over (s, seed)", "λ1 over (s, N)", "Bifurcation diagram over s"],
+        horizontal=True,
+        key="attr.map_kind",
+    )
     if kind.startswith("Bifurcation"):
         _bifurcation()
     else:
@@ -139,22 +184,35 @@ def _lyapunov_map(row_kind: str) -> None:
     s_lo, s_hi = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.1, 2.0), step=0.01, key="attr.map_s")
     s_count = c2.number_input("s values", 2, 100, value=40, key="attr.map_cols")
     steps = c3.select_slider("Steps per cell", [500, 1_000, 2_000, 5_000], value=1_000, key="attr.map_steps")
-    st.caption(f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
-               "transient. Click a cell to open that attractor in Explore (hover to read λ1).")
+    st.caption(
+        f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
+        "transient. Click a cell to open that attractor in Explore (hover to read λ1)."
+    )
     if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
         s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
         _sweep(
-            lambda: iter_lyapunov_map(s_values, rows, row_kind, int(n), int(d), int(seed),
-                                      ScanSettings(steps=int(steps), transient=500), chunk=200),
-            MAP, "Mapping", "attr.map_stop",
+            lambda: iter_lyapunov_map(
+                s_values,
+                rows,
+                row_kind,
+                int(n),
+                int(d),
+                int(seed),
+                ScanSettings(steps=int(steps), transient=500),
+                chunk=200,
+            ),
+            MAP,
+            "Mapping",
+            "attr.map_stop",
         )
     result = st.session_state.get(MAP)
     if result is None:
         return
     if not result.complete:
         st.caption("The map was stopped; blank cells were not computed.")
-    st.plotly_chart(figures.lyapunov_heatmap(result), on_select=_open_clicked_cell, selection_mode="points",
-                    key="attr.map_chart")
+    st.plotly_chart(
+        figures.lyapunov_heatmap(result), on_select=_open_clicked_cell, selection_mode="points", key="attr.map_chart"
+    )
 
 
 def _open_clicked_cell() -> None:
@@ -187,7 +245,9 @@ def _bifurcation() -> None:
         s_values = np.linspace(s_lo, s_hi, int(s_count))
         _sweep(
             lambda: iter_bifurcation(int(n), int(d), int(seed), s_values, 2_000, int(keep), neuron),
-            BIF, "Iterating", "attr.bif_stop",
+            BIF,
+            "Iterating",
+            "attr.bif_stop",
         )
     result = st.session_state.get(BIF)
     if result is not None:

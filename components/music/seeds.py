@@ -7,7 +7,7 @@ import logging
 
 import streamlit as st
 
-from components.text import markdown_text
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.music.engine import MAX_SEEDS, CatalogIndex, Seed
 from core.music.spotify import SpotifyArtist, SpotifyClient, SpotifyError, SpotifyTrack
@@ -232,6 +232,6 @@ def seeds_panel(settings: Settings, index: CatalogIndex) -> None:
         catalog_search(index)
     with spotify_tab:
         spotify_search(settings, index)
-        from components.music_account import account_panel
+        from components.music.account import account_panel
 
         account_panel(settings, index)

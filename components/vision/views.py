@@ -19,9 +19,7 @@ def top5(predictions: Sequence[Any]) -> None:
             "Confidence": [p.probability for p in predictions],
         },
         column_config={
-            "Confidence": st.column_config.ProgressColumn(
-                "Confidence", format="percent", min_value=0, max_value=1
-            )
+            "Confidence": st.column_config.ProgressColumn("Confidence", format="percent", min_value=0, max_value=1)
         },
         hide_index=True,
         width="stretch",
@@ -33,9 +31,7 @@ def display_values(runs: dict[str, Any], shared: bool) -> dict[tuple[str, str], 
     values: dict[tuple[str, str], np.ndarray] = {}
     for method, run in runs.items():
         if shared:
-            for layer_map, scaled in zip(
-                run.maps, render.shared_scale([m.raw for m in run.maps]), strict=True
-            ):
+            for layer_map, scaled in zip(run.maps, render.shared_scale([m.raw for m in run.maps]), strict=True):
                 values[(layer_map.layer, method)] = scaled
         else:
             for layer_map in run.maps:
@@ -83,9 +79,7 @@ def grid(
         if guided and layer in guided:
             row[-2].image(guided["__gradient__"], caption="input gradient, guided", width="stretch")
             row[-1].image(guided[layer], caption=f"x {guided['__method__']} map", width="stretch")
-    st.image(
-        render.colorbar(colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320
-    )
+    st.image(render.colorbar(colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320)
 
 
 def faithfulness_table(rows: list[dict[str, Any]]) -> None:
@@ -94,18 +88,10 @@ def faithfulness_table(rows: list[dict[str, Any]]) -> None:
         hide_index=True,
         width="stretch",
         column_config={
-            "Confidence change": st.column_config.NumberColumn(
-                format="%+.3f", help="p(image x map) − p(image)"
-            ),
-            "ROAD MoRF": st.column_config.NumberColumn(
-                format="%+.3f", help="Most relevant removed: lower is better"
-            ),
-            "ROAD LeRF": st.column_config.NumberColumn(
-                format="%+.3f", help="Least relevant removed: higher is better"
-            ),
-            "ROAD combined": st.column_config.NumberColumn(
-                format="%+.3f", help="(LeRF − MoRF) / 2: higher is better"
-            ),
+            "Confidence change": st.column_config.NumberColumn(format="%+.3f", help="p(image x map) − p(image)"),
+            "ROAD MoRF": st.column_config.NumberColumn(format="%+.3f", help="Most relevant removed: lower is better"),
+            "ROAD LeRF": st.column_config.NumberColumn(format="%+.3f", help="Least relevant removed: higher is better"),
+            "ROAD combined": st.column_config.NumberColumn(format="%+.3f", help="(LeRF − MoRF) / 2: higher is better"),
             "Deletion AUC": st.column_config.NumberColumn(format="%.3f", help="Lower is better"),
             "Insertion AUC": st.column_config.NumberColumn(format="%.3f", help="Higher is better"),
         },
@@ -121,9 +107,7 @@ def curves_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]]) ->
         colour = palette[i % len(palette)]
         x = np.linspace(0, 100, len(deletion))
         figure.add_scatter(x=x, y=list(deletion), name=f"{name} · deletion", line={"color": colour})
-        figure.add_scatter(
-            x=x, y=list(insertion), name=f"{name} · insertion", line={"color": colour, "dash": "dot"}
-        )
+        figure.add_scatter(x=x, y=list(insertion), name=f"{name} · insertion", line={"color": colour, "dash": "dot"})
     figure.update_layout(
         height=340,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -138,15 +122,10 @@ def randomisation_strip(
     rgb: np.ndarray, original: np.ndarray, steps: Sequence[Any], opacity: float, colormap: str
 ) -> None:
     columns = st.columns(len(steps) + 1)
-    columns[0].image(
-        render.overlay(rgb, original, opacity, colormap), caption="trained model", width="stretch"
-    )
+    columns[0].image(render.overlay(rgb, original, opacity, colormap), caption="trained model", width="stretch")
     for column, step in zip(columns[1:], steps, strict=True):
         column.image(
             render.overlay(rgb, step.map, opacity, colormap),
-            caption=(
-                f"top {step.layers_reinitialised} layers random · "
-                f"ρ {step.spearman:+.2f} · SSIM {step.ssim:.2f}"
-            ),
+            caption=(f"top {step.layers_reinitialised} layers random · ρ {step.spearman:+.2f} · SSIM {step.ssim:.2f}"),
             width="stretch",
         )

@@ -56,8 +56,14 @@ def _points(rows: PlotRows, index: np.ndarray, name: str, marker: dict) -> go.Sc
 def _custom(rows: PlotRows, index: np.ndarray) -> np.ndarray:
     return np.array(
         [
-            [rows.ids[i], rows.labels[i], rows.proposed[i], float(rows.score[i]), rows.predicted[i],
-             f"<br>{rows.notes[i]}" if rows.notes[i] else ""]
+            [
+                rows.ids[i],
+                rows.labels[i],
+                rows.proposed[i],
+                float(rows.score[i]),
+                rows.predicted[i],
+                f"<br>{rows.notes[i]}" if rows.notes[i] else "",
+            ]
             for i in index
         ],
         dtype=object,

@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from components import resources
+from components.videos import resources as videos_resources
 from core.config import Settings
 
 VIDEO = "ttv.video_id"
@@ -37,7 +37,7 @@ def history_key(video_id: str) -> str:
 
 
 def library(settings: Settings) -> Any:
-    return resources.ttv_library(str(settings.data_dir / "videos"))
+    return videos_resources.library(str(settings.data_dir / "videos"))
 
 
 def seek(seconds: float) -> None:

@@ -46,9 +46,7 @@ def _snap(scale: SliderScale, value: float) -> float:
     return int(snapped) if scale.integer else round(float(snapped), 6)
 
 
-def feature_controls(
-    spec: FeatureSpec, seed_value: float | None
-) -> tuple[float | None, float | None, float | None]:
+def feature_controls(spec: FeatureSpec, seed_value: float | None) -> tuple[float | None, float | None, float | None]:
     """(min, max, target) in catalog units; None where the user set nothing."""
     scale = slider_scale(spec)
     help_text = spec.help

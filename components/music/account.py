@@ -7,7 +7,7 @@ import secrets
 
 import streamlit as st
 
-from components.music_seeds import add_spotify_track
+from components.music.seeds import add_spotify_track
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
 from core.music.spotify import ALLOW_LIST_NOTE, SpotifyError, SpotifyUserSession
@@ -24,9 +24,7 @@ def user_session(settings: Settings) -> SpotifyUserSession | None:
     fingerprint = hashlib.sha256(f"{client_id}:{secret}:{settings.spotify_redirect_uri}".encode()).hexdigest()
     kept = st.session_state.get(USER)
     if kept is None or kept[0] != fingerprint:
-        session = SpotifyUserSession(
-            client_id, secret, settings.spotify_redirect_uri, secrets.token_urlsafe(16)
-        )
+        session = SpotifyUserSession(client_id, secret, settings.spotify_redirect_uri, secrets.token_urlsafe(16))
         kept = (fingerprint, session)
         st.session_state[USER] = kept
     return kept[1]
@@ -96,14 +94,10 @@ def save_playlist_panel(settings: Settings, result: Recommendations) -> None:
     if session is None or not session.logged_in:
         return
     name = st.text_input("Playlist name", value="ML Studio recommendations", key="music.playlist_name")
-    if st.button(
-        "Save as a private Spotify playlist", key="music.save_playlist", icon=":material/playlist_add:"
-    ):
+    if st.button("Save as a private Spotify playlist", key="music.save_playlist", icon=":material/playlist_add:"):
         seeds = ", ".join(seed.label for seed in result.seeds)
         try:
-            url = session.save_playlist(
-                name, list(result.tracks["track_id"]), f"Made by ML Studio from: {seeds}"
-            )
+            url = session.save_playlist(name, list(result.tracks["track_id"]), f"Made by ML Studio from: {seeds}")
         except SpotifyError as exc:
             st.error(str(exc))
         else:

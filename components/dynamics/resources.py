@@ -1,0 +1,75 @@
+"""The only place in this tool with st.cache_resource / st.cache_data: cached wrappers around core loaders.
+
+Cached resources are shared by every session of the process, so what they return must be safe to use
+from several threads (or be used under a lock by its caller).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def trajectory(
+    n: int, d: int, s: float, seed: int, steps: int, transient: int, columns: tuple[str, ...], max_steps: int
+):  # -> core.dynamics.simulate.Trajectory
+    """Shared by every session without copying (up to 10^7 rows): the arrays are read-only."""
+    from core.dynamics.network import NetworkParams
+    from core.dynamics.simulate import simulate
+
+    return simulate(NetworkParams(n, d, s, seed), steps, transient, columns, max_steps)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def analysis(
+    n: int, d: int, s: float, seed: int, steps: int, transient: int, n_exponents: int
+):  # -> core.dynamics.analysis.Analysis
+    from core.dynamics.analysis import analyze
+    from core.dynamics.network import NetworkParams
+
+    return analyze(NetworkParams(n, d, s, seed), steps, transient, n_exponents)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def zero_one(n: int, d: int, s: float, seed: int, transient: int) -> float:
+    from core.dynamics.dimension import zero_one_test
+    from core.dynamics.network import NetworkParams
+    from core.dynamics.simulate import simulate
+
+    series = simulate(NetworkParams(n, d, s, seed), 3_000, transient, ("y0",)).data[:, 0]
+    return zero_one_test(series)
+
+
+@st.cache_data(show_spinner=False)
+def preset_labels() -> dict[str, str]:
+    """Measured class and two largest exponents of every preset (one batched scan, once per process)."""
+    from core.dynamics.presets import PRESETS
+    from core.dynamics.search import ScanSettings, rows_from_scan, scan
+
+    points = [(p.params.n, p.params.d, p.params.s, p.params.seed) for p in PRESETS]
+    rows = rows_from_scan(points, scan(points, ScanSettings(steps=20_000, transient=1_000)))
+    return {
+        preset.name: f"{row.classification.label}, λ1 = {row.lambda1:+.4f}, λ2 = {row.lambda2:+.4f}"
+        for preset, row in zip(PRESETS, rows, strict=True)
+    }
+
+
+@st.cache_data(show_spinner=False, max_entries=6)
+def density(
+    n: int,
+    d: int,
+    s: float,
+    seed: int,
+    steps: int,
+    transient: int,
+    columns: tuple[str, ...],
+    max_steps: int,
+    scheme: str,
+    lag: int,
+    size: int,
+):  # -> np.ndarray (size, size, 3)
+    from core.dynamics.render import density_image, plane
+
+    traj = trajectory(n, d, s, seed, steps, transient, columns, max_steps)
+    x, y = plane(traj.data, lag)
+    return density_image(x, y, scheme, size, size)  # type: ignore[arg-type]

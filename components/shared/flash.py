@@ -1,0 +1,28 @@
+"""One flash helper: a message queued now and shown once on the next run (after st.rerun or a callback)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+import streamlit as st
+
+FlashKind = Literal["success", "info", "warning", "error"]
+
+
+def _key(scope: str) -> str:
+    return f"{scope}.flash"
+
+
+def flash(scope: str, kind: FlashKind, message: str) -> None:
+    """Queue `message` for the page `scope` (a tool's state prefix, e.g. "videos")."""
+    st.session_state.setdefault(_key(scope), []).append((kind, message))
+
+
+def show_flashes(scope: str) -> None:
+    """Draw and forget the queued messages of `scope`, oldest first."""
+    for kind, message in st.session_state.pop(_key(scope), []):
+        show_message(kind, message)
+
+
+def show_message(kind: FlashKind, message: str) -> None:
+    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](message)

@@ -1,0 +1,55 @@
+"""One typed state object per tool under one session key, and its link in the URL.
+
+Each tool's state.py defines a dataclass for what the user is doing and calls `tool_state` to get
+this session's instance. What a user would want after a reload or in a shared link is also written
+to `st.query_params` (Streamlit pushes a browser history entry for each change, so Back steps
+through them) and read back by `url_changes` when the URL is not what this session last wrote: a
+fresh session (reload, shared link) or Back/Forward.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TypeVar
+
+import streamlit as st
+
+T = TypeVar("T")
+
+
+def tool_state(key: str, factory: Callable[[], T]) -> T:
+    """This session's state object for a tool, created by `factory` on first use."""
+    if key not in st.session_state:
+        st.session_state[key] = factory()
+    return st.session_state[key]
+
+
+def _written_key(scope: str) -> str:
+    return f"{scope}.url_written"
+
+
+def url_values(names: Iterable[str]) -> dict[str, str]:
+    return {name: st.query_params[name] for name in names if name in st.query_params}
+
+
+def url_changes(scope: str, names: Iterable[str]) -> dict[str, str] | None:
+    """The URL's values of `names` if they are not what this session last wrote there, else None.
+
+    None means "the widgets are in charge"; a dict (maybe empty) means "restore from the URL": the
+    first run of a session (reload or a shared link) or a Back/Forward step.
+    """
+    current = url_values(names)
+    if st.session_state.get(_written_key(scope)) == current:
+        return None
+    return current
+
+
+def write_url(scope: str, names: Iterable[str], values: Mapping[str, str]) -> None:
+    """Make the URL hold exactly `values` for `names` (other parameters untouched); no-op if it already does."""
+    names = list(names)
+    wanted = {name: values[name] for name in names if name in values}
+    st.session_state[_written_key(scope)] = wanted
+    if url_values(names) == wanted:
+        return
+    others = {key: st.query_params[key] for key in st.query_params if key not in names}
+    st.query_params.from_dict({**others, **wanted})  # one change, so one history entry

