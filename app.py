@@ -16,6 +16,7 @@ st.set_page_config(
 )
 
 from components.shared.navigation import all_pages  # noqa: E402  (after set_page_config)
+from components.shared.errors import error_boundary  # noqa: E402
 from components.shared.shell import render_sidebar  # noqa: E402
 from core.config import ConfigError  # noqa: E402
 
@@ -25,4 +26,5 @@ try:
 except ConfigError as exc:
     st.error(f"The app's configuration has a problem: {exc} Fix it and reload the page.")
     st.stop()
-page.run()
+with error_boundary("showing this page"):  # the last net: a page's own boundaries come first
+    page.run()

@@ -48,3 +48,30 @@ def test_cache_decorators_live_only_in_resources() -> None:
         if p.name != "resources.py" and ("cache_resource" in p.read_text() or "cache_data" in p.read_text())
     ]
     assert offenders == []
+
+
+TOOL_PACKAGES = ("videos", "music", "vision", "dynamics", "embeddings")
+
+
+def test_components_are_one_package_per_tool_plus_shared() -> None:
+    packages = sorted(p.name for p in (ROOT / "components").iterdir() if p.is_dir() and p.name != "__pycache__")
+    assert packages == sorted((*TOOL_PACKAGES, "shared"))
+    assert [p.name for p in (ROOT / "components").glob("*.py")] == ["__init__.py"]
+    for tool in TOOL_PACKAGES:
+        assert (ROOT / "core" / tool).is_dir(), f"components/{tool} has no core/{tool}"
+
+
+def test_pages_are_short_and_read_like_the_screen() -> None:
+    too_long = {p.name: n for p in (ROOT / "app_pages").glob("*.py") if (n := len(p.read_text().splitlines())) > 110}
+    assert too_long == {}
+
+
+def test_shared_components_never_import_a_tool() -> None:
+    offenders = []
+    for path in (ROOT / "components" / "shared").rglob("*.py"):
+        tree = ast.parse(path.read_text())
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("components."):
+                if node.module.split(".")[1] in TOOL_PACKAGES:
+                    offenders.append(f"{path.name}: {node.module}")
+    assert offenders == []
