@@ -1,59 +1,58 @@
-"""Talk to Videos: chat with citations, voice questions, spoken answers."""
+"""Talk to Videos: chat with citations, voice questions, spoken answers.
+
+The chat of each video is kept in the library, so a reload or a shared link shows it again.
+"""
 
 from __future__ import annotations
 
 import hashlib
-import logging
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.shared import resources as shared_resources
+from components.shared.memo import session_memo
+from components.shared.shell import SPEECH_LABELS
 from components.shared.text import markdown_text
 from components.videos import resources as videos_resources
 from components.videos import state as state
 from core.ai import factory
-from core.ai.base import AIError, Message
+from core.ai.base import AIError, Embedder, Message, SpeechSynthesizer
 from core.config import Settings
 from core.videos.chat import GROUNDING_NOTE, AnswerEngine, LLMAnswerEngine, OfflineAnswerEngine
+from core.videos.conversation import ChatTurn, Citation, speakable
 from core.videos.library import Library, VideoRecord
 from core.videos.pipeline import InputError, load_index
-
-log = logging.getLogger(__name__)
-
-SPEECH_LABELS = {"piper": "Piper (local)", "espeak": "eSpeak NG (local)", "openai": "OpenAI"}
+from core.videos.transcript import format_timestamp
 
 
 def engine_for(settings: Settings, library: Library, record: VideoRecord) -> AnswerEngine:
+    """This session's answer engine for the video (built once per video and backend)."""
     embedder = factory.embedder(settings, shared_resources.text_embedder)
-    key = (
+    signature = (
         record.id,
         settings.mlstudio_chat_provider,
         settings.mlstudio_chat_model,
         embedder.name,
         settings.has_openai_key,
     )
-    cached = st.session_state.get(state.ENGINE)
-    if cached and cached[0] == key:
-        return cached[1]
+    return session_memo(state.ENGINE_MEMO, signature, lambda: _build_engine(settings, library, record, embedder))
+
+
+def _build_engine(settings: Settings, library: Library, record: VideoRecord, embedder: Embedder) -> AnswerEngine:
     index = load_index(library, record.id, embedder)
     chat = factory.chat_model(settings)
     if chat is None:
-        engine: AnswerEngine = OfflineAnswerEngine(index, library.transcript(record.id) or [], embedder)
-    else:
-        engine = LLMAnswerEngine(index, chat)
-    st.session_state[state.ENGINE] = (key, engine)
-    return engine
+        return OfflineAnswerEngine(index, library.transcript(record.id) or [], embedder)
+    return LLMAnswerEngine(index, chat)
 
 
-def _speech(settings: Settings) -> Any:
-    provider = st.session_state.get(VOICE_PROVIDER_KEY, settings.mlstudio_speech_provider)
+def _speech(settings: Settings) -> SpeechSynthesizer:
+    provider = st.session_state.get(state.VOICE_PROVIDER, settings.mlstudio_speech_provider)
     return factory.speech(settings, videos_resources.piper, videos_resources.espeak, provider)
-
-
-VOICE_PROVIDER_KEY = state.VOICE_PROVIDER
 
 
 def render_voice_settings(settings: Settings) -> None:
@@ -65,20 +64,20 @@ def render_voice_settings(settings: Settings) -> None:
             providers,
             index=providers.index(settings.mlstudio_speech_provider),
             format_func=SPEECH_LABELS.__getitem__,
-            key=VOICE_PROVIDER_KEY,
+            key=state.VOICE_PROVIDER,
         )
         try:
             voices = _speech(settings).voices()
         except AIError as exc:
             st.warning(str(exc))
             return
-        st.selectbox("Voice", [v.id for v in voices], key=state.VOICE, format_func={v.id: v.label for v in voices}.get)
+        labels = {v.id: v.label for v in voices}
+        st.selectbox("Voice", list(labels), key=state.VOICE, format_func=lambda voice: labels.get(voice, voice))
 
 
 def render_chat(settings: Settings, library: Library, record: VideoRecord) -> None:
     st.subheader("Ask the video")
     st.caption(f":material/verified: {GROUNDING_NOTE}")
-    history: list[dict[str, Any]] = st.session_state.setdefault(state.history_key(record.id), [])
     try:
         engine = engine_for(settings, library, record)
     except (AIError, InputError) as exc:
@@ -86,30 +85,31 @@ def render_chat(settings: Settings, library: Library, record: VideoRecord) -> No
         return
     st.caption(f"Answering with: {engine.name}")
     render_voice_settings(settings)
+    history = library.chat(record.id)
+    view = state.current()
 
-    messages = st.container(height=460, key="ttv_messages")
+    messages = st.container(height=460, key=state.MESSAGES_BOX)
     with messages:
         if not history:
             st.caption("Ask something the video talks about, for example “What is the main point?”.")
-        for n, item in enumerate(history):
-            with st.chat_message(item["role"]):
-                st.text(item["content"]) if item["role"] == "user" else st.markdown(markdown_text(item["content"]))
-                _citations(item.get("citations", []), n)
+        for n, turn in enumerate(history):
+            with st.chat_message(turn.role):
+                st.text(turn.content) if turn.role == "user" else st.markdown(markdown_text(turn.content))
+                _citations(turn.citations, n)
 
     spoken = st.audio_input("Ask by voice", key=state.MIC)
-    question = st.chat_input("Ask about this video", key="ttv.ask")
+    question = st.chat_input("Ask about this video", key=state.ASK)
     if spoken is not None:
         digest = hashlib.sha1(spoken.getvalue()).hexdigest()
-        if st.session_state.get(state.MIC_DONE) != digest:
-            st.session_state[state.MIC_DONE] = digest
+        if view.heard != digest:
+            view.heard = digest
             question = _transcribe_question(settings, spoken.getvalue())
     if question:
-        _answer(settings, engine, history, question, messages)
+        _answer(settings, library, record, engine, history, question, messages)
 
-    audio = st.session_state.get(state.LAST_AUDIO)
-    if audio:
-        st.audio(audio[0], format=audio[1], autoplay=audio[2])
-        st.session_state[state.LAST_AUDIO] = (audio[0], audio[1], False)
+    if view.spoken is not None:
+        st.audio(view.spoken.data, format=view.spoken.mime, autoplay=view.spoken.autoplay)
+        view.spoken = state.SpokenAnswer(view.spoken.data, view.spoken.mime, autoplay=False)
 
 
 def _transcribe_question(settings: Settings, data: bytes) -> str | None:
@@ -133,10 +133,16 @@ def _transcribe_question(settings: Settings, data: bytes) -> str | None:
 
 
 def _answer(
-    settings: Settings, engine: AnswerEngine, history: list[dict[str, Any]], question: str, messages: Any
+    settings: Settings,
+    library: Library,
+    record: VideoRecord,
+    engine: AnswerEngine,
+    history: Sequence[ChatTurn],
+    question: str,
+    messages: DeltaGenerator,
 ) -> None:
-    past = [Message(item["role"], item["content"]) for item in history]
-    history.append({"role": "user", "content": question})
+    """Stream the answer under the messages; keep the question and answer in the library (both or neither)."""
+    past = [Message(turn.role, turn.content) for turn in history]
     with messages:
         with st.chat_message("user"):
             st.text(question)
@@ -146,45 +152,33 @@ def _answer(
                 st.write_stream(markdown_text(piece) for piece in stream)
                 answer = stream.answer
             except AIError as exc:
-                history.pop()
                 st.error(str(exc))
                 return
-            _citations([c.__dict__ for c in answer.citations], len(history))
-    history.append(
-        {
-            "role": "assistant",
-            "content": answer.text,
-            "citations": [c.__dict__ for c in answer.citations],
-        }
+            _citations(tuple(answer.citations), len(history) + 1)
+    library.add_chat_turns(
+        record.id,
+        [ChatTurn("user", question), ChatTurn("assistant", answer.text, tuple(answer.citations))],
     )
     if st.session_state.get(state.SPEAK):
         try:
             with st.spinner("Speaking…"):
-                speech = _speech(settings).synthesize(_speakable(answer.text), st.session_state.get(state.VOICE))
-            st.session_state[state.LAST_AUDIO] = (speech.data, speech.mime, True)
+                speech = _speech(settings).synthesize(speakable(answer.text), st.session_state.get(state.VOICE))
+            state.current().spoken = state.SpokenAnswer(speech.data, speech.mime)
         except AIError as exc:
             st.warning(f"The answer could not be spoken: {exc}")
     st.rerun()
 
 
-def _citations(citations: list[dict[str, Any]], message_number: int) -> None:
+def _citations(citations: Sequence[Citation], message_number: int) -> None:
     if not citations:
         return
     cols = st.columns(min(len(citations), 6))
     for i, citation in enumerate(citations):
-        from core.videos.transcript import format_timestamp
-
         cols[i % len(cols)].button(
-            f"[{citation['number']}] {format_timestamp(citation['start'])}",
-            key=f"ttv.cite.{message_number}.{i}",
+            f"[{citation.number}] {format_timestamp(citation.start)}",
+            key=state.keyed(state.CITE, message_number, i),
             icon=":material/play_circle:",
             on_click=state.seek,
-            args=(citation["start"],),
-            help=citation["text"][:300],
+            args=(citation.start,),
+            help=citation.text[:300],
         )
-
-
-def _speakable(text: str) -> str:
-    import re
-
-    return re.sub(r"\s*\[\d+\]", "", text).replace("From the video:", "The video says:")

@@ -1,52 +1,50 @@
-"""Talk to Videos: the input tabs (link, upload, subtitles/text, local file) and the progress panel."""
+"""Talk to Videos: the input tabs (link, upload, subtitles/text, local file) → the source the user gave."""
 
 from __future__ import annotations
 
-import logging
 import tempfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from components.shared import resources as shared_resources
-from components.videos import resources as videos_resources
 from components.videos import state as state
-from core.ai import factory
+from components.videos.jobs import process_steps, start_job, start_processing
 from core.config import Settings
 from core.media.local_files import LocalFileError, resolve_local_file
 from core.videos import pipeline
-from core.videos.jobs import Job
-
-log = logging.getLogger(__name__)
-
-MEDIA_TYPES = ["mp4", "webm", "mkv", "mov", "avi", "m4v", "mp3", "wav", "m4a", "ogg", "oga", "opus", "flac", "aac"]
+from core.videos.library import Library, VideoRecord
+from core.videos.sources import MEDIA_TYPES, check_upload_size, transcript_text
 
 
-def _process_steps(settings: Settings, library, video_id: str, reporter: pipeline.ProgressReporter):
-    return pipeline.process(
-        library,
-        video_id,
-        lambda: factory.transcriber(settings, videos_resources.transcriber),
-        lambda: factory.embedder(settings, shared_resources.text_embedder),
-        reporter,
-    )
+@dataclass(frozen=True)
+class LinkSource:
+    url: str
 
 
-def start_job(label: str, work, stages: tuple[str, ...]) -> None:
-    st.session_state[state.JOB] = Job(label, work, stages).start()
+@dataclass(frozen=True)
+class UploadSource:
+    file: UploadedFile
 
 
-def start_processing(settings: Settings, video_id: str) -> None:
-    library = state.library(settings)
-    start_job(
-        "Processing",
-        lambda reporter: _process_steps(settings, library, video_id, reporter),
-        ("extract", "transcribe", "index"),
-    )
-    state.select(video_id)
+@dataclass(frozen=True)
+class TextSource:
+    subtitles: UploadedFile | None
+    pasted: str
+    title: str
 
 
-def render_inputs(settings: Settings) -> None:
+@dataclass(frozen=True)
+class LocalSource:
+    path: str
+
+
+Source = LinkSource | UploadSource | TextSource | LocalSource
+
+
+def render_inputs(settings: Settings, busy: bool) -> Source | None:
+    """The transcription choice and one tab per kind of input; the source whose Process was pressed."""
     choices = list(state.TRANSCRIPTION_LABELS)
     st.selectbox(
         "Transcribe with",
@@ -56,160 +54,133 @@ def render_inputs(settings: Settings) -> None:
         key=state.TRANSCRIPTION,
         help="Used when a video has no captions. The local model knows English only; OpenAI needs a key.",
     )
-    settings = state.processing_settings(settings)
     names = ["Link", "Upload", "Subtitles or text"] + ([] if settings.deployed else ["Local file"])
     tabs = st.tabs(names)
-    busy = state.JOB in st.session_state
     with tabs[0]:
-        _link_tab(settings, busy)
+        source: Source | None = _link_tab(busy)
     with tabs[1]:
-        _upload_tab(settings, busy)
+        source = _upload_tab(settings, busy) or source
     with tabs[2]:
-        _text_tab(settings, busy)
+        source = _text_tab(busy) or source
     if not settings.deployed:
         with tabs[3]:
-            _local_tab(settings, busy)
+            source = _local_tab(settings, busy) or source
+    return source
 
 
-def _link_tab(settings: Settings, busy: bool) -> None:
-    url = st.text_input("Video link", placeholder="https://www.youtube.com/watch?v=...", key="ttv.url")
+def _link_tab(busy: bool) -> LinkSource | None:
+    url = st.text_input("Video link", placeholder="https://www.youtube.com/watch?v=...", key=state.URL)
     st.caption("Captions are used when the site has them; otherwise the audio is downloaded and transcribed.")
-    go = st.button("Process", type="primary", key="ttv.process_link", disabled=busy)
-    if go:
-        if not url.strip():
-            st.warning("Paste a video link first.")
-            return
-        from core.media.download import DownloadError, check_url
-
-        try:
-            url = check_url(url, settings.deployed)
-        except DownloadError as exc:
-            st.error(str(exc))
-            return
-        library = state.library(settings)
-
-        def work(reporter: pipeline.ProgressReporter):
-            record = pipeline.ingest_url(library, url, settings.deployed, settings.max_upload_bytes, reporter)
-            return _process_steps(settings, library, record.id, reporter)
-
-        start_job("Fetching the link", work, ("download", "extract", "transcribe", "index"))
-        st.rerun()
+    return LinkSource(url) if st.button("Process", type="primary", key=state.PROCESS_LINK, disabled=busy) else None
 
 
-def _upload_tab(settings: Settings, busy: bool) -> None:
+def _upload_tab(settings: Settings, busy: bool) -> UploadSource | None:
     uploaded = st.file_uploader(
         f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB)",
-        type=MEDIA_TYPES,
-        key="ttv.upload",
+        type=list(MEDIA_TYPES),
+        key=state.UPLOAD,
         max_upload_size=settings.mlstudio_max_upload_mb,
     )
-    if st.button("Process", type="primary", key="ttv.process_upload", disabled=busy or uploaded is None):
-        assert uploaded is not None
-        if uploaded.size > settings.max_upload_bytes:
-            st.error(
-                f"This file is {uploaded.size / 2**20:.0f} MB; the limit is {settings.mlstudio_max_upload_mb} MB. "
-                "Trim it, upload the audio only, or use subtitles."
-            )
-            return
-        library = state.library(settings)
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
-            dir=state.staging_dir(settings), suffix=Path(uploaded.name).suffix, delete=False
-        )
-        with handle:
-            uploaded.seek(0)
-            while block := uploaded.read(1 << 20):
-                handle.write(block)
-        path = Path(handle.name)
-        try:
-            record = pipeline.ingest_media_file(
-                library, path, uploaded.name, "upload", uploaded.name, settings.max_upload_bytes, move=True
-            )
-        except pipeline.InputError as exc:
-            st.error(str(exc))
-            return
-        finally:
-            path.unlink(missing_ok=True)
-        start_processing(settings, record.id)
-        st.rerun()
+    pressed = st.button("Process", type="primary", key=state.PROCESS_UPLOAD, disabled=busy or uploaded is None)
+    return UploadSource(uploaded) if pressed and uploaded is not None else None
 
 
-def _text_tab(settings: Settings, busy: bool) -> None:
-    subtitle = st.file_uploader("Subtitle file (.srt or .vtt)", type=["srt", "vtt"], key="ttv.subtitles")
+def _text_tab(busy: bool) -> TextSource | None:
+    subtitles = st.file_uploader("Subtitle file (.srt or .vtt)", type=["srt", "vtt"], key=state.SUBTITLES)
     pasted = st.text_area(
         "…or paste a transcript",
-        key="ttv.pasted",
+        key=state.PASTED,
         height=120,
         placeholder="Lines may start with a timestamp, like 1:23 or [00:01:23].",
     )
-    title = st.text_input("Title", key="ttv.text_title", placeholder="My lecture")
-    if st.button("Process", type="primary", key="ttv.process_text", disabled=busy):
-        library = state.library(settings)
-        try:
-            if subtitle is not None:
-                if subtitle.size > 20 * 2**20:
-                    st.error("This subtitle file is too large (over 20 MB). Check that it is really subtitles.")
-                    return
-                raw = subtitle.getvalue()
-                try:
-                    text = raw.decode("utf-8-sig")
-                except UnicodeDecodeError:
-                    st.error("This subtitle file is not UTF-8 text. Save it as UTF-8 and upload it again.")
-                    return
-                record = pipeline.ingest_transcript_text(library, text, title or subtitle.name, "subtitles")
-            elif pasted.strip():
-                record = pipeline.ingest_transcript_text(library, pasted, title or "Pasted transcript", "pasted")
-            else:
-                st.warning("Upload a subtitle file or paste a transcript first.")
-                return
-        except pipeline.InputError as exc:
-            st.error(str(exc))
-            return
-        start_processing(settings, record.id)
-        st.rerun()
+    title = st.text_input("Title", key=state.TEXT_TITLE, placeholder="My lecture")
+    pressed = st.button("Process", type="primary", key=state.PROCESS_TEXT, disabled=busy)
+    return TextSource(subtitles, pasted, title) if pressed else None
 
 
-def _local_tab(settings: Settings, busy: bool) -> None:
+def _local_tab(settings: Settings, busy: bool) -> LocalSource | None:
     media_dir = settings.mlstudio_media_dir
     if media_dir is None:
         st.info("Set MLSTUDIO_MEDIA_DIR to a folder to open media files from this computer.")
-        return
+        return None
     st.caption(f"Files inside {media_dir}")
-    raw = st.text_input("Path of a file inside that folder", key="ttv.local_path")
-    if st.button("Process", type="primary", key="ttv.process_local", disabled=busy or not raw.strip()):
-        try:
-            path = resolve_local_file(raw, media_dir, settings.deployed)
-            record = pipeline.ingest_media_file(
-                state.library(settings), path, path.name, "local", str(path), settings.max_upload_bytes
-            )
-        except (pipeline.InputError, LocalFileError) as exc:
-            st.error(str(exc))
-            return
-        start_processing(settings, record.id)
-        st.rerun()
+    raw = st.text_input("Path of a file inside that folder", key=state.LOCAL_PATH)
+    pressed = st.button("Process", type="primary", key=state.PROCESS_LOCAL, disabled=busy or not raw.strip())
+    return LocalSource(raw) if pressed else None
 
 
-@st.fragment(run_every=0.5)
-def job_panel() -> None:
-    """Progress of the running job with a Cancel button; when it ends, the whole page is redrawn."""
-    job: Job | None = st.session_state.get(state.JOB)
-    if job is None:
-        return
-    if not job.done:
-        st.progress(job.fraction, text=f"{job.message} · {job.fraction:.0%}")
-        if st.button("Cancel", key="ttv.cancel", icon=":material/cancel:"):
-            job.cancel()
-            st.caption("Cancelling…")
-        return
-    finish_job()
-    st.rerun(scope="app")
+def start_source(settings: Settings, library: Library, source: Source) -> bool:
+    """Check the source and start processing it; False (with a message on screen) if it cannot be used."""
+    settings = state.processing_settings(settings)
+    try:
+        if isinstance(source, LinkSource):
+            return _start_link(settings, library, source.url)
+        if isinstance(source, UploadSource):
+            record = _ingest_upload(settings, library, source.file)
+        elif isinstance(source, TextSource):
+            raw = source.subtitles.getvalue() if source.subtitles is not None else None
+            name = source.subtitles.name if source.subtitles is not None else ""
+            given = transcript_text(raw, name, source.pasted, source.title)
+            if given is None:
+                st.warning("Upload a subtitle file or paste a transcript first.")
+                return False
+            record = pipeline.ingest_transcript_text(library, given.text, given.title, given.kind)
+        else:
+            path = resolve_local_file(source.path, settings.mlstudio_media_dir, settings.deployed)
+            record = pipeline.ingest_media_file(library, path, path.name, "local", str(path), settings.max_upload_bytes)
+    except (pipeline.InputError, LocalFileError) as exc:
+        st.error(str(exc))
+        return False
+    start_processing(settings, library, record.id)
+    return True
 
 
-def finish_job() -> None:
-    job: Job | None = st.session_state.pop(state.JOB, None)
-    if job is None:
-        return
-    if job.error:
-        state.flash("warning" if job.cancelled else "error", job.error)
-    elif job.result is not None:
-        state.select(job.result.id)
-        state.flash("success", f"“{job.result.title}” is ready: ask it anything below.")
+def _start_link(settings: Settings, library: Library, url: str) -> bool:
+    if not url.strip():
+        st.warning("Paste a video link first.")
+        return False
+    from core.media.download import DownloadError, check_url
+
+    try:
+        url = check_url(url, settings.deployed)
+    except DownloadError as exc:
+        st.error(str(exc))
+        return False
+    start_job(
+        "Fetching the link",
+        LinkWork(settings, library, url),
+        ("download", "extract", "transcribe", "index"),
+    )
+    return True
+
+
+@dataclass(frozen=True)
+class LinkWork:
+    """The job for a link: download (or fetch captions), then process like any other video."""
+
+    settings: Settings
+    library: Library
+    url: str
+
+    def __call__(self, reporter: pipeline.ProgressReporter) -> object:
+        s = self.settings
+        record = pipeline.ingest_url(self.library, self.url, s.deployed, s.max_upload_bytes, reporter)
+        return process_steps(s, self.library, record.id, reporter)
+
+
+def _ingest_upload(settings: Settings, library: Library, uploaded: UploadedFile) -> VideoRecord:
+    check_upload_size(uploaded.size, settings.mlstudio_max_upload_mb)
+    handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
+        dir=state.staging_dir(settings), suffix=Path(uploaded.name).suffix, delete=False
+    )
+    with handle:
+        uploaded.seek(0)
+        while block := uploaded.read(1 << 20):
+            handle.write(block)
+    path = Path(handle.name)
+    try:
+        return pipeline.ingest_media_file(
+            library, path, uploaded.name, "upload", uploaded.name, settings.max_upload_bytes, move=True
+        )
+    finally:
+        path.unlink(missing_ok=True)

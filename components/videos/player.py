@@ -10,6 +10,7 @@ from components.shared.text import markdown_text
 from components.videos import state as state
 from core.ai.base import Segment
 from core.videos.library import Library, VideoRecord
+from core.videos.sources import export_stem
 from core.videos.study.review import ReviewStore
 from core.videos.transcript import EXPORT_FORMATS, export, format_timestamp
 
@@ -17,8 +18,8 @@ PAGE_LINES = 120
 EXPORT_MIME = {"txt": "text/plain", "srt": "application/x-subrip", "vtt": "text/vtt", "json": "application/json"}
 
 
-def render_player(library: Library, record: VideoRecord) -> None:
-    start = int(st.session_state.get(state.START, 0.0))
+def render_player(library: Library, record: VideoRecord, start_at: float) -> None:
+    start = int(start_at)
     media = library.media_path(record)
     if media is not None and record.media_mime:
         if record.media_mime.startswith("audio"):
@@ -33,20 +34,19 @@ def render_player(library: Library, record: VideoRecord) -> None:
         st.caption(f"Playing from {format_timestamp(start)}")
 
 
-def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
+def render_transcript(record: VideoRecord, segments: list[Segment], current: float) -> None:
     head, filt = st.columns([2, 3])
     head.subheader("Transcript")
     needle = filt.text_input(
-        "Find in transcript", key="ttv.find", label_visibility="collapsed", placeholder="Find in transcript"
+        "Find in transcript", key=state.FIND, label_visibility="collapsed", placeholder="Find in transcript"
     )
     shown = [(i, s) for i, s in enumerate(segments) if not needle or needle.lower() in s.text.lower()]
     pages = max(1, (len(shown) + PAGE_LINES - 1) // PAGE_LINES)
     page = 1
     if pages > 1:
-        page = int(st.number_input("Page", 1, pages, 1, key="ttv.transcript_page"))
-    current = float(st.session_state.get(state.START, 0.0))
+        page = int(st.number_input("Page", 1, pages, 1, key=state.TRANSCRIPT_PAGE))
     playing = next((i for i, s in enumerate(segments) if s.start <= current < s.end), None) if current else None
-    with st.container(height=380, key="ttv_transcript"):
+    with st.container(height=380, key=state.TRANSCRIPT_BOX):
         if not shown:
             st.caption("No line matches.")
         for i, segment in shown[(page - 1) * PAGE_LINES : page * PAGE_LINES]:
@@ -54,7 +54,7 @@ def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
             active = i == playing
             left.button(
                 format_timestamp(segment.start),
-                key=f"ttv.seg.{i}",
+                key=state.keyed(state.SEGMENT, i),
                 type="primary" if active else "tertiary",
                 on_click=state.seek,
                 args=(segment.start,),
@@ -63,14 +63,14 @@ def render_transcript(record: VideoRecord, segments: list[Segment]) -> None:
             speaker = f"{segment.speaker}: " if segment.speaker else ""
             right.text(f"{speaker}{segment.text}")
     cols = st.columns(len(EXPORT_FORMATS))
-    stem = "".join(c if c.isalnum() or c in "-_" else "_" for c in record.title)[:60] or "transcript"
+    stem = export_stem(record.title)
     for col, fmt in zip(cols, EXPORT_FORMATS, strict=True):
         col.download_button(
             f".{fmt}",
             export(segments, fmt),
             file_name=f"{stem}.{fmt}",
             mime=EXPORT_MIME[fmt],
-            key=f"ttv.export.{fmt}",
+            key=state.keyed(state.EXPORT, fmt),
             icon=":material/download:",
             on_click="ignore",
         )
@@ -88,10 +88,10 @@ def render_library(library: Library) -> None:
             length = format_timestamp(record.duration) if record.duration else "–"
             status = "" if record.ready else f" · {record.status}"
             c1.markdown(f"**{plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
-            c2.button("Open", key=f"ttv.open.{record.id}", on_click=state.select, args=(record.id,))
+            c2.button("Open", key=state.keyed(state.OPEN, record.id), on_click=state.select, args=(record.id,))
             c3.button(
                 "Delete",
-                key=f"ttv.del.{record.id}",
+                key=state.keyed(state.DELETE, record.id),
                 icon=":material/delete:",
                 on_click=_delete,
                 args=(library, record.id),
@@ -100,12 +100,26 @@ def render_library(library: Library) -> None:
 
 def _delete(library: Library, video_id: str) -> None:
     ReviewStore(library.db_path).delete_video(video_id)
-    library.delete(video_id)
-    st.session_state.pop(state.history_key(video_id), None)
-    if st.session_state.get(state.VIDEO) == video_id:
-        state.select(None)
+    library.delete(video_id)  # with its chat and quiz progress
+    view = state.current()
+    view.cards.pop(video_id, None)
+    if view.video_id == video_id:
+        view.select(None)
 
 
 def plain(text: str) -> str:
     """Escape Markdown so a title is shown as typed."""
     return markdown_text(text)
+
+
+def render_video_header(record: VideoRecord, busy: bool) -> bool:
+    """The open video's title and notes; for an unfinished one its error and a Process button (True when pressed)."""
+    st.divider()
+    st.header(plain(record.title), anchor=False)
+    if record.warning:
+        st.warning(record.warning)
+    if record.ready or busy:
+        return False
+    if record.error:
+        st.error(record.error)
+    return st.button("Process", type="primary", key=state.RESUME)

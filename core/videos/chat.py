@@ -17,6 +17,7 @@ import numpy as np
 
 from core.ai.base import ChatModel, Embedder, Message, Segment
 from core.videos.chunks import Chunk, TimedSentence, timed_sentences
+from core.videos.conversation import Citation
 from core.videos.index import VideoIndex
 from core.videos.transcript import format_timestamp
 
@@ -38,18 +39,6 @@ CONDENSE_PROMPT = (
     "Given the conversation so far and a follow-up question, rewrite the follow-up as one standalone "
     "question that can be understood without the conversation. Reply with the question only."
 )
-
-
-@dataclass(frozen=True)
-class Citation:
-    number: int
-    start: float
-    end: float
-    text: str
-
-    @property
-    def label(self) -> str:
-        return format_timestamp(self.start)
 
 
 @dataclass

@@ -6,12 +6,20 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any
 
 from core.ai.base import AIError, Cancelled
 from core.videos.pipeline import InputError, ProgressReporter
 
 log = logging.getLogger(__name__)
+
+
+class JobStatus(Enum):
+    RUNNING = "running"
+    FINISHED = "finished"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
 
 
 @dataclass
@@ -58,6 +66,14 @@ class Job:
     @property
     def done(self) -> bool:
         return self._thread is not None and not self._thread.is_alive()
+
+    @property
+    def status(self) -> JobStatus:
+        if not self.done:
+            return JobStatus.RUNNING
+        if self.cancelled:
+            return JobStatus.CANCELLED
+        return JobStatus.FAILED if self.error else JobStatus.FINISHED
 
     @property
     def fraction(self) -> float:

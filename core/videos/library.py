@@ -16,13 +16,14 @@ import shutil
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from core.ai.base import Segment
+from core.videos.conversation import ChatTurn, QuizProgress
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS videos (
@@ -41,21 +42,32 @@ CREATE TABLE IF NOT EXISTS videos (
     transcript_source TEXT,
     language TEXT
 );
+CREATE TABLE IF NOT EXISTS chat_turns (
+    video_id TEXT NOT NULL,
+    turn INTEGER NOT NULL,
+    turn_json TEXT NOT NULL,
+    PRIMARY KEY (video_id, turn)
+);
+CREATE TABLE IF NOT EXISTS quiz_progress (
+    video_id TEXT PRIMARY KEY,
+    progress_json TEXT NOT NULL
+);
 """
 
-STATUSES = ("new", "media", "audio", "transcribed", "ready", "failed")
+VideoStatus = Literal["new", "media", "audio", "transcribed", "ready", "failed"]
+STATUSES: tuple[VideoStatus, ...] = ("new", "media", "audio", "transcribed", "ready", "failed")
 
 
 @dataclass(frozen=True)
 class VideoRecord:
     id: str
     title: str
-    source_kind: str  # url | upload | subtitles | pasted | local
+    source_kind: str  # SourceKind: url | upload | subtitles | pasted | local
     source: str
     duration: float | None
     created: float
     updated: float
-    status: str
+    status: VideoStatus
     error: str | None = None
     warning: str | None = None
     media_file: str | None = None
@@ -156,7 +168,43 @@ class Library:
     def delete(self, video_id: str) -> None:
         with self._lock, self._connect() as db:
             db.execute("DELETE FROM videos WHERE id = ?", (video_id,))
+            db.execute("DELETE FROM chat_turns WHERE video_id = ?", (video_id,))
+            db.execute("DELETE FROM quiz_progress WHERE video_id = ?", (video_id,))
         shutil.rmtree(self.root / "items" / safe_id(video_id), ignore_errors=True)
+
+    # -- what a user did with a video: the chat, the quiz in progress ---------------------------
+    def chat(self, video_id: str) -> builtins.list[ChatTurn]:
+        """The chat with this video, oldest message first."""
+        with self._connect() as db:
+            rows = db.execute(
+                "SELECT turn_json FROM chat_turns WHERE video_id = ? ORDER BY turn", (video_id,)
+            ).fetchall()
+        return [ChatTurn.from_dict(json.loads(row["turn_json"])) for row in rows]
+
+    def add_chat_turns(self, video_id: str, turns: Iterable[ChatTurn]) -> None:
+        """Append messages to the chat with this video (all or none)."""
+        with self._lock, self._connect() as db:
+            (count,) = db.execute("SELECT COUNT(*) FROM chat_turns WHERE video_id = ?", (video_id,)).fetchone()
+            db.executemany(
+                "INSERT INTO chat_turns (video_id, turn, turn_json) VALUES (?, ?, ?)",
+                [(video_id, count + n, json.dumps(t.to_dict(), ensure_ascii=False)) for n, t in enumerate(turns)],
+            )
+
+    def clear_chat(self, video_id: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM chat_turns WHERE video_id = ?", (video_id,))
+
+    def quiz_progress(self, video_id: str) -> QuizProgress | None:
+        with self._connect() as db:
+            row = db.execute("SELECT progress_json FROM quiz_progress WHERE video_id = ?", (video_id,)).fetchone()
+        return QuizProgress.from_dict(json.loads(row["progress_json"])) if row else None
+
+    def save_quiz_progress(self, video_id: str, progress: QuizProgress) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO quiz_progress (video_id, progress_json) VALUES (?, ?)",
+                (video_id, json.dumps(progress.to_dict())),
+            )
 
     # -- files ---------------------------------------------------------------------------------
     def write_json(self, video_id: str, name: str, data: Any) -> Path:

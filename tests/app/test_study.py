@@ -5,6 +5,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.videos import state as keys
 from core.videos.library import Library
 from tests.study.lecture import lecture_segments
 
@@ -50,43 +51,43 @@ def button(app: AppTest, key: str):
 
 
 def test_summary_shows_chapters_with_timestamps_and_persists(app: AppTest, tmp_path: Path) -> None:
-    button(app, "ttv.summary.build").click().run()
+    button(app, keys.SUMMARY_BUILD).click().run()
     assert not app.exception
     texts = " ".join(t.value for t in app.text).lower()
     assert "lava" in texts and "photosynthesis" in texts and "roman" in texts
     chapter_heads = [m.value for m in app.markdown if m.value.startswith("**") and ". " in m.value]
     assert len(chapter_heads) == 3
-    assert any(b.key.startswith("ttv.sum.c.") for b in app.button)
+    assert any(b.key.startswith(keys.keyed(keys.SUMMARY_POINT, "c", "")) for b in app.button)
     assert list((tmp_path / "videos").rglob("summary.*.json"))
 
     fresh = AppTest.from_function(study_panel, default_timeout=180)
     fresh.run()
-    assert "ttv.summary.rebuild" in [b.key for b in fresh.button], "a stored summary shows without rebuilding"
+    assert keys.SUMMARY_REBUILD in [b.key for b in fresh.button], "a stored summary shows without rebuilding"
 
 
 def test_quiz_one_question_at_a_time_to_a_score(app: AppTest) -> None:
-    app.number_input(key="ttv.quiz.count").set_value(3)
-    button(app, "ttv.quiz.new").click().run()
+    app.number_input(key=keys.QUIZ_COUNT).set_value(3)
+    button(app, keys.QUIZ_NEW).click().run()
     assert not app.exception
     for number in range(3):
         assert f"Question {number + 1} of 3" in app.get("progress")[0].proto.text
         radio = app.radio[0]
         radio.set_value(radio.options[0]).run()  # the first option, "A. ..."
-        button(app, "ttv.quiz.check").click().run()
+        button(app, keys.QUIZ_CHECK).click().run()
         assert app.success or app.error
-        button(app, "ttv.quiz.next").click().run()
+        button(app, keys.QUIZ_NEXT).click().run()
     assert app.metric[0].label == "Score"
     if app.metric[0].value != "3 / 3":
-        button(app, next(b.key for b in app.button if b.key.startswith("ttv.quiz.card."))).click().run()
+        button(app, next(b.key for b in app.button if b.key.startswith(keys.keyed(keys.QUIZ_CARD, "")))).click().run()
         assert not app.exception
 
 
 def test_flashcards_reveal_rate_and_schedule(app: AppTest) -> None:
-    app.number_input(key="ttv.cards.count").set_value(8)
-    button(app, "ttv.cards.build").click().run()
+    app.number_input(key=keys.CARDS_COUNT).set_value(8)
+    button(app, keys.CARDS_BUILD).click().run()
     assert not app.exception
     assert any("8 cards · 8 due now" in c.value for c in app.caption)
-    button(app, "ttv.cards.reveal").click().run()
-    button(app, "ttv.cards.rate.easy").click().run()
+    button(app, keys.CARDS_REVEAL).click().run()
+    button(app, keys.keyed(keys.CARDS_RATE, "easy")).click().run()
     assert not app.exception
     assert any("8 cards · 7 due now" in c.value for c in app.caption)

@@ -1,7 +1,8 @@
 """Study material for a video in the library: built once per engine, kept with the video.
 
 The summary and the last quiz are stored as JSON beside the transcript; the flashcard deck and its
-review state live in the library database (`ReviewStore`). Reopening a video reuses all of it.
+review state live in the library database (`ReviewStore`), and so does where the user is in the quiz.
+Reopening a video reuses all of it.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ import threading
 from typing import Protocol
 
 from core.ai.base import ChatModel, Embedder
+from core.videos.conversation import QuizProgress
 from core.videos.library import Library, safe_id
 from core.videos.study.llm import LLMStudyBuilder
 from core.videos.study.model import Flashcard, QuizQuestion, StudyError, StudyResult, Summary
 from core.videos.study.offline import OfflineStudyEngine, StudyMaterial, prepare
+from core.videos.study.progress import fresh_progress, progress_for
 from core.videos.study.review import ReviewStore, ScheduledCard
 
 
@@ -83,7 +86,18 @@ class StudyService:
             self._file("quiz"),
             {"count": count, "questions": [q.to_dict() for q in result.items], "notes": result.notes},
         )
+        self.library.save_quiz_progress(video_id, fresh_progress(result.items))
         return result
+
+    def quiz_progress(self, video_id: str, questions: list[QuizQuestion]) -> QuizProgress:
+        """Where the user is in this quiz (kept in the library, so it survives a reload)."""
+        return progress_for(questions, self.library.quiz_progress(video_id))
+
+    def save_quiz_progress(self, video_id: str, progress: QuizProgress) -> None:
+        self.library.save_quiz_progress(video_id, progress)
+
+    def restart_quiz(self, video_id: str, questions: list[QuizQuestion]) -> None:
+        self.library.save_quiz_progress(video_id, fresh_progress(questions))
 
     def deck(self, video_id: str) -> list[ScheduledCard]:
         return self.reviews.deck(video_id)

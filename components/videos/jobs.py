@@ -1,0 +1,84 @@
+"""Talk to Videos: the processing job — started in the background, shown with progress and Cancel."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import streamlit as st
+
+from components.shared import resources as shared_resources
+from components.shared.flash import flash
+from components.videos import resources as videos_resources
+from components.videos import state as state
+from core.ai import factory
+from core.config import Settings
+from core.videos import pipeline
+from core.videos.jobs import Job, JobStatus
+from core.videos.library import Library
+
+PROCESS_STAGES = ("extract", "transcribe", "index")
+
+
+def process_steps(
+    settings: Settings, library: Library, video_id: str, reporter: pipeline.ProgressReporter
+) -> pipeline.VideoRecord:
+    return pipeline.process(
+        library,
+        video_id,
+        lambda: factory.transcriber(settings, videos_resources.transcriber),
+        lambda: factory.embedder(settings, shared_resources.text_embedder),
+        reporter,
+    )
+
+
+@dataclass(frozen=True)
+class ProcessWork:
+    """The job for a video already in the library: extract, transcribe, index (finished steps are kept)."""
+
+    settings: Settings
+    library: Library
+    video_id: str
+
+    def __call__(self, reporter: pipeline.ProgressReporter) -> Any:
+        return process_steps(self.settings, self.library, self.video_id, reporter)
+
+
+def start_job(label: str, work: Any, stages: tuple[str, ...]) -> None:
+    state.current().job = Job(label, work, stages).start()
+
+
+def start_processing(settings: Settings, library: Library, video_id: str) -> None:
+    start_job("Processing", ProcessWork(settings, library, video_id), PROCESS_STAGES)
+    state.current().select(video_id)
+
+
+@st.fragment(run_every=0.5)
+def job_panel() -> None:
+    """Progress of the running job with a Cancel button; when it ends, the whole page is redrawn."""
+    job = state.current().job
+    if job is None:
+        return
+    if job.status is JobStatus.RUNNING:
+        st.progress(job.fraction, text=f"{job.message} · {job.fraction:.0%}")
+        if st.button("Cancel", key=state.CANCEL, icon=":material/cancel:"):
+            job.cancel()
+            st.caption("Cancelling…")
+        return
+    finish_job(state.current())
+    st.rerun(scope="app")
+
+
+def finish_job(view: state.VideosState) -> None:
+    """If the job has ended: forget it, open what it made, and say how it went (shown after the rerun)."""
+    job = view.job
+    if job is None or job.status is JobStatus.RUNNING:
+        return
+    view.job = None
+    if job.status is JobStatus.CANCELLED:
+        flash(state.SCOPE, "warning", job.error or "Cancelled.")
+    elif job.status is JobStatus.FAILED:
+        flash(state.SCOPE, "error", job.error or "Processing failed.")
+    elif job.result is not None:
+        view.select(job.result.id)
+        flash(state.SCOPE, "success", f"“{job.result.title}” is ready: ask it anything below.")
