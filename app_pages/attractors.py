@@ -1,14 +1,16 @@
 """Attractor explorer: a tiny tanh network fed its own output, its attractor, spectrum and class."""
 
-import logging
-
 import streamlit as st
 
-from components.dynamics import state as keys
+from components.dynamics import resources as dynamics_resources
+from components.dynamics.sections import section_picker
+from components.dynamics.state import SCOPE, attractor_state, publish
+from components.shared.errors import error_boundary
+from components.shared.flash import show_flashes
 from components.shared.navigation import TOOLS
 from components.shared.shell import session_settings
+from core.dynamics.link import Section
 
-log = logging.getLogger(__name__)
 TOOL = next(t for t in TOOLS if t.url_path == "attractors")
 
 st.title(TOOL.title)
@@ -17,33 +19,35 @@ st.caption(
     "y0 = Σᵢ bᵢ xᵢ is shifted back in. Weights: np.random.seed(seed); w = 2·random((N, D)) − 1; "
     "b = s·random(N) (after J.C. Sprott, *Artificial Neural Net Attractors*)."
 )
-keys.defaults()
-keys.load_from_url()
-notice = st.session_state.pop(keys.NOTICE, None)
-if notice:
-    st.warning(notice)
+state = attractor_state()  # the URL's network, view and section on a reload, a shared link or Back
+show_flashes(SCOPE)
+state.section = section_picker(state.section)
 
-section = st.radio("Section", keys.SECTIONS, horizontal=True, key=keys.SECTION, label_visibility="collapsed")
-try:
-    if section == "Explore":
-        from components.dynamics.explore import render_explore
+with error_boundary("computing this view"):
+    if state.section is Section.EXPLORE:
+        from components.dynamics.explore import attractor_picture, explore_controls, spectrum_and_class
 
-        render_explore(session_settings())
-    elif section == "Search":
-        from components.dynamics.sweeps import render_search
-
-        render_search()
-    elif section == "Maps":
-        from components.dynamics.sweeps import render_maps
-
-        render_maps()
+        with st.spinner("Measuring the presets (the first visit also compiles the engine)..."):
+            labels = dynamics_resources.preset_labels()
+        controls, picture, numbers = st.columns([1.0, 2.2, 1.5], gap="medium")
+        with controls:
+            state.explore = explore_controls(state.explore, labels)
+        publish(state)
+        with picture:
+            attractor_picture(state.explore, session_settings())
+        with numbers:
+            spectrum_and_class(state.explore)
     else:
-        from components.dynamics.about import render_about
+        publish(state)
+        if state.section is Section.SEARCH:
+            from components.dynamics.sweeps import search_section
 
-        render_about()
-except Exception:  # the page never shows a traceback; the log has it
-    log.exception("Attractor explorer failed")
-    st.error(
-        "Something went wrong while computing this view (details are in the server log). "
-        "Try other parameters or reload the page."
-    )
+            search_section(state)
+        elif state.section is Section.MAPS:
+            from components.dynamics.sweeps import maps_section
+
+            maps_section(state)
+        else:
+            from components.dynamics.about import render_about
+
+            render_about()

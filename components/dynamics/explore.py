@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-import logging
+from dataclasses import replace
+from functools import partial
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import pandas as pd
@@ -11,33 +13,56 @@ import streamlit as st
 from components.dynamics import figures as figures
 from components.dynamics import resources as dynamics_resources
 from components.dynamics import state as keys
+from components.dynamics.state import RENDERINGS, Explore
+from components.shared.memo import memo_value, session_memo
 from core.config import Settings
 from core.dynamics.classify import RULE_TEXT, AttractorClass
+from core.dynamics.link import VIEWS, View
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, NetworkParams, ParameterError
 from core.dynamics.presets import PRESETS
-from core.dynamics.render import SCHEMES, colour_values, csv_text, plane, png_bytes
+from core.dynamics.render import SCHEMES, Scheme, colour_values, csv_text, plane, png_bytes, stride
 
-log = logging.getLogger(__name__)
+if TYPE_CHECKING:  # numba and scipy are imported when the engine first runs, not with this module
+    from core.dynamics.dimension import CorrelationDimension
+    from core.dynamics.simulate import Trajectory
 
 PLOTLY_AUTO_MAX = 50_000  # "Auto" draws up to this many points with Plotly, more as a density raster
 PLOTLY_MAX = 200_000  # Plotly 2-D never gets more points than this (evenly thinned, with a notice)
 PLOTLY_3D_MAX = 100_000
 CSV_MAX_ROWS = 1_000_000
-RENDERINGS = ["Auto", "Density (datashader)", "Points (Plotly)", "Line (Plotly)"]
 SPECTRUM_STEPS = [5_000, 20_000, 50_000, 100_000]
 MAX_EXPONENTS = 32  # QR costs D·k² per step: above D = 32 only the 32 largest exponents are measured
 
 
-def _neuron_picker(label: str, key: str, n: int, default: int) -> str:
+def _neuron_picker(label: str, key: str, n: int, current: str, default: int) -> str:
     options = [f"x{i}" for i in range(1, n + 1)]
+    keys.seed_widgets({key: current})
     if st.session_state.get(key) not in options:
         st.session_state[key] = options[min(default, n - 1)]
-    return st.selectbox(label, options, key=key)
+    return str(st.selectbox(label, options, key=key))
 
 
-def _controls(labels: dict[str, str]) -> dict:
-    names = [keys.CUSTOM, *(p.name for p in PRESETS)]
-    st.selectbox(
+def explore_controls(current: Explore, labels: dict[str, str]) -> Explore:
+    """The preset, the network, the run and the picture options; returns what they are set to."""
+    p = current.params
+    keys.seed_widgets(
+        {
+            keys.PRESET: current.preset,
+            keys.N: p.n,
+            keys.D: p.d,
+            keys.S: float(p.s),
+            keys.SEED: p.seed,
+            keys.STEPS: current.steps,
+            keys.TRANSIENT: current.transient,
+            keys.VIEW: current.view,
+            keys.LAG: current.lag,
+            keys.SCHEME: current.scheme,
+            keys.RENDERING: current.rendering,
+            keys.SPECTRUM_STEPS: current.spectrum_steps,
+        }
+    )
+    names = [keys.CUSTOM, *(preset.name for preset in PRESETS)]
+    preset = st.selectbox(
         "Preset",
         names,
         key=keys.PRESET,
@@ -46,19 +71,18 @@ def _controls(labels: dict[str, str]) -> dict:
         help="The article's three networks and ones found with the Search section, each with "
         "its class and exponents as measured here (20,000 steps).",
     )
-    chosen = st.session_state[keys.PRESET]
-    if chosen in labels:
-        st.caption(f"Measured: {labels[chosen]}")
+    if preset in labels:
+        st.caption(f"Measured: {labels[preset]}")
     left, right = st.columns(2)
-    left.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], step=1, key=keys.N, on_change=keys.mark_custom)
-    right.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], step=1, key=keys.D, on_change=keys.mark_custom)
-    st.number_input(
+    n = left.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], step=1, key=keys.N, on_change=keys.mark_custom)
+    d = right.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], step=1, key=keys.D, on_change=keys.mark_custom)
+    s = st.number_input(
         "s (output scale)", S_RANGE[0], S_RANGE[1], step=0.01, format="%.4f", key=keys.S, on_change=keys.mark_custom
     )
-    st.number_input("seed", SEED_RANGE[0], SEED_RANGE[1], step=1, key=keys.SEED, on_change=keys.mark_custom)
+    seed = st.number_input("seed", SEED_RANGE[0], SEED_RANGE[1], step=1, key=keys.SEED, on_change=keys.mark_custom)
     st.button("Random seed", icon=":material/casino:", on_click=keys.random_seed, width="stretch")
     left, right = st.columns(2)
-    left.number_input(
+    steps = left.number_input(
         "Iterations",
         1_000,
         100_000_000,
@@ -66,7 +90,7 @@ def _controls(labels: dict[str, str]) -> dict:
         key=keys.STEPS,
         help="Points drawn after the transient. Very large counts are capped by MLSTUDIO_MAX_ITERATIONS.",
     )
-    right.number_input(
+    transient = right.number_input(
         "Transient",
         0,
         1_000_000,
@@ -74,80 +98,59 @@ def _controls(labels: dict[str, str]) -> dict:
         key=keys.TRANSIENT,
         help="Steps thrown away first, so the picture shows the attractor, not the approach.",
     )
-    view = st.radio("View", list(keys.VIEWS), format_func=keys.VIEWS.__getitem__, key=keys.VIEW)
-    n = int(st.session_state[keys.N])
-    choice: dict = {"view": view}
+    view = st.radio("View", list(VIEWS), format_func=VIEWS.__getitem__, key=keys.VIEW)
+    chosen = replace(
+        current,
+        params=NetworkParams(int(n), int(d), float(s), int(seed)),
+        preset=str(preset),
+        steps=int(steps),
+        transient=int(transient),
+        view=view if view is not None else current.view,
+    )
     if view == "delay":
-        choice["lag"] = st.number_input("Delay (steps)", 1, 256, value=1, key="attr.lag")
+        lag = st.number_input("Delay (steps)", 1, 256, key=keys.LAG)
+        chosen = replace(chosen, lag=int(lag))
     else:
         cols = st.columns(3 if view == "3d" else 2)
         with cols[0]:
-            choice["x"] = _neuron_picker("Horizontal", "attr.nx", n, 0)
+            x = _neuron_picker("Horizontal", keys.NX, int(n), current.x, 0)
         with cols[1]:
-            choice["y"] = _neuron_picker("Vertical", "attr.ny", n, 1)
+            y = _neuron_picker("Vertical", keys.NY, int(n), current.y, 1)
+        z = current.z
         if view == "3d":
             with cols[2]:
-                choice["z"] = _neuron_picker("Depth", "attr.nz", n, 2)
-    choice["scheme"] = st.selectbox("Colours", list(SCHEMES), format_func=SCHEMES.__getitem__, key="attr.scheme")
-    choice["rendering"] = st.radio(
+                z = _neuron_picker("Depth", keys.NZ, int(n), current.z, 2)
+        chosen = replace(chosen, x=x, y=y, z=z)
+    scheme = st.selectbox("Colours", list(SCHEMES), format_func=SCHEMES.__getitem__, key=keys.SCHEME)
+    rendering = st.radio(
         "Rendering",
         RENDERINGS,
-        key="attr.rendering",
+        key=keys.RENDERING,
         help=f"Auto: Plotly (zoom, hover) up to {PLOTLY_AUTO_MAX:,} points, a datashader density raster above.",
     )
-    choice["spectrum_steps"] = st.select_slider(
-        "Spectrum steps", SPECTRUM_STEPS, value=20_000, key="attr.spectrum_steps"
+    spectrum_steps = st.select_slider("Spectrum steps", SPECTRUM_STEPS, key=keys.SPECTRUM_STEPS)
+    return replace(
+        chosen,
+        scheme=scheme if scheme is not None else current.scheme,
+        rendering=rendering if rendering is not None else current.rendering,
+        spectrum_steps=int(spectrum_steps),
     )
-    return choice
 
 
-def _columns_for(choice: dict) -> tuple[str, ...]:
-    if choice["view"] == "delay":
-        return ("y0",)
-    if choice["view"] == "3d":
-        return (choice["x"], choice["y"], choice["z"])
-    return (choice["x"], choice["y"])
-
-
-def _plane(data: np.ndarray, choice: dict) -> tuple[np.ndarray, np.ndarray, str, str]:
-    if choice["view"] == "delay":
-        lag = int(choice["lag"])
-        x, y = plane(data, lag)
-        return x, y, "y0(t)", f"y0(t+{lag})"
+def _plane(data: np.ndarray, explore: Explore) -> tuple[np.ndarray, np.ndarray, str, str]:
+    if explore.view == "delay":
+        x, y = plane(data, explore.lag)
+        return x, y, "y0(t)", f"y0(t+{explore.lag})"
     x, y = plane(data)
-    return x, y, choice["x"], choice["y"]
+    return x, y, explore.x, explore.y
 
 
-def _thin(count: int, limit: int) -> int:
-    return max(1, int(np.ceil(count / limit)))
-
-
-def render_explore(settings: Settings) -> None:
-    with st.spinner("Measuring the presets (the first visit also compiles the engine)..."):
-        labels = dynamics_resources.preset_labels()
-    controls, picture, numbers = st.columns([1.0, 2.2, 1.5], gap="medium")
-    with controls:
-        choice = _controls(labels)
-    try:
-        params = keys.current_params()
-    except ParameterError as exc:
-        picture.error(f"{exc} Change the value in the controls on the left.")
-        return
-    keys.write_url(params, choice["view"])
-    steps = int(st.session_state[keys.STEPS])
-    transient = int(st.session_state[keys.TRANSIENT])
-    columns = _columns_for(choice)
+def attractor_picture(explore: Explore, settings: Settings) -> None:
+    """The attractor (Plotly or a density raster), its exports and the correlation dimension."""
+    columns = explore.columns
     if len(columns) > 1 and len(set(columns)) < len(columns):
-        picture.warning("Pick different neurons for the axes (the same neuron twice draws a straight line).")
-    with picture:
-        _picture(params, steps, transient, columns, choice, settings)
-    with numbers:
-        _numbers(params, transient, choice)
-
-
-def _picture(
-    params: NetworkParams, steps: int, transient: int, columns: tuple[str, ...], choice: dict, settings: Settings
-) -> None:
+        st.warning("Pick different neurons for the axes (the same neuron twice draws a straight line).")
+    params, steps, transient = explore.params, explore.steps, explore.transient
     cap = settings.mlstudio_max_iterations
     with st.spinner(f"Iterating {min(steps, cap):,} steps..."):
         traj = dynamics_resources.trajectory(params.n, params.d, params.s, params.seed, steps, transient, columns, cap)
@@ -166,79 +169,87 @@ def _picture(
     if traj.steps < 3:
         st.error("Too few points to draw. Increase the iterations.")
         return
-    scheme = choice["scheme"]
-    rendering = choice["rendering"]
-    if choice["view"] == "3d":
-        stride = _thin(traj.steps, PLOTLY_3D_MAX)
-        data = traj.data[::stride]
-        if stride > 1:
-            st.info(
-                f"3-D view: every {stride}th point is drawn ({data.shape[0]:,} of {traj.steps:,}); "
-                "switch to a 2-D view for a density picture of all points."
-            )
-        colour = colour_values(data[:, 0], data[:, 1], scheme)
-        st.plotly_chart(
-            figures.trajectory_3d(data[:, 0], data[:, 1], data[:, 2], colour, scheme, columns), key="attr.fig3d"
-        )
-        x, y, xl, yl = traj.data[:, 0], traj.data[:, 1], columns[0], columns[1]  # exports: every point
+    if explore.view == "3d":
+        x, y = _draw_3d(traj, explore)
     else:
-        x, y, xl, yl = _plane(traj.data, choice)
-        auto_big = rendering == "Auto" and x.size > PLOTLY_AUTO_MAX
-        if rendering == "Density (datashader)" or auto_big:
-            lag = int(choice.get("lag", 0)) if choice["view"] == "delay" else 0
-            with st.spinner(f"Rasterizing {x.size:,} points..."):
-                image = dynamics_resources.density(
-                    params.n,
-                    params.d,
-                    params.s,
-                    params.seed,
-                    steps,
-                    transient,
-                    columns,
-                    settings.mlstudio_max_iterations,
-                    scheme,
-                    lag,
-                    800,
-                )
-            caption = f"{x.size:,} points, density raster ({SCHEMES[scheme]})."
-            st.image(image, width="stretch", caption=caption)
-        else:
-            stride = _thin(x.size, PLOTLY_MAX)
-            if stride > 1:
-                st.info(
-                    f"Plotly draws every {stride}th point ({x.size // stride:,} of {x.size:,}); "
-                    "the density rendering shows all of them."
-                )
-            xs, ys = x[::stride], y[::stride]
-            mode = "lines" if rendering == "Line (Plotly)" else "markers"
-            colour = None if scheme == "density" else colour_values(xs, ys, scheme)
-            if scheme == "density" and mode == "markers":
-                st.caption("Density colouring needs the raster; points are coloured by the article's scheme.")
-                colour = colour_values(xs, ys, "article")
-            shown = scheme if scheme != "density" else "article"
-            st.plotly_chart(figures.trajectory_2d(xs, ys, colour, shown, mode, xl, yl), key="attr.fig2d")
-    _exports(params, traj, x, y, choice, transient)
-    _dimension(params, x, y, choice)
+        x, y = _draw_2d(traj, explore, settings)
+    _exports(params, traj, x, y, explore.scheme, transient)
+    _dimension(params, x, y, explore.view)
 
 
-def _exports(params: NetworkParams, traj, x: np.ndarray, y: np.ndarray, choice: dict, transient: int) -> None:
+def _draw_3d(traj: Trajectory, explore: Explore) -> tuple[np.ndarray, np.ndarray]:
+    every = stride(traj.steps, PLOTLY_3D_MAX)
+    data = traj.data[::every]
+    if every > 1:
+        st.info(
+            f"3-D view: every {every}th point is drawn ({data.shape[0]:,} of {traj.steps:,}); "
+            "switch to a 2-D view for a density picture of all points."
+        )
+    colour = colour_values(data[:, 0], data[:, 1], explore.scheme)
+    labels = (explore.x, explore.y, explore.z)
+    figure = figures.trajectory_3d(data[:, 0], data[:, 1], data[:, 2], colour, explore.scheme, labels)
+    st.plotly_chart(figure, key=keys.FIG_3D)
+    return traj.data[:, 0], traj.data[:, 1]  # exports: every point
+
+
+def _draw_2d(traj: Trajectory, explore: Explore, settings: Settings) -> tuple[np.ndarray, np.ndarray]:
+    x, y, xl, yl = _plane(traj.data, explore)
+    scheme, rendering = explore.scheme, explore.rendering
+    auto_big = rendering == "Auto" and x.size > PLOTLY_AUTO_MAX
+    if rendering == "Density (datashader)" or auto_big:
+        p = explore.params
+        lag = explore.lag if explore.view == "delay" else 0
+        with st.spinner(f"Rasterizing {x.size:,} points..."):
+            image = dynamics_resources.density(
+                p.n,
+                p.d,
+                p.s,
+                p.seed,
+                explore.steps,
+                explore.transient,
+                explore.columns,
+                settings.mlstudio_max_iterations,
+                scheme,
+                lag,
+                800,
+            )
+        st.image(image, width="stretch", caption=f"{x.size:,} points, density raster ({SCHEMES[scheme]}).")
+        return x, y
+    every = stride(x.size, PLOTLY_MAX)
+    if every > 1:
+        st.info(
+            f"Plotly draws every {every}th point ({x.size // every:,} of {x.size:,}); "
+            "the density rendering shows all of them."
+        )
+    xs, ys = x[::every], y[::every]
+    mode = "lines" if rendering == "Line (Plotly)" else "markers"
+    colour: np.ndarray | None = None if scheme == "density" else colour_values(xs, ys, scheme)
+    if scheme == "density" and mode == "markers":
+        st.caption("Density colouring needs the raster; points are coloured by the article's scheme.")
+        colour = colour_values(xs, ys, "article")
+    shown = scheme if scheme != "density" else "article"
+    st.plotly_chart(figures.trajectory_2d(xs, ys, colour, shown, mode, xl, yl), key=keys.FIG_2D)
+    return x, y
+
+
+def _png(x: np.ndarray, y: np.ndarray, scheme: Scheme) -> bytes:
+    from core.dynamics.render import density_image
+
+    return png_bytes(density_image(x, y, scheme, 1600, 1600))
+
+
+def _csv(traj: Trajectory, rows: int, transient: int) -> str:
+    return csv_text(traj.columns, traj.data[:rows], first_step=transient + 1)
+
+
+def _exports(
+    params: NetworkParams, traj: Trajectory, x: np.ndarray, y: np.ndarray, scheme: Scheme, transient: int
+) -> None:
     stem = f"attractor_N{params.n}_D{params.d}_s{params.s:g}_seed{params.seed}"
-    scheme = choice["scheme"]
     left, right = st.columns(2)
-
-    def make_png() -> bytes:
-        from core.dynamics.render import density_image
-
-        return png_bytes(density_image(x, y, scheme, 1600, 1600))
-
-    rows = min(traj.steps, CSV_MAX_ROWS)
-
-    def make_csv() -> str:
-        return csv_text(traj.columns, traj.data[:rows], first_step=transient + 1)
-
     left.download_button(
         "PNG (1600 × 1600)",
-        make_png,
+        partial(_png, x, y, scheme),
         file_name=f"{stem}.png",
         mime="image/png",
         icon=":material/image:",
@@ -247,7 +258,7 @@ def _exports(params: NetworkParams, traj, x: np.ndarray, y: np.ndarray, choice: 
     )
     right.download_button(
         "CSV of the trajectory",
-        make_csv,
+        partial(_csv, traj, min(traj.steps, CSV_MAX_ROWS), transient),
         file_name=f"{stem}.csv",
         mime="text/csv",
         icon=":material/table:",
@@ -258,8 +269,8 @@ def _exports(params: NetworkParams, traj, x: np.ndarray, y: np.ndarray, choice: 
         st.caption(f"The CSV holds the first {CSV_MAX_ROWS:,} of {traj.steps:,} steps.")
 
 
-def _dimension(params: NetworkParams, x: np.ndarray, y: np.ndarray, choice: dict) -> None:
-    key = f"attr.cd:{params}:{choice['view']}:{x.size}"
+def _dimension(params: NetworkParams, x: np.ndarray, y: np.ndarray, view: View) -> None:
+    signature = (params, view, x.size)
     if st.button(
         "Measure the correlation dimension",
         icon=":material/straighten:",
@@ -268,10 +279,10 @@ def _dimension(params: NetworkParams, x: np.ndarray, y: np.ndarray, choice: dict
         from core.dynamics.dimension import correlation_dimension
 
         try:
-            st.session_state[key] = correlation_dimension(np.c_[x, y])
+            session_memo(keys.DIMENSION_MEMO, signature, lambda: correlation_dimension(np.c_[x, y]))
         except ParameterError as exc:
             st.warning(f"{exc} Increase the iterations.")
-    result = st.session_state.get(key)
+    result = cast("CorrelationDimension | None", memo_value(keys.DIMENSION_MEMO, signature))
     if result is not None:
         st.write(
             f"Correlation dimension of the drawn picture: **{result.dimension:.3f}** "
@@ -280,8 +291,9 @@ def _dimension(params: NetworkParams, x: np.ndarray, y: np.ndarray, choice: dict
         )
 
 
-def _numbers(params: NetworkParams, transient: int, choice: dict) -> None:
-    spectrum_steps = int(choice["spectrum_steps"])
+def spectrum_and_class(explore: Explore) -> None:
+    """The class, the Lyapunov spectrum with its error bars and cross-checks, and the 0–1 test."""
+    params, transient, spectrum_steps = explore.params, explore.transient, explore.spectrum_steps
     spec_transient = max(transient, 1_000)
     with st.spinner("Measuring the Lyapunov spectrum..."):
         try:
@@ -325,8 +337,8 @@ def _numbers(params: NetworkParams, transient: int, choice: dict) -> None:
             "(small λ1) needs longer series for the 0–1 test; the spectrum's error bar is the better "
             "guide."
         )
-    st.plotly_chart(figures.spectrum_bars(spectrum), key="attr.spectrum")
-    st.plotly_chart(figures.convergence(spectrum), key="attr.trace")
+    st.plotly_chart(figures.spectrum_bars(spectrum), key=keys.SPECTRUM_CHART)
+    st.plotly_chart(figures.convergence(spectrum), key=keys.TRACE_CHART)
     with st.expander("All exponents"):
         st.dataframe(
             pd.DataFrame(

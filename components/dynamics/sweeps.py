@@ -1,9 +1,13 @@
-"""The Search and Maps sections: batched sweeps with progress, stop, and a way back to Explore."""
+"""The Search and Maps sections: batched sweeps with progress, stop, and a way back to Explore.
+
+Each form starts from (and returns) its values in the tool's state, so leaving a section and coming
+back keeps what was typed; what a sweep finished is kept in the state too, chunk by chunk.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -11,61 +15,120 @@ import streamlit as st
 
 from components.dynamics import figures as figures
 from components.dynamics import state as keys
+from components.dynamics.state import (
+    AttractorState,
+    BifurcationForm,
+    MapForm,
+    MapKind,
+    SearchForm,
+    SearchResult,
+)
 from core.dynamics.classify import AttractorClass
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
 from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
 
-SEARCH_ROWS = "attr.search_rows"
-SEARCH_DONE = "attr.search_done"
-MAP = "attr.map"
-BIF = "attr.bifurcation"
 
-
-def _stop_button(key: str):
-    """A Stop button shown while a sweep runs; returns its slot, to be emptied when the sweep ends.
+class _Sweep:
+    """A progress bar and a Stop button while a sweep runs (both removed when it ends).
 
     Any click while a sweep runs makes Streamlit stop the script at its next element; what was finished
-    is already in session state, so it stays on screen."""
-    slot = st.empty()
-    slot.button("Stop", key=key, icon=":material/stop_circle:")
-    return slot
+    is already in the state, so it stays on screen."""
+
+    def __init__(self, verb: str, stop_key: str) -> None:
+        self.verb = verb
+        self.bar = st.progress(0.0, text=f"{verb}...")
+        self.stop = st.empty()
+        self.stop.button("Stop", key=stop_key, icon=":material/stop_circle:")
+
+    def progress(self, fraction: float, detail: str = "") -> None:
+        self.bar.progress(fraction, text=f"{self.verb}... {fraction:.0%}{detail}")
+
+    def end(self) -> None:
+        self.bar.empty()
+        self.stop.empty()
 
 
-def render_search() -> None:
+def _range(slot: Any, label: str, low: float, high: float, key: str, **options: Any) -> tuple[float, float]:
+    """A range slider whose value (a pair) comes from session state."""
+    low_value, high_value = cast("tuple[float, float]", slot.slider(label, low, high, key=key, **options))
+    return float(low_value), float(high_value)
+
+
+def search_form(form: SearchForm) -> tuple[SearchForm, bool]:
+    """The search's settings, and whether Search was pressed."""
+    keys.seed_widgets(
+        {
+            keys.SEARCH_N: form.n,
+            keys.SEARCH_D: form.d,
+            keys.SEARCH_SAMPLES: form.samples,
+            keys.SEARCH_S: form.s_range,
+            keys.SEARCH_COVER: form.coverage,
+            keys.SEARCH_SEED: form.search_seed,
+            keys.SEARCH_CLASSES: list(form.classes),
+            keys.SEARCH_STEPS: form.steps,
+        }
+    )
     st.write(
         "Sample random seeds and values of s for a fixed N and D, measure each network in batch "
         "(two largest exponents, period, coverage) and keep those of the classes you want."
     )
     c1, c2, c3 = st.columns(3)
-    n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.search_n")
-    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.search_d")
-    samples = c3.number_input("Samples", 10, MAX_CELLS, value=500, step=100, key="attr.search_samples")
+    n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], key=keys.SEARCH_N)
+    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], key=keys.SEARCH_D)
+    samples = c3.number_input("Samples", 10, MAX_CELLS, step=100, key=keys.SEARCH_SAMPLES)
     c1, c2, c3 = st.columns(3)
-    s_range = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.5, 1.5), step=0.01, key="attr.search_s")
+    s_range = _range(c1, "s range", S_RANGE[0], S_RANGE[1], keys.SEARCH_S, step=0.01)
     coverage = c2.slider(
         "Minimum coverage",
         0.0,
         1.0,
-        0.03,
         step=0.01,
-        key="attr.search_cover",
+        key=keys.SEARCH_COVER,
         help="Fraction of a 32 × 32 grid over the (x1, x2) square that the attractor visits.",
     )
-    search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], value=0, key="attr.search_seed")
-    classes = st.multiselect(
-        "Classes", list(AttractorClass), default=[AttractorClass.CHAOTIC], format_func=str, key="attr.search_classes"
-    )
-    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], value=3_000, key="attr.search_steps")
-    if st.button("Search", type="primary", icon=":material/search:", key="attr.search_go"):
-        if not classes:
-            st.warning("Choose at least one class to look for.")
+    search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], key=keys.SEARCH_SEED)
+    classes = st.multiselect("Classes", list(AttractorClass), format_func=str, key=keys.SEARCH_CLASSES)
+    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], key=keys.SEARCH_STEPS)
+    chosen = SearchForm(int(n), int(d), int(samples), s_range, coverage, int(search_seed), tuple(classes), int(steps))
+    return chosen, st.button("Search", type="primary", icon=":material/search:", key=keys.SEARCH_GO)
+
+
+def search_section(state: AttractorState) -> None:
+    state.search, go = search_form(state.search)
+    if go:
+        if state.search.classes:
+            _run_search(state, state.search)
         else:
-            _run_search(int(n), int(d), s_range, int(samples), classes, coverage, int(search_seed), int(steps))
-    rows = st.session_state.get(SEARCH_ROWS)
-    if rows is None:
-        return
-    done = st.session_state.get(SEARCH_DONE, 1.0)
-    note = "" if done >= 1.0 else f" (stopped after {done:.0%} of the samples)"
+            st.warning("Choose at least one class to look for.")
+    if state.search_result is not None:
+        _search_results(state.search_result)
+
+
+def _run_search(state: AttractorState, form: SearchForm) -> None:
+    sweep = _Sweep("Searching", keys.SEARCH_STOP)
+    state.search_result = result = SearchResult([], 0.0)
+    try:
+        for fraction, rows in iter_search(
+            form.n,
+            form.d,
+            form.s_range,
+            form.samples,
+            form.classes,
+            form.coverage,
+            form.search_seed,
+            ScanSettings(steps=form.steps, transient=1_000),
+            chunk=128,
+        ):
+            result.rows, result.done = rows, fraction
+            sweep.progress(fraction, f", {len(rows)} found")
+    except ParameterError as exc:
+        st.error(f"{exc}")
+    sweep.end()
+
+
+def _search_results(result: SearchResult) -> None:
+    rows = result.rows
+    note = "" if result.done >= 1.0 else f" (stopped after {result.done:.0%} of the samples)"
     st.write(f"**{len(rows)} match(es)**{note}. Select a row to open it in Explore.")
     if not rows:
         return
@@ -84,7 +147,7 @@ def render_search() -> None:
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
-        key="attr.search_table",
+        key=keys.SEARCH_TABLE,
         column_config={
             "λ1": st.column_config.NumberColumn(format="%.4f"),
             "λ2": st.column_config.NumberColumn(format="%.4f"),
@@ -99,126 +162,113 @@ def render_search() -> None:
             type="primary",
             on_click=keys.open_attractor,
             args=(chosen.params,),
-            key="attr.search_open",
+            key=keys.SEARCH_OPEN,
         )
 
 
-def _sweep(iterate: Callable[[], Iterator[tuple[float, Any]]], state_key: str, verb: str, stop_key: str) -> None:
-    """Run a sweep with a progress bar and a Stop button, keeping each snapshot in session state."""
-    bar = st.progress(0.0, text=f"{verb}...")
-    stop = _stop_button(stop_key)
+def _sweep(iterate: Iterator[tuple[float, Any]], verb: str, stop_key: str) -> Iterator[Any]:
+    """Each snapshot of a sweep, with a progress bar and a Stop button meanwhile."""
+    sweep = _Sweep(verb, stop_key)
     try:
-        for fraction, snapshot in iterate():
-            st.session_state[state_key] = snapshot
-            bar.progress(fraction, text=f"{verb}... {fraction:.0%}")
+        for fraction, snapshot in iterate:
+            yield snapshot
+            sweep.progress(fraction)
     except ParameterError as exc:
         st.error(f"{exc}")
-    bar.empty()
-    stop.empty()
+    sweep.end()
 
 
-def _run_search(
-    n: int,
-    d: int,
-    s_range: tuple[float, float],
-    samples: int,
-    classes: list,
-    coverage: float,
-    search_seed: int,
-    steps: int,
-) -> None:
-    bar = st.progress(0.0, text="Searching...")
-    stop = _stop_button("attr.search_stop")
-    st.session_state[SEARCH_ROWS] = []
-    st.session_state[SEARCH_DONE] = 0.0
-    try:
-        for fraction, rows in iter_search(
-            n,
-            d,
-            s_range,
-            samples,
-            classes,
-            coverage,
-            search_seed,
-            ScanSettings(steps=steps, transient=1_000),
-            chunk=128,
-        ):
-            st.session_state[SEARCH_ROWS] = rows
-            st.session_state[SEARCH_DONE] = fraction
-            bar.progress(fraction, text=f"Searching... {fraction:.0%}, {len(rows)} found")
-    except ParameterError as exc:
-        st.error(f"{exc}")
-    bar.empty()
-    stop.empty()
+def maps_section(state: AttractorState) -> None:
+    keys.seed_widgets({keys.MAP_KIND: state.maps.kind})
+    kind = st.radio("Map", list(MapKind), horizontal=True, key=keys.MAP_KIND) or state.maps.kind
+    if kind is MapKind.BIFURCATION:
+        _bifurcation(state)
+    else:
+        _lyapunov_map(state, kind)
 
 
-def render_maps() -> None:
-    kind = st.radio(
-        "Map",
-        ["λ1 over (s, seed)", "λ1 over (s, N)", "Bifurcation diagram over s"],
-        horizontal=True,
-        key="attr.map_kind",
+def map_form(form: MapForm, kind: MapKind) -> tuple[MapForm, bool]:
+    """The map's settings, and whether Compute map was pressed."""
+    keys.seed_widgets(
+        {
+            keys.MAP_D: form.d,
+            keys.MAP_N: form.n,
+            keys.MAP_SEED0: form.first_seed,
+            keys.MAP_ROWS: form.seeds,
+            keys.MAP_FIXED_SEED: form.fixed_seed,
+            keys.MAP_NRANGE: form.n_range,
+            keys.MAP_S: form.s_range,
+            keys.MAP_COLS: form.s_count,
+            keys.MAP_STEPS: form.steps,
+        }
     )
-    if kind.startswith("Bifurcation"):
-        _bifurcation()
-    else:
-        _lyapunov_map("seed" if "seed" in kind else "N")
-
-
-def _lyapunov_map(row_kind: str) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    d = c1.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.map_d")
-    if row_kind == "seed":
-        n = c2.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.map_n")
-        first = c3.number_input("First seed", 0, SEED_RANGE[1] - 100, value=0, key="attr.map_seed0")
-        count = c4.number_input("Seeds", 1, 100, value=40, key="attr.map_rows")
-        rows = list(range(int(first), int(first) + int(count)))
-        seed = 0
+    d = c1.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], key=keys.MAP_D)
+    n, first, count, seed, n_range = form.n, form.first_seed, form.seeds, form.fixed_seed, form.n_range
+    if kind is MapKind.SEED_MAP:
+        n = c2.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], key=keys.MAP_N)
+        first = c3.number_input("First seed", 0, SEED_RANGE[1] - 100, key=keys.MAP_SEED0)
+        count = c4.number_input("Seeds", 1, 100, key=keys.MAP_ROWS)
     else:
-        n = 0
-        seed = c2.number_input("seed", 0, SEED_RANGE[1], value=174658140, key="attr.map_fixed_seed")
-        lo, hi = c3.slider("N from / to", N_RANGE[0], 32, (1, 16), key="attr.map_nrange")
-        rows = list(range(int(lo), int(hi) + 1))
-        c4.caption(f"{len(rows)} rows")
+        seed = c2.number_input("seed", 0, SEED_RANGE[1], key=keys.MAP_FIXED_SEED)
+        n_lo, n_hi = _range(c3, "N from / to", N_RANGE[0], 32, keys.MAP_NRANGE)
+        n_range = (int(n_lo), int(n_hi))
+        c4.caption(f"{n_range[1] - n_range[0] + 1} rows")
     c1, c2, c3 = st.columns(3)
-    s_lo, s_hi = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.1, 2.0), step=0.01, key="attr.map_s")
-    s_count = c2.number_input("s values", 2, 100, value=40, key="attr.map_cols")
-    steps = c3.select_slider("Steps per cell", [500, 1_000, 2_000, 5_000], value=1_000, key="attr.map_steps")
+    s_range = _range(c1, "s range", S_RANGE[0], S_RANGE[1], keys.MAP_S, step=0.01)
+    s_count = c2.number_input("s values", 2, 100, key=keys.MAP_COLS)
+    steps = c3.select_slider("Steps per cell", [500, 1_000, 2_000, 5_000], key=keys.MAP_STEPS)
+    chosen = MapForm(
+        kind,
+        int(d),
+        int(n),
+        int(first),
+        int(count),
+        int(seed),
+        n_range,
+        s_range,
+        int(s_count),
+        int(steps),
+    )
     st.caption(
-        f"{len(rows) * int(s_count):,} networks; each cell is the largest exponent after a 500-step "
+        f"{len(chosen.row_values) * chosen.s_count:,} networks; each cell is the largest exponent after a 500-step "
         "transient. Click a cell to open that attractor in Explore (hover to read λ1)."
     )
-    if st.button("Compute map", type="primary", icon=":material/grid_on:", key="attr.map_go"):
-        s_values = np.round(np.linspace(s_lo, s_hi, int(s_count)), 4)
-        _sweep(
-            lambda: iter_lyapunov_map(
-                s_values,
-                rows,
-                row_kind,
-                int(n),
-                int(d),
-                int(seed),
-                ScanSettings(steps=int(steps), transient=500),
-                chunk=200,
-            ),
-            MAP,
-            "Mapping",
-            "attr.map_stop",
+    return chosen, st.button("Compute map", type="primary", icon=":material/grid_on:", key=keys.MAP_GO)
+
+
+def _lyapunov_map(state: AttractorState, kind: MapKind) -> None:
+    form, go = map_form(state.maps, kind)
+    state.maps = form
+    if go:
+        s_values = np.round(np.linspace(form.s_range[0], form.s_range[1], form.s_count), 4)
+        row_kind = "seed" if kind is MapKind.SEED_MAP else "N"
+        sweep = iter_lyapunov_map(
+            s_values,
+            form.row_values,
+            row_kind,
+            form.n if row_kind == "seed" else 0,
+            form.d,
+            form.fixed_seed if row_kind == "N" else 0,
+            ScanSettings(steps=form.steps, transient=500),
+            chunk=200,
         )
-    result = st.session_state.get(MAP)
+        for snapshot in _sweep(sweep, "Mapping", keys.MAP_STOP):
+            state.lyapunov_map = snapshot
+    result = state.lyapunov_map
     if result is None:
         return
     if not result.complete:
         st.caption("The map was stopped; blank cells were not computed.")
     st.plotly_chart(
-        figures.lyapunov_heatmap(result), on_select=_open_clicked_cell, selection_mode="points", key="attr.map_chart"
+        figures.lyapunov_heatmap(result), on_select=_open_clicked_cell, selection_mode="points", key=keys.MAP_CHART
     )
 
 
 def _open_clicked_cell() -> None:
     """on_select of the map: a click on a cell opens that attractor in Explore."""
-    event = st.session_state.get("attr.map_chart")
-    result = st.session_state.get(MAP)
+    event = st.session_state.get(keys.MAP_CHART)
+    result = keys.stored_state().lyapunov_map
     points = event.selection.points if event is not None else []
     if not points or result is None or "x" not in points[0] or "y" not in points[0]:
         return
@@ -229,28 +279,46 @@ def _open_clicked_cell() -> None:
         keys.open_attractor(result.params_at(i, j))
 
 
-def _bifurcation() -> None:
+def bifurcation_form(form: BifurcationForm) -> tuple[BifurcationForm, bool]:
+    """The diagram's settings, and whether Compute diagram was pressed."""
+    keys.seed_widgets(
+        {
+            keys.BIF_N: form.n,
+            keys.BIF_D: form.d,
+            keys.BIF_SEED: form.seed,
+            keys.BIF_S: form.s_range,
+            keys.BIF_COLS: form.s_count,
+            keys.BIF_KEEP: form.keep,
+        }
+    )
     c1, c2, c3, c4 = st.columns(4)
-    n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], value=4, key="attr.bif_n")
-    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], value=16, key="attr.bif_d")
-    seed = c3.number_input("seed", 0, SEED_RANGE[1], value=174658140, key="attr.bif_seed")
-    options = [f"x{i}" for i in range(1, int(n) + 1)] + ["y0"]
-    quantity = c4.selectbox("Quantity", options, key="attr.bif_q")
+    n = int(c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], key=keys.BIF_N))
+    d = c2.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], key=keys.BIF_D)
+    seed = c3.number_input("seed", 0, SEED_RANGE[1], key=keys.BIF_SEED)
+    options = [f"x{i}" for i in range(1, n + 1)] + ["y0"]
+    keys.seed_widgets({keys.BIF_Q: form.quantity})
+    if st.session_state[keys.BIF_Q] not in options:
+        st.session_state[keys.BIF_Q] = options[0]
+    quantity = c4.selectbox("Quantity", options, key=keys.BIF_Q)
     c1, c2, c3 = st.columns(3)
-    s_lo, s_hi = c1.slider("s range", S_RANGE[0], S_RANGE[1], (0.1, 2.0), step=0.01, key="attr.bif_s")
-    s_count = c2.number_input("s values", 10, 2_000, value=400, step=50, key="attr.bif_cols")
-    keep = c3.number_input("Points kept per s", 10, 1_000, value=150, step=10, key="attr.bif_keep")
-    if st.button("Compute diagram", type="primary", icon=":material/ssid_chart:", key="attr.bif_go"):
-        neuron = options.index(quantity) if quantity != "y0" else int(n)
-        s_values = np.linspace(s_lo, s_hi, int(s_count))
-        _sweep(
-            lambda: iter_bifurcation(int(n), int(d), int(seed), s_values, 2_000, int(keep), neuron),
-            BIF,
-            "Iterating",
-            "attr.bif_stop",
-        )
-    result = st.session_state.get(BIF)
+    s_range = _range(c1, "s range", S_RANGE[0], S_RANGE[1], keys.BIF_S, step=0.01)
+    s_count = c2.number_input("s values", 10, 2_000, step=50, key=keys.BIF_COLS)
+    keep = c3.number_input("Points kept per s", 10, 1_000, step=10, key=keys.BIF_KEEP)
+    chosen = BifurcationForm(n, int(d), int(seed), str(quantity), s_range, int(s_count), int(keep))
+    return chosen, st.button("Compute diagram", type="primary", icon=":material/ssid_chart:", key=keys.BIF_GO)
+
+
+def _bifurcation(state: AttractorState) -> None:
+    form, go = bifurcation_form(state.bifurcation_form)
+    state.bifurcation_form = form
+    if go:
+        neuron = form.n if form.quantity == "y0" else int(form.quantity[1:]) - 1
+        s_values = np.linspace(form.s_range[0], form.s_range[1], form.s_count)
+        sweep = iter_bifurcation(form.n, form.d, form.seed, s_values, 2_000, form.keep, neuron)
+        for snapshot in _sweep(sweep, "Iterating", keys.BIF_STOP):
+            state.bifurcation = snapshot
+    result = state.bifurcation
     if result is not None:
         if not result.complete:
             st.caption("Stopped early: the right part of the diagram was not computed.")
-        st.plotly_chart(figures.bifurcation_plot(result), key="attr.bif_chart")
+        st.plotly_chart(figures.bifurcation_plot(result), key=keys.BIF_CHART)

@@ -35,3 +35,8 @@ def by_name(name: str) -> Preset:
         if preset.name == name:
             return preset
     raise KeyError(name)
+
+
+def matching(params: NetworkParams) -> Preset | None:
+    """The preset with exactly these parameters, if there is one."""
+    return next((preset for preset in PRESETS if preset.params == params), None)

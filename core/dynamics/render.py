@@ -11,7 +11,7 @@ from typing import Literal
 import numpy as np
 
 Scheme = Literal["article", "density", "time"]
-SCHEMES: dict[str, str] = {
+SCHEMES: dict[Scheme, str] = {
     "article": "Article: |sin(1.6·y + 0.4·x)| on Spectral",
     "density": "Density (fire, histogram-equalized)",
     "time": "Time (viridis, early → late)",
@@ -136,3 +136,8 @@ def plane(data: np.ndarray, lag: int = 0) -> tuple[np.ndarray, np.ndarray]:
         series = data[:, 0]
         return series[:-lag], series[lag:]
     return data[:, 0], data[:, 1]
+
+
+def stride(count: int, limit: int) -> int:
+    """Every how many points to draw so that at most `limit` of `count` are drawn."""
+    return max(1, int(np.ceil(count / limit)))

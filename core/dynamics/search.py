@@ -192,7 +192,7 @@ class LyapunovMap:
 
 
 def iter_lyapunov_map(
-    s_values: Sequence[float],
+    s_values: Sequence[float] | np.ndarray,
     row_values: Sequence[int],
     row_kind: str,
     n: int,
@@ -225,7 +225,7 @@ def iter_lyapunov_map(
 
 
 def lyapunov_map(
-    s_values: Sequence[float],
+    s_values: Sequence[float] | np.ndarray,
     row_values: Sequence[int],
     row_kind: str,
     n: int,
@@ -255,7 +255,7 @@ def iter_bifurcation(
     n: int,
     d: int,
     seed: int,
-    s_values: Sequence[float],
+    s_values: Sequence[float] | np.ndarray,
     transient: int = 2_000,
     keep: int = 200,
     neuron: int = 0,
@@ -285,7 +285,7 @@ def bifurcation(
     n: int,
     d: int,
     seed: int,
-    s_values: Sequence[float],
+    s_values: Sequence[float] | np.ndarray,
     transient: int = 2_000,
     keep: int = 200,
     neuron: int = 0,

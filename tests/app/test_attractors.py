@@ -7,6 +7,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.dynamics import state as keys
+from core.dynamics.link import Section
+
 PAGE = str(Path(__file__).resolve().parents[2] / "app_pages" / "attractors.py")
 
 
@@ -116,7 +119,7 @@ def test_correlation_dimension_on_demand() -> None:
 
 def test_search_finds_chaotic_networks() -> None:
     app = fresh()
-    app.radio(key="attr.section").set_value("Search").run()
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
     app.number_input(key="attr.search_d").set_value(8)
     app.number_input(key="attr.search_samples").set_value(100)
     app.slider(key="attr.search_s").set_value((0.8, 2.0))
@@ -131,22 +134,22 @@ def test_search_finds_chaotic_networks() -> None:
 
 def test_lyapunov_map_and_bifurcation() -> None:
     app = fresh()
-    app.radio(key="attr.section").set_value("Maps").run()
+    app.radio(key=keys.SECTION).set_value(Section.MAPS).run()
     app.number_input(key="attr.map_rows").set_value(3)
     app.number_input(key="attr.map_cols").set_value(5)
     app.select_slider(key="attr.map_steps").set_value(500)
     app.button(key="attr.map_go").click().run()
     assert not app.exception
-    result = app.session_state["attr.map"]
+    result = app.session_state[keys.STATE_KEY].lyapunov_map
     assert result.complete and result.lambda1.shape == (3, 5)
     app.radio(key="attr.map_kind").set_value("Bifurcation diagram over s").run()
     app.number_input(key="attr.bif_cols").set_value(20)
     app.button(key="attr.bif_go").click().run()
     assert not app.exception
-    assert app.session_state["attr.bifurcation"].values.shape == (20, 150)
+    assert app.session_state[keys.STATE_KEY].bifurcation.values.shape == (20, 150)
 
 
 def test_about_states_the_rule() -> None:
     app = fresh()
-    app.radio(key="attr.section").set_value("About").run()
+    app.radio(key=keys.SECTION).set_value(Section.ABOUT).run()
     assert "How the class is decided" in texts(app)
