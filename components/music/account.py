@@ -2,32 +2,24 @@
 
 from __future__ import annotations
 
-import hashlib
-import secrets
-
 import streamlit as st
 
-from components.music.seeds import add_spotify_track
+from components.music.spotify import log_out, user_session
+from components.music.state import (
+    FINISH_LOGIN,
+    LOGIN_CODE,
+    LOGOUT,
+    PLAYLIST_NAME,
+    SAVE_PLAYLIST,
+    SCOPE,
+    TOP_TRACKS,
+    add_to_seeds,
+)
+from components.shared.flash import flash
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
-from core.music.spotify import ALLOW_LIST_NOTE, SpotifyError, SpotifyUserSession
-
-USER = "music.spotify_user"
-
-
-def user_session(settings: Settings) -> SpotifyUserSession | None:
-    """This browser session's login object (kept per credentials + redirect URI)."""
-    credentials = settings.spotify_credentials
-    if credentials is None:
-        return None
-    client_id, secret = credentials
-    fingerprint = hashlib.sha256(f"{client_id}:{secret}:{settings.spotify_redirect_uri}".encode()).hexdigest()
-    kept = st.session_state.get(USER)
-    if kept is None or kept[0] != fingerprint:
-        session = SpotifyUserSession(client_id, secret, settings.spotify_redirect_uri, secrets.token_urlsafe(16))
-        kept = (fingerprint, session)
-        st.session_state[USER] = kept
-    return kept[1]
+from core.music.seeds import pick_spotify_track
+from core.music.spotify import ALLOW_LIST_NOTE, SpotifyError
 
 
 def login_landing() -> None:
@@ -59,10 +51,10 @@ def account_panel(settings: Settings, index: CatalogIndex) -> None:
             st.link_button("Log in to Spotify", session.authorize_url(), icon=":material/login:")
             pasted = st.text_input(
                 "Finish login: paste the address Spotify sent you to (or just its code)",
-                key="music.login_code",
+                key=LOGIN_CODE,
                 type="password",
             )
-            if pasted and st.button("Finish login", key="music.finish_login"):
+            if pasted and st.button("Finish login", key=FINISH_LOGIN):
                 try:
                     name = session.complete_login(pasted)
                 except SpotifyError as exc:
@@ -73,19 +65,19 @@ def account_panel(settings: Settings, index: CatalogIndex) -> None:
             return
         st.write(f"Logged in as **{session.display_name}**.")
         left, right = st.columns(2)
-        if left.button("Use my top tracks as seeds", key="music.top_tracks", icon=":material/trending_up:"):
+        if left.button("Use my top tracks as seeds", key=TOP_TRACKS, icon=":material/trending_up:"):
             try:
                 top = session.top_tracks(limit=5)
             except SpotifyError as exc:
                 st.error(str(exc))
             else:
                 if not top:
-                    st.info("Spotify has no top tracks for you yet.")
+                    flash(SCOPE, "info", "Spotify has no top tracks for you yet.")
                 for track in top:
-                    add_spotify_track(index, track)
+                    add_to_seeds(pick_spotify_track(index, track))
                 st.rerun()
-        if right.button("Log out", key="music.logout", icon=":material/logout:"):
-            st.session_state.pop(USER, None)
+        if right.button("Log out", key=LOGOUT, icon=":material/logout:"):
+            log_out()
             st.rerun()
 
 
@@ -93,8 +85,8 @@ def save_playlist_panel(settings: Settings, result: Recommendations) -> None:
     session = user_session(settings)
     if session is None or not session.logged_in:
         return
-    name = st.text_input("Playlist name", value="ML Studio recommendations", key="music.playlist_name")
-    if st.button("Save as a private Spotify playlist", key="music.save_playlist", icon=":material/playlist_add:"):
+    name = st.text_input("Playlist name", value="ML Studio recommendations", key=PLAYLIST_NAME)
+    if st.button("Save as a private Spotify playlist", key=SAVE_PLAYLIST, icon=":material/playlist_add:"):
         seeds = ", ".join(seed.label for seed in result.seeds)
         try:
             url = session.save_playlist(name, list(result.tracks["track_id"]), f"Made by ML Studio from: {seeds}")

@@ -3,10 +3,27 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from functools import partial
 
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.music import resources as music_resources
+from components.music.state import (
+    DELETE_DAMAGED,
+    DOWNLOAD,
+    LOAD_LOCAL,
+    LOCAL_PATH,
+    PICK_CATALOG,
+    SCOPE,
+    SOURCE,
+    UPLOAD,
+    USE_UPLOAD,
+    MusicState,
+    music_state,
+)
+from components.shared.flash import flash
 from core.config import Settings
 from core.media.local_files import LocalFileError, resolve_local_file
 from core.music.catalog import (
@@ -24,45 +41,41 @@ from core.music.engine import CatalogIndex
 
 log = logging.getLogger(__name__)
 
-CATALOG = "music.catalog_id"
-NOTICE = "music.catalog_notice"
-
 
 def catalog_store(settings: Settings) -> CatalogStore:
     return CatalogStore(settings.data_dir / "music")
 
 
-def _use(catalog_id: str, report: CatalogReport | None) -> None:
-    st.session_state[CATALOG] = catalog_id
-    st.session_state[NOTICE] = report
-    for key in ("music.seeds", "music.result", "music.covers"):
-        st.session_state.pop(key, None)
-
-
-def active_index(settings: Settings) -> CatalogIndex | None:
-    """The catalog this session uses: its choice, else the configured path, else the newest cached."""
+def active_index(settings: Settings, state: MusicState, wanted: str | None = None) -> CatalogIndex | None:
+    """The catalog this session uses: the link's (`wanted`), its choice, the configured path, the newest cached."""
     store = catalog_store(settings)
-    chosen = st.session_state.get(CATALOG)
+    available = store.list()
+    if wanted is not None and wanted != state.catalog:
+        if wanted in available:
+            state.use_catalog(wanted)
+        else:
+            flash(SCOPE, "warning", f"The link's catalog “{wanted}” is not on this machine, so another one is used.")
+    chosen = state.catalog
     if chosen is None and settings.mlstudio_music_catalog is not None:
         try:
             chosen, report = load_catalog_file(settings.mlstudio_music_catalog.expanduser(), store)
-            _use(chosen, report)
+            state.use_catalog(chosen, report)
+            available = store.list()
         except CatalogError as exc:
             st.error(f"The configured catalog (MLSTUDIO_MUSIC_CATALOG) could not be used: {exc}")
-    available = store.list()
     if chosen is None or chosen not in available:
         if not available:
             return None
         chosen = max(available, key=lambda c: store.path(c).stat().st_mtime_ns)
-        st.session_state[CATALOG] = chosen
+        state.catalog = chosen
     path = store.path(chosen)
     try:
         return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
     except (CatalogError, OSError) as exc:
         st.error(f"{exc}")
-        if st.button("Delete the damaged catalog", key="music.delete_damaged"):
+        if st.button("Delete the damaged catalog", key=DELETE_DAMAGED):
             store.delete(chosen)
-            st.session_state.pop(CATALOG, None)
+            state.catalog = None
             st.rerun()
         return None
 
@@ -96,10 +109,17 @@ def how_to_get_a_catalog(settings: Settings) -> None:
     )
 
 
-def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
+def show_progress(bar: DeltaGenerator, done: int, total: int | None) -> None:
+    if total:
+        bar.progress(min(done / total, 1.0), text=f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
+    else:
+        bar.progress(0.5, text=f"{done / 1e6:.1f} MB")
+
+
+def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicState) -> None:
     """Show the active catalog and the ways to get another one."""
     store = catalog_store(settings)
-    notice = st.session_state.pop(NOTICE, None)
+    notice, state.fresh_report = state.fresh_report, None
     if notice is not None:
         st.success(f"Catalog ready: {notice.rows_kept:,} tracks.", icon=":material/check_circle:")
         show_report(notice)
@@ -121,10 +141,10 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
                 available,
                 index=available.index(index.name),
                 format_func=lambda c: getattr(store.report(c), "source", c),
-                key="music.pick_catalog",
+                key=PICK_CATALOG,
             )
             if choice != index.name:
-                _use(choice, None)
+                state.use_catalog(choice)
                 st.rerun()
 
         tabs = ["Download", "Upload CSV"] + ([] if settings.deployed else ["Local file"])
@@ -134,55 +154,48 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None) -> None:
                 "Public catalog",
                 SOURCES,
                 format_func=lambda s: f"{s.title} — {s.license}",
-                key="music.source",
+                key=SOURCE,
             )
             st.caption(f"From {source.url} (about {source.approx_tracks:,} tracks). Needs internet once.")
-            if st.button("Download and cache", icon=":material/download:", key="music.download"):
+            if st.button("Download and cache", icon=":material/download:", key=DOWNLOAD):
                 bar = st.progress(0.0, text="Starting the download…")
-
-                def progress(done: int, total: int | None) -> None:
-                    if total:
-                        bar.progress(min(done / total, 1.0), text=f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
-                    else:
-                        bar.progress(0.5, text=f"{done / 1e6:.1f} MB")
-
                 try:
-                    catalog_id, report = download_source(source, store, progress)
+                    catalog_id, report = download_source(source, store, partial(show_progress, bar))
                 except CatalogError as exc:
                     bar.empty()
                     st.error(str(exc), icon=":material/cloud_off:")
                 else:
-                    _use(catalog_id, report)
+                    state.use_catalog(catalog_id, report)
                     st.rerun()
         with upload_tab:
             upload = st.file_uploader(
                 "Catalog CSV (.csv or .csv.gz)",
                 type=["csv", "gz", "tsv"],
-                key="music.upload",
+                key=UPLOAD,
                 max_upload_size=settings.mlstudio_max_upload_mb,
             )
-            if upload is not None and st.button("Use this file", key="music.use_upload"):
-                _load(lambda: load_catalog_upload(upload.getvalue(), upload.name, store))
+            if upload is not None and st.button("Use this file", key=USE_UPLOAD):
+                _load(partial(load_catalog_upload, upload.getvalue(), upload.name, store))
         if local_tab:
             with local_tab[0]:
-                path = st.text_input("Path to a catalog CSV on this machine", key="music.local_path")
+                path = st.text_input("Path to a catalog CSV on this machine", key=LOCAL_PATH)
                 allowed = settings.mlstudio_media_dir
                 if allowed is not None:
                     st.caption(f"Only files inside {allowed} (MLSTUDIO_MEDIA_DIR) can be opened.")
-                if path and st.button("Load file", key="music.load_local"):
+                if path and st.button("Load file", key=LOAD_LOCAL):
                     try:
                         chosen = resolve_local_file(path, allowed, settings.deployed, folder_required=False)
                     except LocalFileError as exc:
                         st.error(str(exc))
                     else:
-                        _load(lambda: load_catalog_file(chosen, store))
+                        _load(partial(load_catalog_file, chosen, store))
         st.caption(
             "Features used: " + ", ".join(spec.label for spec in FEATURES) + ". Keys in this catalog are "
             "Spotify track ids, so every result links to Spotify."
         )
 
 
-def _load(action) -> None:
+def _load(action: Callable[[], tuple[str, CatalogReport]]) -> None:
     try:
         with st.spinner("Reading and checking the catalog…"):
             catalog_id, report = action()
@@ -194,5 +207,5 @@ def _load(action) -> None:
         log.warning("catalog file error: %s", exc)
         st.error(f"Could not read the file: {exc.strerror or exc}. Check the path and permissions.")
     else:
-        _use(catalog_id, report)
+        music_state().use_catalog(catalog_id, report)
         st.rerun()

@@ -8,13 +8,15 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.music.account import save_playlist_panel
+from components.music.spotify import spotify_client
+from components.music.state import EXPORT, FETCH_COVERS, MAP, PLAY, RADAR, TABLE, MusicState
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
 from core.music.spotify import SpotifyError
 
 log = logging.getLogger(__name__)
 
-COVERS = "music.covers"
 ROLE_COLORS = {
     "filtered out": "#c9c9c9",
     "seed or other version": "#f2b8c6",
@@ -52,8 +54,7 @@ def pool_metrics(result: Recommendations) -> None:
         st.info(note, icon=":material/info:")
 
 
-def results_table(result: Recommendations) -> None:
-    covers: dict[str, str] = st.session_state.get(COVERS, {})
+def results_table(result: Recommendations, covers: dict[str, str]) -> None:
     frame = result.tracks
     table = pd.DataFrame(
         {
@@ -77,20 +78,17 @@ def results_table(result: Recommendations) -> None:
             "Why": st.column_config.TextColumn("Why", width="large"),
             "Score": st.column_config.NumberColumn("Score", help="Similarity to the seeds minus distance to targets."),
         },
-        key="music.table",
+        key=TABLE,
     )
 
 
-def fetch_covers(settings: Settings, result: Recommendations) -> None:
-    from components.music.seeds import spotify_client
-
+def fetch_covers(settings: Settings, result: Recommendations, covers: dict[str, str]) -> None:
     client = spotify_client(settings)
     if client is None:
         st.caption("Covers come from Spotify: configure it in the sidebar to show them.")
         return
-    covers: dict[str, str] = st.session_state.setdefault(COVERS, {})
     missing = [t for t in result.tracks["track_id"] if t not in covers]
-    if missing and st.button("Show covers (asks Spotify)", key="music.fetch_covers", icon=":material/image:"):
+    if missing and st.button("Show covers (asks Spotify)", key=FETCH_COVERS, icon=":material/image:"):
         try:
             with st.spinner(f"Fetching {len(missing)} covers from Spotify…"):
                 for track_id, track in client.tracks(missing).items():
@@ -169,36 +167,37 @@ def player(result: Recommendations) -> None:
         "to Spotify in this browser)",
         options,
         format_func=lambda i: f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}",
-        key="music.play",
+        key=PLAY,
     )
     track_id = str(result.tracks["track_id"].iat[choice])
     st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
     st.caption(f"Why this track: {result.tracks['why'].iat[choice]}")
 
 
-def results_panel(settings: Settings, index: CatalogIndex, result: Recommendations) -> None:
+def results_panel(settings: Settings, index: CatalogIndex, state: MusicState) -> None:
+    result = state.result
+    if result is None:
+        return
     pool_metrics(result)
-    results_table(result)
-    fetch_covers(settings, result)
+    results_table(result, state.covers)
+    fetch_covers(settings, result, state.covers)
     st.download_button(
         "Export CSV",
         export_frame(result).to_csv(index=False).encode(),
         file_name="recommendations.csv",
         mime="text/csv",
         icon=":material/download:",
-        key="music.export",
+        key=EXPORT,
         on_click="ignore",
     )
-    from components.music.account import save_playlist_panel
-
     save_playlist_panel(settings, result)
     player(result)
     left, right = st.columns(2)
     with left:
-        st.plotly_chart(radar_chart(index, result), key="music.radar")
+        st.plotly_chart(radar_chart(index, result), key=RADAR)
         st.caption("Average of each feature, as a share of its range (tempo 0–250 BPM, loudness −60–5 dB).")
     with right:
-        st.plotly_chart(pool_map_chart(index, result), key="music.map")
+        st.plotly_chart(pool_map_chart(index, result), key=MAP)
         st.caption(
             "Every candidate placed by its sound (the two main axes of the standardized features): grey ones "
             "were removed by the filters, pink ones are the seeds' other versions, green ones were picked, "

@@ -6,18 +6,19 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from components.music.state import (
+    ARTIST_CAP,
+    DIVERSITY,
+    LIMIT,
+    RANGE_PREFIX,
+    TARGET_PREFIX,
+    TARGET_WEIGHT,
+    USE_TARGET_PREFIX,
+)
 from core.music.catalog import FEATURES, KEY_NAMES, FeatureSpec
+from core.music.link import CAP_RANGE, DIVERSITY_RANGE, LIMIT_RANGE, STRENGTH_RANGE, Tuning
 
-
-@dataclass
-class Tuning:
-    minimums: dict[str, float]
-    maximums: dict[str, float]
-    targets: dict[str, float]
-    limit: int
-    per_artist_cap: int
-    diversity: float
-    target_weight: float
+__all__ = ["Tuning", "show_in_widgets", "tuning_panel"]
 
 
 @dataclass(frozen=True)
@@ -59,11 +60,11 @@ def feature_controls(spec: FeatureSpec, seed_value: float | None) -> tuple[float
         max_value=scale.high,
         value=(scale.low, scale.high),
         step=scale.step,
-        key=f"music.range.{spec.name}",
+        key=f"{RANGE_PREFIX}{spec.name}",
         label_visibility="collapsed",
     )
     target = None
-    if st.toggle("Target", key=f"music.use_target.{spec.name}", help="Starts at the seeds' average."):
+    if st.toggle("Target", key=f"{USE_TARGET_PREFIX}{spec.name}", help="Starts at the seeds' average."):
         start = seed_value / scale.factor if seed_value is not None else (scale.low + scale.high) / 2
         target = st.slider(
             f"{scale.label}: target (soft preference)",
@@ -71,7 +72,7 @@ def feature_controls(spec: FeatureSpec, seed_value: float | None) -> tuple[float
             max_value=scale.high,
             value=_snap(scale, start),
             step=scale.step,
-            key=f"music.target.{spec.name}",
+            key=f"{TARGET_PREFIX}{spec.name}",
         )
     return (
         low * scale.factor if low > scale.low else None,
@@ -103,25 +104,45 @@ def tuning_panel(seed_values: dict[str, float] | None = None) -> Tuning:
                 targets[spec.name] = float(target)
     with st.expander("List size and variety", icon=":material/format_list_numbered:"):
         left, middle, right, last = st.columns(4)
-        limit = left.slider("Tracks", 5, 50, 20, key="music.limit")
-        cap = middle.slider("At most per artist", 1, 5, 2, key="music.artist_cap")
+        limit = left.slider("Tracks", LIMIT_RANGE.low, LIMIT_RANGE.high, LIMIT_RANGE.default, key=LIMIT)
+        cap = middle.slider("At most per artist", CAP_RANGE.low, CAP_RANGE.high, CAP_RANGE.default, key=ARTIST_CAP)
         diversity = right.slider(
             "Variety",
-            0.0,
-            1.0,
-            0.3,
+            DIVERSITY_RANGE.low,
+            DIVERSITY_RANGE.high,
+            DIVERSITY_RANGE.default,
             0.05,
-            key="music.diversity",
+            key=DIVERSITY,
             help="0 = the most similar tracks; higher = tracks less like each other (MMR).",
         )
         strength = last.slider(
             "Target strength",
-            0.0,
-            3.0,
-            1.0,
+            STRENGTH_RANGE.low,
+            STRENGTH_RANGE.high,
+            STRENGTH_RANGE.default,
             0.25,
-            key="music.target_weight",
+            key=TARGET_WEIGHT,
             help="How much targets count against similarity to the seeds. High values leave the "
             "seeds' sound (and genre) to reach the targets.",
         )
     return Tuning(minimums, maximums, targets, limit, cap, diversity, strength)
+
+
+def show_in_widgets(tuning: Tuning) -> None:
+    """Set the sliders and toggles to `tuning` (a restored link) before they are drawn."""
+    state = st.session_state
+    for spec in FEATURES:
+        scale = slider_scale(spec)
+        low, high = tuning.minimums.get(spec.name), tuning.maximums.get(spec.name)
+        state[f"{RANGE_PREFIX}{spec.name}"] = (
+            _snap(scale, low / scale.factor) if low is not None else scale.low,
+            _snap(scale, high / scale.factor) if high is not None else scale.high,
+        )
+        target = tuning.targets.get(spec.name)
+        state[f"{USE_TARGET_PREFIX}{spec.name}"] = target is not None
+        if target is not None:
+            state[f"{TARGET_PREFIX}{spec.name}"] = _snap(scale, target / scale.factor)
+        else:  # switched on later, the target starts at the seeds' average again
+            state.pop(f"{TARGET_PREFIX}{spec.name}", None)
+    state[LIMIT], state[ARTIST_CAP] = tuning.limit, tuning.per_artist_cap
+    state[DIVERSITY], state[TARGET_WEIGHT] = tuning.diversity, tuning.target_weight

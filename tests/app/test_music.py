@@ -6,6 +6,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.music.state import STATE
 from core.music.catalog import CatalogStore, load_catalog_upload
 from tests.music.generate import csv_bytes, make_catalog
 
@@ -347,7 +348,7 @@ def test_duration_is_set_in_minutes_and_targets_start_at_the_seeds(data_dir: Pat
     assert 0.75 < start < 0.95  # the rock genre's average energy in the generated catalog (0.85)
     app.button(key="music.go").click().run()
     assert not app.exception
-    result = app.session_state["music.result"].tracks
+    result = app.session_state[STATE].result.tracks
     assert result["duration_ms"].between(150_000, 240_000).all()
 
 
