@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from core.embeddings.datasets import LABEL_FIELD, safe_name
 from core.errors import UserError
@@ -39,6 +39,29 @@ class Change:
     def summary(self) -> str:
         state = " (undone)" if self.undone else ""
         return f"#{self.number} {self.action} {len(self.samples)} sample(s): {self.detail}{state}"
+
+
+ActionKind = Literal["tag", "relabel", "fix", "delete"]
+
+
+@dataclass(frozen=True)
+class Action:
+    """What the user asked to do with the selection: tag it (value: the tag), relabel it (value: the new
+    label), apply the neighbours' labels, or delete it."""
+
+    kind: ActionKind
+    value: str = ""
+
+
+def apply_action(dataset: Any, action: Action, selected: Sequence[str], fixes: Mapping[str, str]) -> Change:
+    """Do `action` on the selected samples (`fixes`: the neighbours' label per sample, for "fix")."""
+    if action.kind == "tag":
+        return tag(dataset, selected, action.value)
+    if action.kind == "relabel":
+        return relabel(dataset, {sid: action.value for sid in selected})
+    if action.kind == "fix":
+        return relabel(dataset, fixes)
+    return delete(dataset, selected)
 
 
 def change_log(dataset: Any) -> list[Change]:
@@ -165,6 +188,21 @@ def undo(dataset: Any) -> Change:
         dataset.info[LOG_KEY] = entries
         dataset.save()
         return Change(**entry)
+
+
+def log_table(changes: Sequence[Change]) -> list[dict[str, Any]]:
+    """One row per change, for the page's change-log table."""
+    return [
+        {
+            "#": c.number,
+            "time (UTC)": c.time,
+            "action": c.action,
+            "samples": len(c.samples),
+            "detail": c.detail,
+            "undone": c.undone,
+        }
+        for c in changes
+    ]
 
 
 def log_csv(changes: Sequence[Change]) -> str:

@@ -13,7 +13,10 @@ from typing import Any
 import numpy as np
 
 from core.embeddings.datasets import Samples
+from core.embeddings.projections import Projection, Quality
 from core.embeddings.suspicion import Suspicion
+from core.embeddings.text_datasets import Passage
+from core.videos.transcript import format_timestamp
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,37 @@ class PlotRows:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+
+@dataclass(frozen=True)
+class MapEntry:
+    """What the map needs of a projection: points by file path, its quality and its brain run."""
+
+    xy: dict[str, np.ndarray]
+    quality: Quality | None
+    brain_key: str
+
+
+def map_entry(projection: Projection, samples: Samples) -> MapEntry:
+    return MapEntry(
+        points_by_path(projection.sample_ids, projection.points, samples), projection.quality, projection.brain_key
+    )
+
+
+def passage_notes(passages: Mapping[str, Passage]) -> dict[str, str]:
+    """Hover notes of a transcript's passages by sample id: start time and the first words."""
+    return {sid: f"{format_timestamp(p.start)} {p.text[:90]}…" for sid, p in passages.items()}
+
+
+def known_selection(selected: Sequence[str], sample_ids: Sequence[str]) -> list[str]:
+    """The selected ids that are still samples of the dataset, in selection order."""
+    known = set(sample_ids)
+    return [sid for sid in selected if sid in known]
+
+
+def event_signature(selection: Mapping[str, Any] | None) -> str:
+    """A comparable text for a Plotly selection event, so each event is resolved once."""
+    return repr(sorted((k, repr(v)) for k, v in dict(selection or {}).items()))
 
 
 def points_by_path(projection_ids: Sequence[str], points: np.ndarray, samples: Samples) -> dict[str, np.ndarray]:

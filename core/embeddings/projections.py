@@ -130,8 +130,11 @@ def compute_projection(
     return Projection(method, key, list(results.sample_ids), points, params, quality)
 
 
-def load_projection(dataset: Any, embedder: str, method: str, sample_ids: Sequence[str]) -> Projection | None:
-    """The stored brain run for (embedder, method) if it covers exactly these samples."""
+def load_projection(
+    dataset: Any, embedder: str, method: str, sample_ids: Sequence[str], exact: bool = True
+) -> Projection | None:
+    """The stored brain run for (embedder, method) if it covers exactly these samples; with `exact=False`
+    also one that covers only some of them (a random sample, or before samples were added or deleted)."""
     key = brain_key(embedder, method)
     if key not in dataset.list_brain_runs():
         return None
@@ -141,7 +144,7 @@ def load_projection(dataset: Any, embedder: str, method: str, sample_ids: Sequen
         log.warning("could not load brain run %s", key, exc_info=True)
         return None
     ids = [str(i) for i in results.sample_ids]
-    if ids != list(sample_ids):
+    if ids != list(sample_ids) and (exact or not set(ids) & set(sample_ids)):
         return None
     stored = dataset.info.get("mlstudio_projections", {}).get(key, {})
     quality = Quality(**stored["quality"]) if "quality" in stored else None

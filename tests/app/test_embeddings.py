@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.embeddings.state import STATE, EmbeddingsState
 from tests.embeddings.support import session_data_dir
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "embeddings.py"
@@ -22,6 +23,10 @@ def page(monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
     app = AppTest.from_file(str(PAGE), default_timeout=240)
     yield app
     shared_resources.base_settings.clear()
+
+
+def emb_state(app: AppTest) -> EmbeddingsState:
+    return app.session_state[STATE]
 
 
 def texts(app: AppTest) -> str:
@@ -49,7 +54,7 @@ def test_selection_shows_thumbnails_and_tag_relabel_undo_persist(page: AppTest) 
     fo = open_store(session_data_dir())
     dataset = load_dataset(fo, "digits")
     chosen = samples_of(dataset).ids[:4]
-    page.session_state["emb.selected"] = chosen
+    emb_state(page).selected = chosen
     page.run()
     assert page.subheader[0].value == "Selection: 4 samples"
     assert len(page.get("image")) == 1 and len(page.get("image")[0].value) == 4
@@ -125,7 +130,7 @@ def finish(page: AppTest, timeout: float = 300.0) -> None:
     """Wait for the page's background projection, then rerun so the page stores and shows it."""
     import time
 
-    job = page.session_state["emb.job"]
+    job = emb_state(page).job
     deadline = time.monotonic() + timeout
     while job.poll() == "running" and time.monotonic() < deadline:
         time.sleep(0.5)
@@ -139,7 +144,7 @@ def test_a_long_umap_can_be_stopped_and_the_page_keeps_working(page: AppTest) ->
     page.run()
     page.button(key="emb.run").click()
     page.run()
-    job = page.session_state["emb.job"]
+    job = emb_state(page).job
     assert job.poll() == "running"
     process = job.worker.process
     page.button(key="emb.stop_job").click()
@@ -147,7 +152,7 @@ def test_a_long_umap_can_be_stopped_and_the_page_keeps_working(page: AppTest) ->
     assert not page.exception, [e.value for e in page.exception]
     assert process.poll() is not None  # the worker process has ended
     assert "Stopped UMAP after" in texts(page)
-    assert page.session_state["emb.job"] is None
+    assert emb_state(page).job is None
 
 
 def test_colour_by_prediction_rings_where_the_model_disagrees(page: AppTest) -> None:
@@ -182,7 +187,7 @@ def test_a_video_transcript_becomes_a_text_map_with_passages(page: AppTest) -> N
     from core.embeddings.store import open_store
 
     dataset = load_dataset(open_store(session_data_dir()), page.session_state["emb.dataset"])
-    page.session_state["emb.selected"] = samples_of(dataset).ids[:2]
+    emb_state(page).selected = samples_of(dataset).ids[:2]
     page.run()
     assert not page.exception, [e.value for e in page.exception]
     shown = texts(page)

@@ -1,0 +1,70 @@
+"""Below the selection: the change log (undo, CSV export) and the way into the FiftyOne App."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components.embeddings import state as keys
+from components.embeddings.state import EmbeddingsState
+from components.shared.errors import error_boundary
+from components.shared.flash import flash
+from core.config import Settings
+from core.embeddings import actions
+from core.embeddings.store import store_info
+
+
+def change_log_panel(dataset: Any) -> None:
+    entries = actions.change_log(dataset)
+    with st.expander(f"Change log ({len(entries)})", expanded=bool(entries), icon=":material/history:"):
+        if not entries:
+            st.caption("Tags, relabels and deletions you make appear here, newest last, and can be undone.")
+            return
+        st.dataframe(actions.log_table(entries), hide_index=True)
+        cols = st.columns(2)
+        if cols[0].button(
+            "Undo the last change", key=keys.UNDO, icon=":material/undo:", disabled=all(c.undone for c in entries)
+        ):
+            with error_boundary("undoing the last change"):
+                undone = actions.undo(dataset)
+                flash(keys.SAVED, "success", f"Undone: {undone.summary}")
+                st.rerun()
+        cols[1].download_button(
+            "Export the change log (CSV)",
+            actions.log_csv(entries),
+            file_name=actions.export_name(dataset.name),
+            mime="text/csv",
+            key=keys.EXPORT,
+            icon=":material/download:",
+        )
+
+
+def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any, brain_key: str) -> None:
+    with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
+        info = store_info()
+        st.caption(
+            f"The FiftyOne App shows the same dataset, tags and the projection (brain run `{brain_key}`, "
+            f"in its Embeddings panel). Port {settings.mlstudio_fiftyone_port} (MLSTUDIO_FIFTYONE_PORT), bound to "
+            f"{settings.mlstudio_fiftyone_address} (MLSTUDIO_FIFTYONE_ADDRESS); behind a proxy, set "
+            "MLSTUDIO_FIFTYONE_PUBLIC_URL to the address users open. "
+            + (f"Database: {info.description}." if info else "")
+        )
+        selected = state.selected
+        if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key=keys.LAUNCH_APP):
+            from core.embeddings.fiftyone_app import AppLaunchError, launch
+
+            try:
+                with st.spinner("Starting the FiftyOne App..."):
+                    state.app_url = launch(
+                        dataset,
+                        settings.mlstudio_fiftyone_port,
+                        selected or None,
+                        address=settings.mlstudio_fiftyone_address,
+                        public_url=settings.mlstudio_fiftyone_public_url,
+                    )
+            except AppLaunchError as exc:
+                st.error(str(exc))
+        if state.app_url:
+            st.link_button("Open the FiftyOne App", state.app_url, icon=":material/open_in_new:")
+            st.caption(f"Running at {state.app_url}")

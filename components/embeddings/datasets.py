@@ -1,0 +1,174 @@
+"""Where the samples come from: the FiftyOne store, the three ways to add a dataset, and the dataset picker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from types import ModuleType
+from typing import Any
+
+import streamlit as st
+
+from components.embeddings import resources as embeddings_resources
+from components.embeddings import state as keys
+from components.embeddings.state import EmbeddingsState, seed, set_view
+from components.shared import resources as shared_resources
+from components.shared.flash import flash, show_flashes
+from components.videos.resources import library as video_library
+from core.ai.base import Segment
+from core.config import Settings
+from core.embeddings.datasets import (
+    DIGITS_NAME,
+    ZOO_DATASETS,
+    DatasetError,
+    Samples,
+    digits_dataset,
+    import_zip,
+    load_dataset,
+    samples_of,
+    zoo_dataset,
+)
+from core.embeddings.explore import known_selection
+from core.embeddings.store import StoreError, reset_failure
+from core.embeddings.text_datasets import Passage, dataset_kind, passages_of, transcript_dataset
+from core.videos.transcript import format_timestamp
+
+
+@dataclass(frozen=True)
+class OpenDataset:
+    """The dataset on screen: its FiftyOne object, what it holds, and (for transcripts) the passages."""
+
+    dataset: Any
+    kind: str  # "image" or "text"
+    samples: Samples
+    passages: dict[str, Passage]
+
+    @property
+    def name(self) -> str:
+        return str(self.dataset.name)
+
+    @property
+    def item(self) -> str:
+        return "passages" if self.kind == "text" else "images"
+
+
+def store_or_stop(data_dir: Path) -> ModuleType:
+    """The FiftyOne module with its database running; if it cannot start, say so with a retry and stop."""
+    try:
+        with st.spinner("Starting the FiftyOne database (first time takes a few seconds)..."):
+            return embeddings_resources.store(str(data_dir))
+    except StoreError as exc:
+        st.error(str(exc))
+        if st.button("Try again", key=keys.RETRY_STORE):
+            reset_failure()
+            st.rerun()
+        st.stop()
+        raise  # not reached: st.stop() ends the run
+
+
+def _add(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
+    """Run an import; on success select the new dataset and say what it holds, else say what went wrong."""
+    try:
+        with st.spinner(spinner):
+            dataset, summary = load()
+    except DatasetError as exc:
+        st.error(str(exc))
+        return
+    st.session_state[keys.DATASET] = dataset.name
+    flash(keys.IMPORTED, "success", f"Added {dataset.name}: {summary}.")
+    st.rerun()
+
+
+def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
+    """Three expanders: a zip of class folders, a FiftyOne zoo dataset, a Talk to Videos transcript."""
+    data_dir = settings.data_dir
+    with st.expander("Add a dataset: upload a zip of class folders", icon=":material/upload:"):
+        st.caption("One folder per class with the images inside (cat/1.jpg, dog/2.png, ...). Other files are skipped.")
+        upload = st.file_uploader(
+            "Zip file", type=["zip"], key=keys.UPLOAD, max_upload_size=settings.mlstudio_max_upload_mb
+        )
+        new_name = st.text_input("Dataset name", key=keys.UPLOAD_NAME, placeholder="my-images")
+        if st.button("Import into FiftyOne", key=keys.IMPORT_ZIP, disabled=upload is None) and upload is not None:
+            name = new_name or upload.name.removesuffix(".zip")
+            _add("Checking and importing the images...", partial(_from_zip, fo, data_dir, upload.getvalue(), name))
+    with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", icon=":material/cloud_download:"):
+        cols = st.columns(3)
+        zoo_name = str(
+            cols[0].selectbox("Zoo dataset", list(ZOO_DATASETS), format_func=lambda k: ZOO_DATASETS[k], key=keys.ZOO)
+        )
+        split = str(cols[1].selectbox("Split", ["test", "train"], key=keys.ZOO_SPLIT))
+        count = int(cols[2].number_input("Samples", 100, 70_000, 5_000, step=500, key=keys.ZOO_COUNT))
+        if st.button("Download into FiftyOne", key=keys.ZOO_LOAD):
+            _add(
+                f"Downloading {ZOO_DATASETS[zoo_name]} (first time only)...",
+                partial(_from_zoo, fo, zoo_name, split, count),
+            )
+    with st.expander("Add a dataset: a video transcript from Talk to Videos", icon=":material/subtitles:"):
+        st.caption(
+            "Each passage of about 40 words becomes a sample, labelled with the chapter the study tools find "
+            "(MiniLM embeddings, offline). The map then shows the talk's topics; suspects are passages that "
+            "sound like another chapter."
+        )
+        _transcript_import(fo, data_dir)
+    show_flashes(keys.IMPORTED)
+
+
+def _transcript_import(fo: ModuleType, data_dir: Path) -> None:
+    library = video_library(str(data_dir / "videos"))
+    videos = [v for v in library.list() if v.ready]
+    if not videos:
+        st.caption("No processed video yet: add one on the Talk to Videos page first.")
+        return
+    video = st.selectbox(
+        "Video", videos, format_func=lambda v: f"{v.title} ({format_timestamp(v.duration or 0)})", key=keys.VIDEO
+    )
+    if st.button("Import its transcript", key=keys.IMPORT_VIDEO):
+        load = partial(_from_transcript, fo, data_dir, video.id, video.title, library.transcript(video.id) or [])
+        _add("Splitting the transcript into passages and chapters...", load)
+
+
+def _from_zip(fo: ModuleType, data_dir: Path, content: bytes, name: str) -> tuple[Any, str]:
+    dataset, report = import_zip(fo, data_dir, content, name)
+    return dataset, report.summary()
+
+
+def _from_zoo(fo: ModuleType, zoo_name: str, split: str, count: int) -> tuple[Any, str]:
+    dataset = zoo_dataset(fo, zoo_name, split, count)
+    return dataset, f"{len(dataset):,} samples"
+
+
+def _from_transcript(
+    fo: ModuleType, data_dir: Path, video_id: str, title: str, segments: list[Segment]
+) -> tuple[Any, str]:
+    dataset = transcript_dataset(fo, data_dir, video_id, title, segments, shared_resources.text_embedder())
+    return dataset, f"{len(dataset):,} passages"
+
+
+def dataset_picker(column: Any, fo: ModuleType, state: EmbeddingsState, data_dir: Path) -> OpenDataset:
+    """The dataset box; the chosen dataset opened (a failure or fewer than 5 samples stops the page)."""
+    names = sorted(set(fo.list_datasets()) | {DIGITS_NAME})
+    seed(keys.DATASET, state.view.dataset)
+    wanted = st.session_state[keys.DATASET]
+    if wanted not in names:  # a link to a dataset deleted since (or never here)
+        st.warning(f"There is no dataset {wanted!r} in this app's FiftyOne database; showing {DIGITS_NAME}.")
+        st.session_state[keys.DATASET] = DIGITS_NAME
+    name = column.selectbox("Dataset", names, key=keys.DATASET, help="Datasets in this app's FiftyOne database.")
+    if name != state.view.dataset:
+        set_view(state, dataset=name)
+    try:
+        dataset = digits_dataset(fo, data_dir) if name == DIGITS_NAME else load_dataset(fo, name)
+    except DatasetError as exc:
+        st.error(str(exc))
+        st.stop()
+    kind = dataset_kind(dataset)
+    opened = OpenDataset(dataset, kind, samples_of(dataset), passages_of(dataset) if kind == "text" else {})
+    state.selected = known_selection(state.selected, opened.samples.ids)  # a selection belongs to its dataset
+    return opened
+
+
+def stop_if_too_small(data: OpenDataset) -> None:
+    if len(data.samples) < 5:
+        st.warning("This dataset has fewer than 5 samples: add images or undo deletions (change log below).")
+        st.stop()

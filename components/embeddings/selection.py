@@ -1,0 +1,65 @@
+"""The selection: its actions (tag, relabel, apply the neighbours' labels, delete, clear) and what it holds
+(thumbnails of images, or a transcript's passages)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from components.embeddings import state as keys
+from components.embeddings.datasets import OpenDataset
+from components.embeddings.gallery import show_gallery, show_passages
+from components.embeddings.state import EmbeddingsState
+from components.shared.errors import error_boundary
+from components.shared.flash import flash, show_flashes
+from core.embeddings.actions import Action, apply_action
+from core.embeddings.explore import PlotRows, known_selection, proposed_fixes
+
+
+def _clear(state: EmbeddingsState) -> None:
+    state.selected = []
+
+
+def action_buttons(state: EmbeddingsState, classes: list[str], fixable: int) -> Action | None:
+    """Four columns of actions; the one pressed, if any (Clear only empties the selection)."""
+    act = st.columns(4)
+    chosen: Action | None = None
+    with act[0]:
+        tag_name = st.text_input("Tag", value="suspect", key=keys.TAG_NAME)
+        if st.button("Tag selection", key=keys.TAG, icon=":material/sell:"):
+            chosen = Action("tag", tag_name)
+    with act[1]:
+        new_label = st.selectbox("New label", classes, key=keys.NEW_LABEL, accept_new_options=True)
+        if st.button("Relabel selection", key=keys.RELABEL, icon=":material/edit:"):
+            chosen = Action("relabel", str(new_label or ""))
+    with act[2]:
+        st.caption(f"{fixable} of the selected samples have neighbours that mostly say another label.")
+        if st.button("Apply neighbours' labels", key=keys.FIX, icon=":material/auto_fix_high:", disabled=not fixable):
+            chosen = Action("fix")
+    with act[3]:
+        st.caption("Removes the samples from the dataset (the image files stay; undo restores them).")
+        if st.button("Delete selection", key=keys.DELETE, icon=":material/delete:"):
+            chosen = Action("delete")
+        st.button("Clear selection", key=keys.CLEAR, type="tertiary", on_click=_clear, args=(state,))
+    return chosen
+
+
+def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows) -> None:
+    state.selected = selected = known_selection(state.selected, data.samples.ids)
+    st.subheader(f"Selection: {len(selected)} samples" if selected else "Selection")
+    show_flashes(keys.SAVED)
+    if not selected:
+        st.caption("Draw a lasso (the default tool) or a box around points, or click one, to see those samples here.")
+        return
+    fixes = proposed_fixes(rows, selected)
+    action = action_buttons(state, data.samples.classes, len(fixes))
+    if action is not None:
+        with error_boundary("changing the selected samples"):
+            change = apply_action(data.dataset, action, selected, fixes)
+            if action.kind == "delete":
+                state.selected = []
+            flash(keys.SAVED, "success", f"Saved in FiftyOne: {change.summary}")
+            st.rerun()
+    if data.kind == "text":
+        show_passages(rows, selected, data.passages)
+    else:
+        show_gallery(rows, selected, dict(zip(data.samples.ids, data.samples.tags, strict=True)))
