@@ -6,20 +6,42 @@ from several threads (or be used under a lock by its caller).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 import streamlit as st
+
+from components.shared.resources import base_settings
+from core.vision.images import LoadedImage
+from core.vision.uploads import UploadStore
+
+if TYPE_CHECKING:
+    from core.vision.models import LoadedModel
 
 
 @st.cache_resource(show_spinner=False, max_entries=3)
-def model(key: str, _progress=None):
-    """A shared vision model (core.vision.models.LoadedModel); used under its lock or copied."""
+def model(key: str, _progress: Callable[[int, int], None] | None = None) -> LoadedModel:
+    """A shared vision model; used under its lock or copied."""
     from core.vision.models import load_model
 
     return load_model(key, _progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def sample_image(name: str):
-    """A sample image (core.vision.images.LoadedImage)."""
+def sample_image(name: str) -> LoadedImage:
     from core.vision.images import load_sample
 
     return load_sample(name)
+
+
+@st.cache_resource(show_spinner=False)
+def offered_methods() -> list[str]:
+    """The CAM methods the installed pytorch-grad-cam provides (imports it, and torch, once)."""
+    from core.vision.registry import available_methods
+
+    return available_methods()
+
+
+def upload_store() -> UploadStore:
+    """Uploaded images, kept under the data dir so a reload or a copied link finds them again."""
+    return UploadStore(base_settings().data_dir / "vision" / "uploads")

@@ -1,18 +1,26 @@
 """Grad-CAM viewer pieces: top-5 table, the layers x methods grid, faithfulness table and curves,
-the randomisation strip and the downloads. They draw results; they compute nothing."""
+the randomisation strip. They draw results; they compute nothing."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from core.vision import render
+from core.vision.grid import Cell, GridResult
+
+if TYPE_CHECKING:
+    import plotly.graph_objects as go
+
+    from core.vision.cam import Prediction
+    from core.vision.faithfulness import RandomisationStep, ScoreTable
 
 
-def top5(predictions: Sequence[Any]) -> None:
+def top5(predictions: Sequence[Prediction]) -> None:
     st.dataframe(
         {
             "Class": [p.label for p in predictions],
@@ -26,43 +34,18 @@ def top5(predictions: Sequence[Any]) -> None:
     )
 
 
-def display_values(runs: dict[str, Any], shared: bool) -> dict[tuple[str, str], np.ndarray]:
-    """(layer, method) -> values in [0, 1]: each map on its own scale, or one scale per method."""
-    values: dict[tuple[str, str], np.ndarray] = {}
-    for method, run in runs.items():
-        if shared:
-            for layer_map, scaled in zip(run.maps, render.shared_scale([m.raw for m in run.maps]), strict=True):
-                values[(layer_map.layer, method)] = scaled
-        else:
-            for layer_map in run.maps:
-                values[(layer_map.layer, method)] = layer_map.normalized
-    return values
-
-
-def grid(
-    rgb: np.ndarray,
-    runs: dict[str, Any],
-    values: dict[tuple[str, str], np.ndarray],
-    guided: dict[str, np.ndarray] | None,
-    opacity: float,
-    colormap: str,
-    threshold: float,
-) -> None:
+def grid(rgb: np.ndarray, result: GridResult, values: dict[Cell, np.ndarray], display: render.Display) -> None:
     """Rows = layers (in execution order), columns = methods, then guided backprop and guided Grad-CAM."""
-    layers: list[str] = []
-    for run in runs.values():
-        for layer_map in run.maps:
-            if layer_map.layer not in layers:
-                layers.append(layer_map.layer)
-    methods = list(runs)
+    methods = list(result.runs)
+    guided = result.guided
     extra = ["Guided backprop", "Guided Grad-CAM"] if guided else []
     header = st.columns(len(methods) + len(extra) + 1)
     header[0].markdown("**Layer**")
     for column, name in zip(header[1:], [*methods, *extra], strict=True):
         column.markdown(f"**{name}**")
-    for layer in layers:
+    for layer in result.layers():
         row = st.columns(len(methods) + len(extra) + 1)
-        shapes = [m.activation_shape for r in runs.values() for m in r.maps if m.layer == layer]
+        shapes = [m.activation_shape for r in result.runs.values() for m in r.maps if m.layer == layer]
         shape = " x ".join(str(s) for s in shapes[0]) if shapes else ""
         row[0].markdown(f"`{layer}`")
         row[0].caption(shape)
@@ -72,17 +55,41 @@ def grid(
                 column.caption("—")
                 continue
             column.image(
-                render.overlay(rgb, value, opacity, colormap, threshold),
+                render.overlay(rgb, value, display.opacity, display.colormap, display.threshold),
                 caption=f"{method} · peak {float(value.max()):.2f}",
                 width="stretch",
             )
-        if guided and layer in guided:
-            row[-2].image(guided["__gradient__"], caption="input gradient, guided", width="stretch")
-            row[-1].image(guided[layer], caption=f"x {guided['__method__']} map", width="stretch")
-    st.image(render.colorbar(colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320)
+        if guided and layer in guided.by_layer:
+            row[-2].image(guided.gradient, caption="input gradient, guided", width="stretch")
+            row[-1].image(guided.by_layer[layer], caption=f"x {guided.method} map", width="stretch")
+    st.image(render.colorbar(display.colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320)
 
 
-def faithfulness_table(rows: list[dict[str, Any]]) -> None:
+def score_rows(table: ScoreTable, road: bool) -> list[dict[str, object]]:
+    return [
+        {
+            "Map": name,
+            "Confidence change": s.confidence_change,
+            "ROAD MoRF": s.morf if road else None,
+            "ROAD LeRF": s.lerf if road else None,
+            "ROAD combined": s.road_combined if road else None,
+            "Deletion AUC": s.deletion_auc,
+            "Insertion AUC": s.insertion_auc,
+        }
+        for name, s in zip(table.names, table.scores, strict=True)
+    ]
+
+
+def progress_of(bar: DeltaGenerator) -> Callable[[float, str], None]:
+    """A core progress callback that moves this progress bar."""
+
+    def report(fraction: float, text: str) -> None:
+        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+
+    return report
+
+
+def faithfulness_table(rows: list[dict[str, object]]) -> None:
     st.dataframe(
         rows,
         hide_index=True,
@@ -98,7 +105,7 @@ def faithfulness_table(rows: list[dict[str, Any]]) -> None:
     )
 
 
-def curves_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]]) -> Any:
+def curves_figure(curves: Mapping[str, tuple[Sequence[float], Sequence[float]]]) -> go.Figure:
     import plotly.graph_objects as go
 
     figure = go.Figure()
@@ -119,7 +126,7 @@ def curves_figure(curves: dict[str, tuple[Sequence[float], Sequence[float]]]) ->
 
 
 def randomisation_strip(
-    rgb: np.ndarray, original: np.ndarray, steps: Sequence[Any], opacity: float, colormap: str
+    rgb: np.ndarray, original: np.ndarray, steps: Sequence[RandomisationStep], opacity: float, colormap: str
 ) -> None:
     columns = st.columns(len(steps) + 1)
     columns[0].image(render.overlay(rgb, original, opacity, colormap), caption="trained model", width="stretch")

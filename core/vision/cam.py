@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, cast
 
 import numpy as np
 import torch
@@ -22,8 +23,13 @@ from torch import nn
 from core.errors import UserError
 from core.vision.models import LoadedModel, reshape_transform
 from core.vision.registry import BASELINE, METHODS
+from core.vision.targets import Target
+
+if TYPE_CHECKING:
+    from pytorch_grad_cam.base_cam import BaseCAM  # an untyped library: Any to mypy
 
 log = logging.getLogger(__name__)
+TargetFn = Callable[[torch.Tensor], torch.Tensor]
 Progress = Callable[[float, str], None]
 
 
@@ -44,26 +50,6 @@ def method_class(name: str) -> type:
 
 
 # --- targets -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Target:
-    """What the map explains: one class's logit, or the difference of two classes' logits."""
-
-    class_index: int
-    minus_index: int | None = None
-
-    def __call__(self, model_output: torch.Tensor) -> torch.Tensor:
-        value = model_output[..., self.class_index]
-        if self.minus_index is not None:
-            value = value - model_output[..., self.minus_index]
-        return value
-
-    def describe(self, categories: Sequence[str]) -> str:
-        text = categories[self.class_index]
-        if self.minus_index is not None:
-            text += f" minus {categories[self.minus_index]}"
-        return text
 
 
 @dataclass(frozen=True)
@@ -147,7 +133,7 @@ class _CountingModel(nn.Module):
 @contextmanager
 def _cam_object(
     cls: type, model: nn.Module, layers: list[nn.Module], reshape: Callable | None, **kwargs: object
-) -> Iterator[object]:
+) -> Iterator[BaseCAM]:
     """A library CAM object whose hooks are removed on exit, whatever happens (its own __exit__
     would swallow IndexError)."""
     cam = cls(model=model, target_layers=layers, reshape_transform=reshape, **kwargs)
@@ -158,7 +144,7 @@ def _cam_object(
         model.zero_grad(set_to_none=True)
 
 
-def _extract(cam: object, input_tensor: torch.Tensor, targets: list[Callable]) -> tuple[list, list]:
+def _extract(cam: BaseCAM, input_tensor: torch.Tensor, targets: Sequence[TargetFn]) -> tuple[list, list]:
     """One forward and (if the method needs it) one backward pass; activations and gradients per layer."""
     if cam.compute_input_gradient:
         input_tensor = input_tensor.clone().requires_grad_(True)
@@ -166,7 +152,7 @@ def _extract(cam: object, input_tensor: torch.Tensor, targets: list[Callable]) -
         outputs = cam.activations_and_grads(input_tensor)
         if cam.uses_gradients:
             cam.model.zero_grad()
-            loss = sum(target(output) for target, output in zip(targets, outputs, strict=True))
+            loss = cast(torch.Tensor, sum(target(output) for target, output in zip(targets, outputs, strict=True)))
             if cam.detach:
                 loss.backward()
             else:
@@ -181,11 +167,11 @@ def _extract(cam: object, input_tensor: torch.Tensor, targets: list[Callable]) -
 
 
 def _maps_from(
-    cam: object,
+    cam: BaseCAM,
     input_tensor: torch.Tensor,
     layer_names: list[str],
     layers: list[nn.Module],
-    targets: list[Callable],
+    targets: Sequence[TargetFn],
     eigen_smooth: bool,
     method: str,
     progress: Progress | None = None,
@@ -215,9 +201,17 @@ def _maps_from(
         raw = cam.get_cam_image(input_tensor, layer, targets, activation, gradient, eigen_smooth)
         raw = np.maximum(np.asarray(raw, dtype=np.float32), 0)
         normalized = scale_cam_image(raw, size)[0]
-        raw_full = cv2.resize(np.float32(raw[0]), size)
+        raw_full = cv2.resize(np.asarray(raw[0], dtype=np.float32), size)
         shape = tuple(int(s) for s in np.shape(activation)[1:])
-        maps.append(LayerMap(name, method, np.float32(normalized), np.float32(np.maximum(raw_full, 0)), shape))
+        maps.append(
+            LayerMap(
+                name,
+                method,
+                np.asarray(normalized, dtype=np.float32),
+                np.asarray(np.maximum(raw_full, 0), dtype=np.float32),
+                shape,
+            )
+        )
     return maps
 
 
@@ -263,7 +257,7 @@ def compute_maps(
     names = loaded.execution_order(list(layers)) if layers else []
     cls = method_class(method)
     reshape = reshape_transform(loaded.reshape)
-    targets = [target]
+    targets: list[TargetFn] = [target]
     slow = bool(info and (info.slow or info.on_copy))
 
     def run(model: nn.Module) -> list[LayerMap]:
@@ -276,7 +270,7 @@ def compute_maps(
         if info and info.layer_independent:
             with _cam_object(cls, model, [], reshape, **kwargs) as cam:
                 result = cam(input_tensor=input_tensor, targets=targets, aug_smooth=aug_smooth)
-            full = np.float32(result[0])
+            full = np.asarray(result[0], dtype=np.float32)
             return [LayerMap("(all bias layers)", method, full, full, tuple(full.shape))]
         if info and info.per_layer and len(names) > 1:
             maps: list[LayerMap] = []
@@ -347,11 +341,11 @@ def _run_guarded(
 
 
 def _aug_smoothed(
-    cam: object,
+    cam: BaseCAM,
     input_tensor: torch.Tensor,
     names: list[str],
     modules: list[nn.Module],
-    targets: list[Callable],
+    targets: Sequence[TargetFn],
     eigen_smooth: bool,
     method: str,
 ) -> list[LayerMap]:
@@ -380,7 +374,7 @@ def _aug_smoothed(
         count += 1
     assert sums is not None and raw_sums is not None
     return [
-        LayerMap(n, method, np.float32(s / count), np.float32(r / count), sh)
+        LayerMap(n, method, np.asarray(s / count, dtype=np.float32), np.asarray(r / count, dtype=np.float32), sh)
         for n, s, r, sh in zip(names, sums, raw_sums, shapes, strict=True)
     ]
 
@@ -400,7 +394,7 @@ def guided_backprop(loaded: LoadedModel, input_tensor: torch.Tensor, target: Tar
         output = guided(x)
         target(output[0]).backward()
     assert x.grad is not None
-    return np.float32(x.grad[0].permute(1, 2, 0).numpy())
+    return np.asarray(x.grad[0].permute(1, 2, 0).numpy(), dtype=np.float32)
 
 
 def guided_gradcam(guided: np.ndarray, cam_map: np.ndarray) -> np.ndarray:

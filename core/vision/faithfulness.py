@@ -16,6 +16,7 @@ import torch
 from torch import nn
 
 from core.vision.cam import SoftmaxTarget, Target, compute_maps
+from core.vision.grid import Cell, GridResult, cell_label, layered_cells
 from core.vision.models import LoadedModel
 
 log = logging.getLogger(__name__)
@@ -98,7 +99,45 @@ def score_maps(
     return results
 
 
-def _auc(curve: Sequence[float]) -> float:
+BASELINE_LABEL = "Random baseline"
+
+
+@dataclass(frozen=True)
+class ScoreTable:
+    """Scores of every map in a grid, then of the random baseline on each of its layers."""
+
+    names: tuple[str, ...]  # "<method> · <layer>", then "Random baseline · <layer>"
+    scores: tuple[Faithfulness, ...]
+
+    def map_names(self) -> list[str]:
+        return [name for name in self.names if not name.startswith(BASELINE_LABEL)]
+
+    def with_baseline(self, name: str) -> dict[str, Faithfulness]:
+        """This map's scores and its layer's random baseline (for the curves), by name."""
+        by_name = dict(zip(self.names, self.scores, strict=True))
+        baseline = f"{BASELINE_LABEL} · " + name.split(" · ", 1)[1]
+        return {n: by_name[n] for n in (name, baseline) if n in by_name}
+
+
+def score_grid(
+    loaded: LoadedModel,
+    input_tensor: torch.Tensor,
+    result: GridResult,
+    cells: Sequence[Cell],
+    target: Target,
+    road: bool = False,
+    progress: Progress | None = None,
+) -> ScoreTable:
+    """Score the grid's maps (`cells`, in order) next to a RandomCAM baseline per layer."""
+    layers = list(dict.fromkeys(layer for layer, _ in layered_cells(cells)))
+    baselines = [random_baseline(loaded, input_tensor, layer, target) for layer in layers]
+    maps = [result.layer_map(cell).normalized for cell in cells]
+    scores = score_maps(loaded, input_tensor, [*maps, *baselines], target, road=road, progress=progress)
+    names = [cell_label(cell) for cell in cells] + [f"{BASELINE_LABEL} · {layer}" for layer in layers]
+    return ScoreTable(tuple(names), tuple(scores))
+
+
+def _auc(curve: Sequence[float] | np.ndarray) -> float:
     values = np.asarray(curve, dtype=np.float64)
     return float(np.sum((values[1:] + values[:-1]) / 2) / (len(values) - 1))
 

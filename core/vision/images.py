@@ -76,7 +76,7 @@ def load_image_bytes(
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image_format = (image.format or "").upper()
             if image_format not in ALLOWED_FORMATS:
                 raise ImageError(

@@ -357,6 +357,21 @@ def load_model(key: str, progress: Progress | None = None) -> LoadedModel:
     raise ModelUnavailable(f"Unknown model {key!r}.")
 
 
+def checked_user_model(architecture: str, weights: bytes, class_names_text: str | None = None) -> LoadedModel:
+    """The user's model after a dry run on a blank image (which also lists its layers)."""
+    class_names = parse_class_names(class_names_text) if class_names_text is not None else None
+    loaded = load_user_model(architecture, weights, class_names)
+    try:
+        loaded.layers()
+    except Exception:
+        log.exception("user model failed its dry run")
+        raise ModelFileError(
+            f"The model loaded but failed on a {loaded.input_size} x {loaded.input_size} test image. "
+            "Check the architecture."
+        ) from None
+    return loaded
+
+
 def parse_class_names(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 

@@ -6,6 +6,7 @@ import io
 import json
 import platform
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import metadata
 
@@ -20,6 +21,19 @@ COLORMAPS = {
     "inferno": "Inferno (colour-blind safe)",
     "jet": "Jet (classic, not colour-blind safe)",
 }
+DEFAULT_COLORMAP = "viridis"
+
+
+@dataclass(frozen=True)
+class Display:
+    """How maps are drawn: nothing here changes what is computed."""
+
+    opacity: float = 0.5
+    colormap: str = DEFAULT_COLORMAP
+    threshold: float = 0.0
+    shared: bool = True  # one colour scale per method across layers (else each map stretched to 0-1)
+
+
 LIBRARIES = ("torch", "torchvision", "grad-cam", "numpy", "efficientnet-lite-pytorch", "scikit-image")
 
 
@@ -28,7 +42,7 @@ def shared_scale(raw_maps: Sequence[np.ndarray]) -> list[np.ndarray]:
     top = max((float(np.max(m)) for m in raw_maps), default=0.0)
     if top <= 0:
         return [np.zeros_like(m, dtype=np.float32) for m in raw_maps]
-    return [np.float32(np.clip(m / top, 0, 1)) for m in raw_maps]
+    return [np.clip(m / top, 0, 1).astype(np.float32) for m in raw_maps]
 
 
 def colorize(values: np.ndarray, colormap: str = "viridis") -> np.ndarray:
@@ -38,7 +52,7 @@ def colorize(values: np.ndarray, colormap: str = "viridis") -> np.ndarray:
     if colormap not in COLORMAPS:
         raise ValueError(f"Unknown colormap {colormap!r}.")
     rgba = matplotlib.colormaps[colormap](np.clip(values, 0, 1))
-    return np.uint8(np.round(rgba[..., :3] * 255))
+    return np.round(rgba[..., :3] * 255).astype(np.uint8)
 
 
 def overlay(
@@ -54,7 +68,7 @@ def overlay(
     if threshold <= 0:
         alpha = np.full_like(alpha, opacity)
     mixed = rgb.astype(np.float32) * (1 - alpha) + colours * alpha
-    return np.uint8(np.clip(np.round(mixed), 0, 255))
+    return np.clip(np.round(mixed), 0, 255).astype(np.uint8)
 
 
 def colorbar(colormap: str = "viridis", width: int = 256, height: int = 14) -> np.ndarray:

@@ -38,7 +38,7 @@ def test_contrast_target_and_slow_method_estimate() -> None:
     app = AppTest.from_file(str(PAGE), default_timeout=600)
     app.run()
     app.multiselect(key="cam.layers.efficientnet_lite0").set_value(["_blocks.15"])
-    app.radio(key="cam.target_mode").set_value("Class A minus class B").run()
+    app.radio(key="cam.target_mode").set_value("contrast").run()
     assert not app.exception, [e.value for e in app.exception]
     assert texts(app, "subheader")[0] == "Where the model looks for “Egyptian cat minus tiger cat”"
 
@@ -59,7 +59,7 @@ def test_user_model_and_uploads() -> None:
 
     app = AppTest.from_file(str(PAGE), default_timeout=600)
     app.run()
-    app.segmented_control(key="cam.image_source").set_value("Upload").run()
+    app.segmented_control(key="cam.image_source").set_value("upload").run()
     app.file_uploader(key="cam.upload").upload("notes.png", b"plain text, not a picture", "image/png").run()
     assert not app.exception
     assert "not an image the viewer can read" in texts(app, "error")[0]

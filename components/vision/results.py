@@ -1,0 +1,226 @@
+"""The Grad-CAM viewer's right column: the input and its top-5, the grid of maps, downloads, scores and
+the sanity check. Results are kept per session for the inputs they were computed from."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import numpy as np
+import streamlit as st
+
+from components.shared.memo import forget, memo_value, session_memo
+from components.vision import state as keys
+from components.vision import views
+from components.vision.choices import ImageChoice, ModelChoice
+from core.vision import render
+from core.vision.export import file_stem, map_metadata
+from core.vision.grid import (
+    Cell,
+    GridRequest,
+    GridResult,
+    Prepared,
+    Progress,
+    cell_label,
+    compute_grid,
+    display_values,
+    layered_cells,
+    plan,
+    run_summary,
+)
+from core.vision.images import LoadedImage
+from core.vision.registry import METHODS
+
+if TYPE_CHECKING:
+    from core.vision.faithfulness import RandomisationStep
+    from core.vision.models import LoadedModel
+
+
+@dataclass(frozen=True)
+class Shown:
+    """A grid on screen, with everything the panels below it read."""
+
+    loaded: LoadedModel
+    image: LoadedImage
+    prepared: Prepared
+    request: GridRequest
+    display: render.Display
+    result: GridResult
+    values: dict[Cell, np.ndarray]
+    signature: Hashable  # the inputs of the grid: scores and checks are kept for it
+
+
+@dataclass(frozen=True)
+class SanityCheck:
+    cell: Cell
+    original: np.ndarray
+    steps: list[RandomisationStep]
+
+
+def input_panel(loaded: LoadedModel, image: LoadedImage, prepared: Prepared) -> None:
+    picture, table = st.columns([1, 1.3])
+    picture.image(prepared.rgb, caption=f"{image.name}: what the model sees ({loaded.input_size} px centre crop)")
+    if image.original_mode not in ("RGB", "L;RGB"):
+        picture.caption(f"Converted from {image.original_mode} to RGB.")
+    with table:
+        st.markdown("**Top-5 predictions**")
+        views.top5(prepared.predictions)
+
+
+def grid_panel(
+    model: ModelChoice, image: ImageChoice, prepared: Prepared, request: GridRequest, display: render.Display
+) -> Shown | None:
+    """The grid of maps (computed now if quick, else on a button press); None if there is none to show."""
+    assert model.loaded is not None and image.loaded is not None
+    missing = request.missing()
+    if missing:
+        st.info(missing)
+        return None
+    signature = (model.ref, image.ref.key, request)
+    result = memo_value(keys.GRID_MEMO, signature)
+    if not isinstance(result, GridResult):
+        result = _compute(model.loaded, prepared, request, signature)
+        if result is None:
+            return None
+    for method, message in result.errors.items():
+        st.error(f"{method}: {message}", icon=":material/error:")
+    if not result.runs:
+        return None
+    st.subheader(f"Where the model looks for “{request.target.describe(model.loaded.categories)}”")
+    st.caption(run_summary(result, len(request.layers)))
+    values = display_values(result.runs, display.shared)
+    views.grid(prepared.rgb, result, values, display)
+    return Shown(model.loaded, image.loaded, prepared, request, display, result, values, signature)
+
+
+def _compute(loaded: LoadedModel, prepared: Prepared, request: GridRequest, signature: Hashable) -> GridResult | None:
+    estimate = plan(loaded, request)
+    if not estimate.starts_now:
+        slow = estimate.slow
+        st.warning(
+            f"Estimated time: about {estimate.seconds:.0f} s on this CPU "
+            + (f"({', '.join(slow)} run one forward pass per channel of each layer). " if slow else ". ")
+            + "Fewer or later layers (fewer channels) are faster.",
+            icon=":material/hourglass:",
+        )
+        if not st.button(f"Compute maps (≈ {estimate.seconds:.0f} s)", type="primary", key=keys.COMPUTE):
+            return None
+    stop_slot = st.empty()
+    stop_slot.button("Stop", key=keys.STOP, help="Stops the computation; nothing is kept from it.")
+    bar = st.progress(0.0, text="Computing maps…")
+    progress = views.progress_of(bar)
+    result = session_memo(keys.GRID_MEMO, signature, lambda: compute_grid(loaded, prepared.tensor, request, progress))
+    bar.empty()
+    stop_slot.empty()
+    return result
+
+
+def downloads_panel(shown: Shown) -> None:
+    st.subheader("Download a map")
+    pick = st.selectbox("Map", list(shown.values), format_func=cell_label, key=keys.DOWNLOAD_PICK)
+    layer_map = shown.result.layer_map(pick)
+    stem = file_stem(shown.loaded.key, pick)
+    meta = map_metadata(
+        shown.loaded, shown.image.name, pick, layer_map, shown.request, shown.display, shown.prepared.predictions
+    )
+    display = shown.display
+    overlay = render.overlay(
+        shown.prepared.rgb, shown.values[pick], display.opacity, display.colormap, display.threshold
+    )
+    buttons = st.columns(3)
+    buttons[0].download_button(
+        "Overlay PNG",
+        render.png_bytes(overlay),
+        f"{stem}.png",
+        "image/png",
+        key=keys.DOWNLOAD_PNG,
+        icon=":material/image:",
+    )
+    buttons[1].download_button(
+        "Raw map .npy",
+        render.npy_bytes(layer_map.raw),
+        f"{stem}.npy",
+        "application/octet-stream",
+        key=keys.DOWNLOAD_NPY,
+        icon=":material/data_array:",
+    )
+    buttons[2].download_button(
+        "Metadata JSON",
+        render.metadata_json(meta),
+        f"{stem}.json",
+        "application/json",
+        key=keys.DOWNLOAD_JSON,
+        icon=":material/description:",
+    )
+
+
+def faithfulness_panel(shown: Shown) -> None:
+    from core.vision.faithfulness import ScoreTable, score_grid
+
+    st.subheader("How faithful are these maps?")
+    st.caption(
+        "Confidence change multiplies the image by the map. ROAD removes the most (MoRF) or least (LeRF) "
+        "relevant pixels with noisy linear imputation. Deletion/insertion blur away or reveal pixels in map "
+        "order. The random baseline is RandomCAM on the same layer: a map should beat it clearly."
+    )
+    road = st.checkbox("Include ROAD (about 2 s per map)", value=False, key=keys.ROAD)
+    if st.button("Score every map in the grid", key=keys.SCORE):
+        bar = st.progress(0.0, text="Scoring…")
+        forget(keys.SCORES_MEMO)
+        session_memo(
+            keys.SCORES_MEMO,
+            shown.signature,
+            lambda: score_grid(
+                shown.loaded,
+                shown.prepared.tensor,
+                shown.result,
+                list(shown.values),
+                shown.request.target,
+                road=road,
+                progress=views.progress_of(bar),
+            ),
+        )
+        bar.empty()
+    table = memo_value(keys.SCORES_MEMO, shown.signature)
+    if not isinstance(table, ScoreTable):
+        return
+    views.faithfulness_table(views.score_rows(table, road))
+    curve_pick = st.selectbox("Deletion and insertion curves for", table.map_names(), key=keys.CURVE_PICK)
+    curves = {name: (s.deletion_curve, s.insertion_curve) for name, s in table.with_baseline(curve_pick).items()}
+    st.plotly_chart(views.curves_figure(curves), key=keys.CURVES)
+
+
+def sanity_panel(shown: Shown) -> None:
+    st.subheader("Sanity check: does the map depend on the trained weights?")
+    st.caption(
+        "Adebayo et al. (2018): re-initialise the model's layers from the top down (on a copy) and recompute "
+        "the map. A faithful map changes a lot (rank correlation ρ and SSIM with the original fall)."
+    )
+    layered = layered_cells(list(shown.values))
+    if not layered:
+        return
+    pick = st.selectbox("Map to test", layered, format_func=cell_label, key=keys.SANITY_PICK)
+    if METHODS[pick[1]].slow:
+        st.caption("Slow methods are recomputed 6 times here; expect a long wait.")
+    if st.button("Run the randomisation check", key=keys.SANITY_RUN):
+        bar = st.progress(0.0, text="Re-initialising…")
+        forget(keys.SANITY_MEMO)
+        session_memo(keys.SANITY_MEMO, shown.signature, lambda: _randomisation(shown, pick, views.progress_of(bar)))
+        bar.empty()
+    check = memo_value(keys.SANITY_MEMO, shown.signature)
+    if isinstance(check, SanityCheck):
+        st.caption(cell_label(check.cell))
+        views.randomisation_strip(
+            shown.prepared.rgb, check.original, check.steps, shown.display.opacity, shown.display.colormap
+        )
+
+
+def _randomisation(shown: Shown, cell: Cell, progress: Progress) -> SanityCheck:
+    from core.vision.faithfulness import randomisation_check
+
+    layer, method = cell
+    original, steps = randomisation_check(
+        shown.loaded, shown.prepared.tensor, layer, method, shown.request.target, progress=progress
+    )
+    return SanityCheck(cell, original, steps)
