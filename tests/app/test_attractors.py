@@ -153,3 +153,87 @@ def test_about_states_the_rule() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.ABOUT).run()
     assert "How the class is decided" in texts(app)
+
+
+LIMIT_CYCLE = {"N": "4", "D": "32", "s": "0.22", "seed": "174658140"}
+
+
+def shown_network(app: AppTest) -> tuple[int, int, float, int]:
+    return (
+        app.number_input(key=keys.N).value,
+        app.number_input(key=keys.D).value,
+        app.number_input(key=keys.S).value,
+        app.number_input(key=keys.SEED).value,
+    )
+
+
+def test_switching_sections_keeps_the_network_and_the_link() -> None:
+    app = fresh()
+    app.number_input(key=keys.S).set_value(1.2).run()
+    app.number_input(key=keys.SEED).set_value(42).run()
+    app.number_input(key=keys.STEPS).set_value(20_000).run()
+    network = {"N": "4", "D": "16", "s": "1.2", "seed": "42"}
+    assert dict(app.query_params) == {**network, "view": "neurons"}
+    for section in (Section.SEARCH, Section.MAPS, Section.ABOUT):
+        app.radio(key=keys.SECTION).set_value(section).run()
+        assert not app.exception
+        assert dict(app.query_params) == {**network, "view": "neurons", "section": section.value}
+    app.radio(key=keys.SECTION).set_value(Section.EXPLORE).run()
+    assert shown_network(app) == (4, 16, pytest.approx(1.2), 42)
+    assert app.number_input(key=keys.STEPS).value == 20_000
+    assert app.selectbox(key=keys.PRESET).value == "Custom"
+    assert dict(app.query_params) == {**network, "view": "neurons"}
+
+
+def test_a_link_to_maps_opens_maps_with_that_network() -> None:
+    app = fresh({**LIMIT_CYCLE, "view": "delay", "section": "maps"})
+    assert app.radio(key=keys.SECTION).value == Section.MAPS
+    assert [b.label for b in app.button if b.label == "Compute map"]
+    assert dict(app.query_params) == {**LIMIT_CYCLE, "view": "delay", "section": "maps"}
+    app.radio(key=keys.SECTION).set_value(Section.EXPLORE).run()
+    assert shown_network(app) == (4, 32, pytest.approx(0.22), 174658140)
+    assert app.radio(key=keys.VIEW).value == "delay"
+    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
+    assert dict(app.query_params) == {**LIMIT_CYCLE, "view": "delay"}
+
+
+def test_back_restores_the_previous_parameters_and_section() -> None:
+    app = fresh(LIMIT_CYCLE)
+    app.number_input(key=keys.S).set_value(0.3).run()
+    assert app.query_params["s"] == "0.3"
+    app.query_params["s"] = "0.22"  # what the browser's Back puts in the URL
+    app.run()
+    assert app.number_input(key=keys.S).value == pytest.approx(0.22)
+    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
+    assert app.query_params["section"] == "search"
+    del app.query_params["section"]  # Back again: the Explore entry
+    app.run()
+    assert app.radio(key=keys.SECTION).value == Section.EXPLORE
+    assert shown_network(app) == (4, 32, pytest.approx(0.22), 174658140)
+
+
+def test_unknown_view_and_section_in_a_link_fall_back_with_a_message() -> None:
+    app = fresh({**LIMIT_CYCLE, "view": "4d", "section": "graphs"})
+    warnings = [w.value for w in app.warning]
+    assert any("view '4d' is unknown" in w for w in warnings), warnings
+    assert any("section 'graphs' is unknown" in w for w in warnings), warnings
+    assert app.radio(key=keys.SECTION).value == Section.EXPLORE
+    assert app.radio(key=keys.VIEW).value == "neurons"
+    assert app.number_input(key=keys.D).value == 32
+    assert dict(app.query_params) == {**LIMIT_CYCLE, "view": "neurons"}
+
+
+def test_search_settings_and_results_survive_a_visit_to_explore() -> None:
+    app = fresh()
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
+    app.number_input(key=keys.SEARCH_D).set_value(8)
+    app.number_input(key=keys.SEARCH_SAMPLES).set_value(100)
+    app.select_slider(key=keys.SEARCH_STEPS).set_value(1_000)
+    app.button(key=keys.SEARCH_GO).click().run()
+    found = [m.value for m in app.markdown if "match(es)" in m.value]
+    app.radio(key=keys.SECTION).set_value(Section.EXPLORE).run()
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
+    assert app.number_input(key=keys.SEARCH_D).value == 8
+    assert app.number_input(key=keys.SEARCH_SAMPLES).value == 100
+    assert [m.value for m in app.markdown if "match(es)" in m.value] == found

@@ -2,10 +2,12 @@
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.support.browser import exception_blocks, wait_until_rendered
 
+CIRCLE = "Quasi-periodic (invariant circle)"
+METRIC = '[data-testid="stMetricValue"]'
 CHAOTIC_LINK = "attractors?N=4&D=8&s=1.4164&seed=2989986414&view=neurons"
 
 
@@ -96,5 +98,81 @@ def test_search_result_opens_in_explore(app_url: str, browser: Browser) -> None:
     settle(page)
     page.wait_for_url(f"**seed={seed}&**", timeout=60_000)
     expect(page.get_by_role("spinbutton", name="seed", exact=True)).to_have_value(seed)
+    assert exception_blocks(page) == []
+    page.close()
+
+
+def metric_value(page: Page) -> str:
+    return page.locator(METRIC).first.inner_text()
+
+
+def expect_network(page: Page, s: str, seed: str, kind: str) -> None:
+    """The controls show this network and the page has measured it (its class is shown)."""
+    expect(page.get_by_label("s (output scale)")).to_have_value(s, timeout=60_000)
+    expect(page.get_by_role("spinbutton", name="seed", exact=True)).to_have_value(seed)
+    expect(page.get_by_role("heading", name=kind, exact=True)).to_be_visible(timeout=120_000)
+
+
+def set_number(page: Page, box: Locator, value: str) -> None:
+    box.fill(value)
+    box.press("Enter")
+    settle(page)
+
+
+def test_parameters_survive_sections_reload_a_copied_link_and_back(
+    app_url: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page.goto(f"{app_url}/attractors")
+    settle(page)
+    set_number(page, page.get_by_label("s (output scale)"), "1.3")
+    set_number(page, page.get_by_role("spinbutton", name="seed", exact=True), "174658140")
+    page.wait_for_url("**s=1.3&seed=174658140**", timeout=30_000)
+    expect_network(page, "1.3000", "174658140", CIRCLE)  # the default preset is chaotic
+    lambda1 = metric_value(page)
+
+    # Explore → Maps → Explore: the same network, and the link keeps it all along
+    page.get_by_text("Maps", exact=True).click()
+    page.get_by_role("button", name="Compute map").wait_for(timeout=60_000)
+    page.wait_for_url("**section=maps**", timeout=30_000)
+    assert "s=1.3&seed=174658140" in page.url, page.url
+    page.get_by_text("Explore", exact=True).click()
+    settle(page)
+    expect_network(page, "1.3000", "174658140", CIRCLE)
+    expect(page.locator(METRIC).first).to_have_text(lambda1)
+    assert "section=" not in page.url and "s=1.3&seed=174658140" in page.url, page.url
+
+    # a reload on Maps comes back to Maps with the same network
+    page.get_by_text("Maps", exact=True).click()
+    page.wait_for_url("**section=maps**", timeout=30_000)
+    page.reload()
+    page.get_by_role("button", name="Compute map").wait_for(timeout=120_000)
+    wait_until_rendered(page)
+    assert "s=1.3&seed=174658140" in page.url and "section=maps" in page.url, page.url
+    page.get_by_text("Explore", exact=True).click()
+    settle(page)
+    expect_network(page, "1.3000", "174658140", CIRCLE)
+    assert exception_blocks(page) == []
+
+    # the copied link, in a fresh browser context, shows the same attractor
+    link = page.url
+    context = browser.new_context(viewport={"width": 1500, "height": 1150})
+    other = context.new_page()
+    other.goto(link)
+    settle(other)
+    expect_network(other, "1.3000", "174658140", CIRCLE)
+    expect(other.locator(METRIC).first).to_have_text(lambda1)
+    other.screenshot(path=str(screenshot_dir / "attractors_copied_link.png"), full_page=True)
+    context.close()
+
+    # change s, then Back: the previous s is shown again
+    set_number(page, page.get_by_label("s (output scale)"), "0.05")
+    page.wait_for_url("**s=0.05&**", timeout=30_000)
+    expect(page.get_by_text("Fixed point", exact=True)).to_be_visible(timeout=120_000)
+    page.go_back()
+    settle(page)
+    expect_network(page, "1.3000", "174658140", CIRCLE)
+    page.wait_for_url("**s=1.3&**", timeout=30_000)
+    expect(page.locator(METRIC).first).to_have_text(lambda1)
     assert exception_blocks(page) == []
     page.close()
