@@ -41,38 +41,38 @@ def test_default_view_shows_picture_spectrum_class_and_link() -> None:
 
 def test_link_parameters_open_that_attractor() -> None:
     app = fresh({"N": "4", "D": "32", "s": "0.22", "seed": "174658140", "view": "delay"})
-    assert app.number_input(key="attr.n").value == 4
-    assert app.number_input(key="attr.d").value == 32
-    assert app.number_input(key="attr.s").value == pytest.approx(0.22)
-    assert app.radio(key="attr.view").value == "delay"
-    assert app.selectbox(key="attr.preset").value == "Article: 'limit cycle'"
+    assert app.number_input(key=keys.N).value == 4
+    assert app.number_input(key=keys.D).value == 32
+    assert app.number_input(key=keys.S).value == pytest.approx(0.22)
+    assert app.radio(key=keys.VIEW).value == "delay"
+    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
     assert "quasi-periodic (invariant circle)".capitalize() in texts(app)
 
 
 def test_bad_link_is_reported_and_ignored() -> None:
     app = fresh({"N": "999", "D": "16", "s": "1", "seed": "1"})
     assert any("N (neurons) must be between 1 and 64" in w.value for w in app.warning)
-    assert app.number_input(key="attr.n").value == 4
+    assert app.number_input(key=keys.N).value == 4
 
 
 def test_preset_switch_updates_the_controls_and_the_measurement() -> None:
     app = fresh()
-    app.selectbox(key="attr.preset").set_value("Found: thin chaos").run()
+    app.selectbox(key=keys.PRESET).set_value("Found: thin chaos").run()
     assert not app.exception
-    assert app.number_input(key="attr.d").value == 8
-    assert app.number_input(key="attr.seed").value == 2989986414
+    assert app.number_input(key=keys.D).value == 8
+    assert app.number_input(key=keys.SEED).value == 2989986414
     assert "Measured: chaotic" in texts(app)
-    app.number_input(key="attr.s").set_value(0.05).run()
-    assert app.selectbox(key="attr.preset").value == "Custom"
+    app.number_input(key=keys.S).set_value(0.05).run()
+    assert app.selectbox(key=keys.PRESET).value == "Custom"
     assert "#### Fixed point" in texts(app)
 
 
 def test_small_counts_use_plotly_and_3d_view_works() -> None:
     app = fresh()
-    app.number_input(key="attr.steps").set_value(20_000).run()
+    app.number_input(key=keys.STEPS).set_value(20_000).run()
     assert len(app.get("plotly_chart")) == 3  # attractor + spectrum + convergence
     assert len(app.get("image")) == 0
-    app.radio(key="attr.view").set_value("3d").run()
+    app.radio(key=keys.VIEW).set_value("3d").run()
     assert not app.exception
     assert len(app.get("plotly_chart")) == 3
 
@@ -84,7 +84,7 @@ def test_huge_iteration_count_is_capped_with_a_notice(monkeypatch) -> None:
     shared_resources.base_settings.clear()
     try:
         app = fresh()
-        app.number_input(key="attr.steps").set_value(300_000).run()
+        app.number_input(key=keys.STEPS).set_value(300_000).run()
         assert any("capped at 50,000" in w.value for w in app.warning)
     finally:
         shared_resources.base_settings.clear()
@@ -120,11 +120,11 @@ def test_correlation_dimension_on_demand() -> None:
 def test_search_finds_chaotic_networks() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
-    app.number_input(key="attr.search_d").set_value(8)
-    app.number_input(key="attr.search_samples").set_value(100)
-    app.slider(key="attr.search_s").set_value((0.8, 2.0))
-    app.select_slider(key="attr.search_steps").set_value(1_000)
-    app.button(key="attr.search_go").click().run()
+    app.number_input(key=keys.SEARCH_D).set_value(8)
+    app.number_input(key=keys.SEARCH_SAMPLES).set_value(100)
+    app.slider(key=keys.SEARCH_S).set_value((0.8, 2.0))
+    app.select_slider(key=keys.SEARCH_STEPS).set_value(1_000)
+    app.button(key=keys.SEARCH_GO).click().run()
     assert not app.exception
     assert any("match(es)" in m.value for m in app.markdown)
     frame = app.dataframe[0].value
@@ -135,16 +135,16 @@ def test_search_finds_chaotic_networks() -> None:
 def test_lyapunov_map_and_bifurcation() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.MAPS).run()
-    app.number_input(key="attr.map_rows").set_value(3)
-    app.number_input(key="attr.map_cols").set_value(5)
-    app.select_slider(key="attr.map_steps").set_value(500)
-    app.button(key="attr.map_go").click().run()
+    app.number_input(key=keys.MAP_ROWS).set_value(3)
+    app.number_input(key=keys.MAP_COLS).set_value(5)
+    app.select_slider(key=keys.MAP_STEPS).set_value(500)
+    app.button(key=keys.MAP_GO).click().run()
     assert not app.exception
     result = app.session_state[keys.STATE_KEY].lyapunov_map
     assert result.complete and result.lambda1.shape == (3, 5)
-    app.radio(key="attr.map_kind").set_value("Bifurcation diagram over s").run()
-    app.number_input(key="attr.bif_cols").set_value(20)
-    app.button(key="attr.bif_go").click().run()
+    app.radio(key=keys.MAP_KIND).set_value("Bifurcation diagram over s").run()
+    app.number_input(key=keys.BIF_COLS).set_value(20)
+    app.button(key=keys.BIF_GO).click().run()
     assert not app.exception
     assert app.session_state[keys.STATE_KEY].bifurcation.values.shape == (20, 150)
 
