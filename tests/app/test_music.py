@@ -372,3 +372,123 @@ def test_local_file_path_loads_and_respects_the_media_folder(
     app.button(key="music.load_local").click().run()
     assert not app.exception
     assert "songs.csv (300 tracks)" in app.expander[0].label
+
+
+# -- the view in the URL: reload, shared link, Back -----------------------------------------------
+
+
+def seed_chips(app: AppTest) -> list[str]:
+    return [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+
+
+def picked_view(data_dir: Path) -> AppTest:
+    """A session that picked two seeds, a filter, a target and a list size, and pressed Recommend."""
+    with_catalog(data_dir)
+    app = page()
+    app.text_input(key="music.query").input("song 12").run()
+    next(b for b in app.button if b.key and b.key.startswith("music.add_track.")).click().run()
+    app.text_input(key="music.query").input("rock").run()
+    next(b for b in app.button if b.key == "music.add_genre.rock").click().run()
+    app.slider(key="music.range.energy").set_range(0.5, 1.0).run()
+    app.toggle(key="music.use_target.danceability").set_value(True).run()
+    app.slider(key="music.target.danceability").set_value(0.8).run()
+    app.slider(key="music.limit").set_value(15).run()
+    app.button(key="music.go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    return app
+
+
+def test_the_view_is_written_to_the_url(data_dir: Path) -> None:
+    app = picked_view(data_dir)
+    params = app.query_params
+    catalog = CatalogStore(data_dir / "music").list()[0]
+    track_id = app.session_state[STATE].seeds[0].value
+    assert params == {
+        "catalog": catalog,
+        "seeds": f"track:{track_id},genre:rock",
+        "min": "energy:0.5",
+        "target": "danceability:0.8",
+        "limit": "15",
+        "list": "1",
+    }
+    # Moving a slider after Recommend: the list on screen is no longer the link's, so no "list".
+    app.slider(key="music.diversity").set_value(0.5).run()
+    assert app.query_params["variety"] == "0.5" and "list" not in app.query_params
+
+
+def test_a_copied_link_opens_the_same_seeds_targets_and_list(data_dir: Path) -> None:
+    first = picked_view(data_dir)
+    table = first.dataframe[0].value
+    fresh = AppTest.from_file(str(PAGE), default_timeout=60)  # a new session: a reload or another browser
+    fresh.query_params = dict(first.query_params)
+    fresh.run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert seed_chips(fresh) == seed_chips(first) and seed_chips(fresh)[1] == "Genre: rock"
+    assert fresh.slider(key="music.range.energy").value == (0.5, 1.0)
+    assert fresh.toggle(key="music.use_target.danceability").value is True
+    assert fresh.slider(key="music.target.danceability").value == 0.8
+    assert fresh.slider(key="music.limit").value == 15
+    restored = fresh.dataframe[0].value
+    assert len(restored) == 15
+    assert list(restored["Spotify"]) == list(table["Spotify"]) and list(restored["Why"]) == list(table["Why"])
+    assert fresh.query_params == first.query_params  # restoring does not rewrite the link
+    # Without "list" the seeds and targets come back, but no list is made until Recommend.
+    bare = AppTest.from_file(str(PAGE), default_timeout=60)
+    bare.query_params = {k: v for k, v in first.query_params.items() if k != "list"}
+    bare.run()
+    assert seed_chips(bare) == seed_chips(first) and not bare.dataframe
+
+
+def test_back_returns_to_the_previous_seeds_and_targets(data_dir: Path) -> None:
+    with_catalog(data_dir)
+    app = page()
+    app.text_input(key="music.query").input("jazz").run()
+    next(b for b in app.button if b.key == "music.add_genre.jazz").click().run()
+    one_seed = dict(app.query_params)
+    app.toggle(key="music.use_target.energy").set_value(True).run()
+    app.slider(key="music.target.energy").set_value(0.3).run()
+    with_target = dict(app.query_params)
+    app.button(key="music.go").click().run()
+    listed = dict(app.query_params)
+    table = app.dataframe[0].value
+    app.slider(key="music.target.energy").set_value(0.9).run()
+    app.text_input(key="music.query").input("folk").run()
+    next(b for b in app.button if b.key == "music.add_genre.folk").click().run()
+    assert seed_chips(app) == ["Genre: jazz", "Genre: folk"] and not app.dataframe
+
+    app.query_params = listed  # Back to the list (Streamlit reruns the page with that URL)
+    app.run()
+    assert seed_chips(app) == ["Genre: jazz"]
+    assert app.slider(key="music.target.energy").value == 0.3
+    assert list(app.dataframe[0].value["Spotify"]) == list(table["Spotify"])
+    app.query_params = with_target  # one more step back: the same target, before Recommend
+    app.run()
+    assert app.slider(key="music.target.energy").value == 0.3 and not app.dataframe
+    app.query_params = one_seed
+    app.run()
+    assert seed_chips(app) == ["Genre: jazz"] and app.toggle(key="music.use_target.energy").value is False
+    assert "target" not in app.query_params
+
+
+def test_a_bad_link_is_a_message_and_falls_back_to_defaults(data_dir: Path) -> None:
+    with_catalog(data_dir)
+    app = AppTest.from_file(str(PAGE), default_timeout=60)
+    app.query_params = {
+        "catalog": "not-here",
+        "seeds": "genre:rock,genre:polka,planet:mars",
+        "min": "energy:7",
+        "limit": "lots",
+        "list": "1",
+    }
+    app.run()
+    assert not app.exception, [e.value for e in app.exception]
+    warnings = " ".join(w.value for w in app.warning)
+    assert "The link's catalog “not-here” is not on this machine" in warnings
+    assert "The link's genre “polka” is not in the catalog" in warnings
+    assert "“planet:mars” is not a seed" in warnings
+    assert "The minimum of Energy (7) is outside 0–1" in warnings
+    assert "The number of tracks (“lots”) is not a whole number" in warnings
+    assert seed_chips(app) == ["Genre: rock"]
+    assert app.slider(key="music.range.energy").value == (0.0, 1.0) and app.slider(key="music.limit").value == 20
+    assert len(app.dataframe[0].value) == 20  # the rest of the link was used: its list is shown
+    assert app.query_params["seeds"] == "genre:rock" and "min" not in app.query_params

@@ -1,11 +1,12 @@
 """Music recommender in a real browser: no catalog -> upload one -> seeds -> recommendations."""
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
 from tests.music.generate import csv_bytes, make_catalog
-from tests.support.browser import exception_blocks, wait_until_rendered
+from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
 
 
 def settle(page: Page) -> None:
@@ -66,4 +67,106 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     page.set_viewport_size({"width": 1400, "height": min(int(height) + 100, 6000)})
     page.wait_for_timeout(1500)
     page.screenshot(path=str(screenshot_dir / "music.png"), full_page=True)
+    page.close()
+
+
+def chips(page: Page) -> list[str]:
+    main = page.locator('[data-testid="stMain"]')
+    containers = main.locator('[data-testid="stElementContainer"][class*="st-key-music-remove_seed-"]').all()
+    return [c.locator("button p").first.inner_text() for c in containers]
+
+
+def exported_csv(page: Page) -> str:
+    """The shown list as its CSV export (the table itself is drawn on a canvas)."""
+    with page.expect_download() as download:
+        page.locator('[data-testid="stMain"]').get_by_role("button", name="Export CSV").click()
+    return Path(download.value.path()).read_text()
+
+
+def add_genre(page: Page, genre: str) -> None:
+    main = page.locator('[data-testid="stMain"]')
+    query = main.get_by_label("Search the catalog: song title, artist or genre")
+    expect(query).to_have_count(1, timeout=30_000)
+    query.fill(genre)
+    query.press("Enter")
+    settle(page)
+    button = main.locator(f".st-key-music-add_genre-{genre} button")
+    expect(button).to_have_count(1, timeout=30_000)
+    button.click()
+    settle(page)
+    expect(main.get_by_role("button", name=f"Genre: {genre}")).to_be_visible()
+
+
+def test_seeds_target_and_list_survive_reload_a_copied_link_and_back(
+    app_url: str, app_data_dir: Path, browser: Browser, screenshot_dir: Path
+) -> None:
+    from core.music.catalog import CatalogStore, load_catalog_upload
+
+    # A catalog of its own (the newest, so a fresh session picks it too; the link names it anyway).
+    catalog_id, _ = load_catalog_upload(
+        csv_bytes(make_catalog(1800, seed=11)), "link_catalog.csv", CatalogStore(app_data_dir / "music")
+    )
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/music")
+    wait_until_rendered(page)
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_text("Catalog: link_catalog.csv")).to_be_visible()
+    add_genre(page, "rock")
+    open_expander(page, "Filters and targets")
+    main.locator(".st-key-music-use_target-energy label").click()
+    settle(page)
+    thumb = main.locator('.st-key-music-target-energy input[type="range"]')
+    expect(thumb).to_be_visible()
+    start = float(thumb.input_value())
+    for _ in range(3):  # one step of 0.01 at a time: each one is a rerun and a new URL
+        thumb.focus()
+        thumb.press("ArrowLeft")
+        settle(page)
+    target = float(thumb.input_value())
+    assert target == round(start - 0.03, 2)
+    expect(page).to_have_url(re.compile(rf"target=energy%3A{target:g}(&|$)"))
+    add_genre(page, "folk")
+    main.get_by_role("button", name="Recommend").click()
+    expect(main.get_by_text("Candidates near the seeds")).to_be_visible(timeout=30_000)
+    settle(page)
+    shown = exported_csv(page)
+    assert len(shown.splitlines()) == 21 and "rank,track_name" in shown
+    link = page.url
+    assert f"catalog={catalog_id}" in link and "list=1" in link
+
+    page.reload()
+    wait_until_rendered(page)
+    expect(main.get_by_text("Candidates near the seeds")).to_be_visible(timeout=30_000)
+    assert chips(page) == ["Genre: rock", "Genre: folk"]
+    open_expander(page, "Filters and targets")
+    assert float(main.locator('.st-key-music-target-energy input[type="range"]').input_value()) == target
+    assert exported_csv(page) == shown
+    assert page.url == link and exception_blocks(page) == []
+
+    other = browser.new_context(viewport={"width": 1400, "height": 1000})  # another browser: no session, no cookies
+    fresh = other.new_page()
+    fresh.goto(link)
+    wait_until_rendered(fresh)
+    expect(fresh.get_by_text("Candidates near the seeds")).to_be_visible(timeout=30_000)
+    assert chips(fresh) == ["Genre: rock", "Genre: folk"]
+    assert exported_csv(fresh) == shown
+    height = fresh.evaluate("() => document.querySelector('[data-testid=stMain]').scrollHeight")
+    fresh.set_viewport_size({"width": 1400, "height": min(int(height) + 100, 6000)})
+    fresh.wait_for_timeout(1500)
+    fresh.screenshot(path=str(screenshot_dir / "music_copied_link.png"), full_page=True)
+    other.close()
+
+    page.go_back()  # before Recommend: the same seeds, no list yet
+    wait_until_rendered(page)
+    expect(main.get_by_role("button", name="Genre: folk")).to_be_visible()
+    expect(main.get_by_text("Candidates near the seeds")).to_have_count(0)
+    page.go_back()  # before folk was added: the previous seed set, with its target
+    wait_until_rendered(page)
+    expect(main.get_by_role("button", name="Genre: folk")).to_have_count(0, timeout=30_000)
+    assert chips(page) == ["Genre: rock"]
+    assert "seeds=genre%3Arock&" in page.url or page.url.endswith("seeds=genre%3Arock")
+    # The expander opened after the reload is still open: Back reran the same page.
+    expect(main.locator(".st-key-music-target-energy input[type='range']")).to_be_visible()
+    assert float(main.locator('.st-key-music-target-energy input[type="range"]').input_value()) == target
+    assert exception_blocks(page) == []
     page.close()
