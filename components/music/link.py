@@ -12,7 +12,7 @@ from components.music.tuning import show_in_widgets
 from components.shared.flash import flash
 from components.shared.session import url_changes, write_url
 from core.music.engine import CatalogIndex
-from core.music.link import PARAMS, MusicLink, decode_link, encode_link
+from core.music.link import PARAMS, MusicLink, Tuning, decode_link, encode_link
 from core.music.seeds import resolve_seeds
 
 
@@ -42,7 +42,8 @@ def restore_link(index: CatalogIndex, state: MusicState, link: MusicLink | None)
         flash(SCOPE, "warning", problem)
     state.set_seeds(seeds)
     state.tuning = link.tuning
-    show_in_widgets(link.tuning)
+    if link.tuning != Tuning() or LIMIT in st.session_state:  # new widgets start at the defaults anyway
+        show_in_widgets(link.tuning)
     if not link.listed:
         state.forget_result()
     state.recompute = link.listed and bool(seeds) and not state.listed

@@ -169,4 +169,14 @@ def test_seeds_target_and_list_survive_reload_a_copied_link_and_back(
     expect(main.locator(".st-key-music-target-energy input[type='range']")).to_be_visible()
     assert float(main.locator('.st-key-music-target-energy input[type="range"]').input_value()) == target
     assert exception_blocks(page) == []
+
+    # To another page and back through the menu (which drops the query string): the view stays.
+    sidebar = page.locator('[data-testid="stSidebarNav"]')
+    sidebar.get_by_role("link", name="Home").click()
+    wait_until_rendered(page)
+    sidebar.get_by_role("link", name="Music recommender").click()
+    wait_until_rendered(page)
+    expect(main.get_by_role("button", name="Genre: rock")).to_be_visible(timeout=30_000)
+    assert chips(page) == ["Genre: rock"]
+    expect(page).to_have_url(re.compile(rf"seeds=genre%3Arock&target=energy%3A{target:g}"))
     page.close()
