@@ -25,43 +25,48 @@ SPOTIFY_CLIENT = "music.spotify_client"
 SPOTIFY_USER = "music.spotify_user"
 SPOTIFY_RESULTS = "music.spotify_results"
 
-# Widget keys. A "...." prefix is completed with a feature name, track id, artist, genre or number.
-PICK_CATALOG, DELETE_DAMAGED, SOURCE, DOWNLOAD = (
-    "music.pick_catalog",
-    "music.delete_damaged",
-    "music.source",
-    "music.download",
-)
-UPLOAD, USE_UPLOAD, LOCAL_PATH, LOAD_LOCAL = "music.upload", "music.use_upload", "music.local_path", "music.load_local"
-QUERY, GENRE_PICK, ADD_GENRE = "music.query", "music.genre_pick", "music.add_genre"
-ADD_TRACK_PREFIX, ADD_ARTIST_PREFIX, ADD_GENRE_PREFIX = "music.add_track.", "music.add_artist.", "music.add_genre."
+# Widget keys. A *_PREFIX is completed with a feature name, track id, artist, genre or number.
+PICK_CATALOG = "music.pick_catalog"
+DELETE_DAMAGED = "music.delete_damaged"
+SOURCE = "music.source"
+DOWNLOAD = "music.download"
+UPLOAD = "music.upload"
+USE_UPLOAD = "music.use_upload"
+LOCAL_PATH = "music.local_path"
+LOAD_LOCAL = "music.load_local"
+QUERY = "music.query"
+GENRE_PICK = "music.genre_pick"
+ADD_GENRE = "music.add_genre"
+ADD_TRACK_PREFIX = "music.add_track."
+ADD_ARTIST_PREFIX = "music.add_artist."
+ADD_GENRE_PREFIX = "music.add_genre."
 REMOVE_SEED_PREFIX = "music.remove_seed."
-SPOTIFY_KIND, SPOTIFY_QUERY = "music.spotify_kind", "music.spotify_query"
-ADD_SPOTIFY_PREFIX, ADD_SPOTIFY_ARTIST_PREFIX = "music.add_spotify.", "music.add_spotify_artist."
-SPOTIFY_PREVIOUS, SPOTIFY_NEXT = "music.spotify_prev", "music.spotify_next"
-LOGIN_CODE, FINISH_LOGIN, TOP_TRACKS, LOGOUT = (
-    "music.login_code",
-    "music.finish_login",
-    "music.top_tracks",
-    "music.logout",
-)
-PLAYLIST_NAME, SAVE_PLAYLIST = "music.playlist_name", "music.save_playlist"
-RANGE_PREFIX, USE_TARGET_PREFIX, TARGET_PREFIX = "music.range.", "music.use_target.", "music.target."
-LIMIT, ARTIST_CAP, DIVERSITY, TARGET_WEIGHT = (
-    "music.limit",
-    "music.artist_cap",
-    "music.diversity",
-    "music.target_weight",
-)
+SPOTIFY_KIND = "music.spotify_kind"
+SPOTIFY_QUERY = "music.spotify_query"
+ADD_SPOTIFY_PREFIX = "music.add_spotify."
+ADD_SPOTIFY_ARTIST_PREFIX = "music.add_spotify_artist."
+SPOTIFY_PREVIOUS = "music.spotify_prev"
+SPOTIFY_NEXT = "music.spotify_next"
+LOGIN_CODE = "music.login_code"
+FINISH_LOGIN = "music.finish_login"
+TOP_TRACKS = "music.top_tracks"
+LOGOUT = "music.logout"
+PLAYLIST_NAME = "music.playlist_name"
+SAVE_PLAYLIST = "music.save_playlist"
+RANGE_PREFIX = "music.range."
+USE_TARGET_PREFIX = "music.use_target."
+TARGET_PREFIX = "music.target."
+LIMIT = "music.limit"
+ARTIST_CAP = "music.artist_cap"
+DIVERSITY = "music.diversity"
+TARGET_WEIGHT = "music.target_weight"
 RECOMMEND = "music.go"
-TABLE, FETCH_COVERS, EXPORT, PLAY, RADAR, MAP = (
-    "music.table",
-    "music.fetch_covers",
-    "music.export",
-    "music.play",
-    "music.radar",
-    "music.map",
-)
+TABLE = "music.table"
+FETCH_COVERS = "music.fetch_covers"
+EXPORT = "music.export"
+PLAY = "music.play"
+RADAR = "music.radar"
+MAP = "music.map"
 
 
 @dataclass
