@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.embeddings import state as keys
 from components.embeddings.state import STATE, EmbeddingsState
 from tests.embeddings.support import session_data_dir
 
@@ -205,3 +206,105 @@ def test_an_online_embedder_offline_says_what_to_do(page: AppTest) -> None:
     assert not page.exception, [e.value for e in page.exception]
     message = page.error[0].value
     assert "ResNet-18 needs its ImageNet weights" in message and "EfficientNet-Lite0 (offline)" in message
+
+
+def open_transcript_map(page: AppTest) -> str:
+    """Import the test lecture's transcript through the page; the dataset's name."""
+    from core.videos.library import Library
+    from tests.study.lecture import lecture_segments
+
+    library = Library.in_data_dir(session_data_dir())
+    if library.get("text:apptest01") is None:
+        segments = lecture_segments()
+        library.create("text:apptest01", "Three topics", "pasted", "pasted", status="ready", duration=segments[-1].end)
+        library.save_transcript("text:apptest01", segments)
+    page.run()
+    page.selectbox(key=keys.VIDEO).select_index(0)
+    page.button(key=keys.IMPORT_VIDEO).click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    return str(page.session_state[keys.DATASET])
+
+
+def test_a_failed_action_on_a_transcript_still_shows_its_passages(page: AppTest) -> None:
+    """The old page reused `kind` for the pressed action, so after a failed one it drew image thumbnails."""
+    from core.embeddings.datasets import load_dataset, samples_of
+    from core.embeddings.store import open_store
+
+    name = open_transcript_map(page)
+    emb_state(page).selected = samples_of(load_dataset(open_store(session_data_dir()), name)).ids[:2]
+    page.run()
+    assert "0:00–" in texts(page)
+    page.text_input(key=keys.TAG_NAME).input("   ")
+    page.button(key=keys.TAG).click()
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    assert any("Type a tag" in w.value for w in page.warning)
+    shown = texts(page)
+    assert "0:00–" in shown and "volcano" in shown.lower()  # the passages, not thumbnails
+    assert len(page.get("image")) == 0
+    assert "Label → neighbours' label" not in shown
+
+
+def test_a_link_restores_dataset_projection_colour_and_selection(page: AppTest) -> None:
+    from core.embeddings.datasets import load_dataset, samples_of
+    from core.embeddings.selections import save_selection
+    from core.embeddings.store import open_store
+
+    page.run()
+    chosen = samples_of(load_dataset(open_store(session_data_dir()), "digits")).ids[10:15]
+    selection = save_selection(session_data_dir(), "digits", chosen)
+
+    fresh = AppTest.from_file(str(PAGE), default_timeout=240)
+    fresh.query_params.update({"color": "prediction", "selection": selection})
+    fresh.run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert fresh.segmented_control(key=keys.COLOR).value == "prediction"
+    assert fresh.segmented_control(key=keys.METHOD).value == "pca"
+    assert fresh.subheader[0].value == "Selection: 5 samples"
+    assert len(fresh.get("image")[0].value) == 5
+    assert emb_state(fresh).selected == chosen
+    assert fresh.query_params == {"color": "prediction", "selection": selection}  # the link stays as it was
+
+    # a change goes into the link; a new selection gets its own stored id
+    fresh.segmented_control(key=keys.COLOR).set_value("suspicion")
+    emb_state(fresh).selected = chosen[:2]
+    fresh.run()
+    assert fresh.query_params["color"] == "suspicion"
+    assert fresh.query_params["selection"] not in ("", selection)
+
+    # Back: the URL is the previous one again, and the page follows it
+    fresh.query_params.clear()
+    fresh.query_params.update({"color": "prediction", "selection": selection})
+    fresh.run()
+    assert fresh.segmented_control(key=keys.COLOR).value == "prediction"
+    assert fresh.subheader[0].value == "Selection: 5 samples"
+
+
+def test_a_link_to_a_transcript_and_umap_settings_is_restored(page: AppTest) -> None:
+    name = open_transcript_map(page)
+    fresh = AppTest.from_file(str(PAGE), default_timeout=240)
+    fresh.query_params.update({"dataset": name, "method": "umap", "neighbors": "7", "min_dist": "0.3"})
+    fresh.run()
+    assert not fresh.exception, [e.value for e in fresh.exception]
+    assert fresh.selectbox(key=keys.DATASET).value == name
+    assert fresh.selectbox(key=keys.EMBEDDER).value == "minilm"
+    assert fresh.segmented_control(key=keys.METHOD).value == "umap"
+    assert fresh.slider(key=keys.UMAP_NEIGHBORS).value == 7
+    assert fresh.slider(key=keys.UMAP_MIN_DIST).value == 0.3
+
+
+def test_a_bad_link_is_a_short_message_and_the_defaults(page: AppTest) -> None:
+    page.query_params.update(
+        {"dataset": "no-such-dataset", "method": "mds", "embedder": "minilm", "selection": "0000000000000000"}
+    )
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    warnings = " ".join(w.value for w in page.warning)
+    assert "There is no dataset 'no-such-dataset'" in warnings
+    assert "unknown projection 'mds'" in warnings and "selection is no longer stored" in warnings
+    assert "The embedding 'minilm' does not fit this dataset" in warnings
+    assert page.selectbox(key=keys.DATASET).value == "digits"
+    assert page.segmented_control(key=keys.METHOD).value == "pca"
+    assert {m.label: m.value for m in page.metric}["Samples on the map"] == "1,797"
+    assert page.query_params == {}  # the defaults, so a bare link

@@ -131,3 +131,21 @@ def test_changes_survive_a_restart_of_the_app_process(tmp_path: Path) -> None:
     assert paths[4] not in by_path and paths[5] not in by_path
     assert all(by_path[p][1] == [] for p in paths[6:8])
     assert second["log"][-1].endswith("(undone)") and len(second["log"]) == 4
+
+
+def test_apply_action_does_what_the_page_asked(small_digits: Any) -> None:
+    samples = samples_of(small_digits)
+    chosen = samples.ids[:3]
+    change = ac.apply_action(small_digits, ac.Action("tag", "picked"), chosen, {})
+    assert change.action == "tag" and small_digits.count_sample_tags() == {"picked": 3}
+    ac.apply_action(small_digits, ac.Action("relabel", "8"), chosen, {})
+    assert samples_of(small_digits).labels[:3] == ["8"] * 3
+    ac.apply_action(small_digits, ac.Action("fix"), chosen, {chosen[0]: "5"})
+    assert samples_of(small_digits).labels[:3] == ["5", "8", "8"]
+    with pytest.raises(ac.ActionError, match="Type a tag"):
+        ac.apply_action(small_digits, ac.Action("tag", "  "), chosen, {})
+    ac.apply_action(small_digits, ac.Action("delete"), chosen, {})
+    assert len(small_digits) == 57
+    table = ac.log_table(ac.change_log(small_digits))
+    assert [row["action"] for row in table] == ["tag", "relabel", "relabel", "delete"]
+    assert table[0]["#"] == 1 and table[-1]["samples"] == 3 and table[0]["undone"] is False

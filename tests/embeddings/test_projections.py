@@ -57,3 +57,19 @@ def test_too_many_points_for_tsne_says_what_to_do() -> None:
     with pytest.raises(pj.ProjectionError, match="Use PCA, or project a random sample"):
         pj.check_size("tsne", 70_000)
     pj.check_size("pca", 70_000)
+
+
+def test_a_stored_projection_of_some_samples_reloads_when_not_exact(digits: Any, data_dir: Path) -> None:
+    from core.embeddings.explore import map_entry
+
+    samples = samples_of(digits)
+    ids, paths = samples.ids[::3], samples.filepaths[::3]
+    vectors = embed(data_dir, digits.name, "pixels", paths)
+    stored = pj.compute_projection(digits, ids, vectors, "pca", "pixels_subset_test")
+    assert pj.load_projection(digits, "pixels_subset_test", "pca", samples.ids) is None  # exact: not these samples
+    again = pj.load_projection(digits, "pixels_subset_test", "pca", samples.ids, exact=False)
+    assert again is not None and again.sample_ids == ids and np.allclose(again.points, stored.points)
+    assert pj.load_projection(digits, "pixels_subset_test", "pca", ["nope"] * 5, exact=False) is None
+    entry = map_entry(again, samples)
+    assert set(entry.xy) == set(paths) and entry.brain_key == "mlstudio_pixels_subset_test_pca"
+    digits.delete_brain_run("mlstudio_pixels_subset_test_pca")
