@@ -24,6 +24,21 @@ def tool_state(key: str, factory: Callable[[], T]) -> T:
     return st.session_state[key]
 
 
+CURRENT_PAGE = "shell.current_page"
+PAGE_ENTERED = "shell.page_entered"
+
+
+def note_page(url_path: str) -> None:
+    """Router: remember which page this run shows, and whether the user has just come to it from another."""
+    state = st.session_state
+    state[PAGE_ENTERED] = state.get(CURRENT_PAGE) != url_path
+    state[CURRENT_PAGE] = url_path
+
+
+def page_just_entered() -> bool:
+    return bool(st.session_state.get(PAGE_ENTERED, False))
+
+
 def _written_key(scope: str) -> str:
     return f"{scope}.url_written"
 
@@ -39,7 +54,13 @@ def url_changes(scope: str, names: Iterable[str]) -> dict[str, str] | None:
     first run of a session (reload or a shared link) or a Back/Forward step.
     """
     current = url_values(names)
-    if st.session_state.get(_written_key(scope)) == current:
+    written = st.session_state.get(_written_key(scope))
+    if written == current:
+        return None
+    if not current and written is not None and page_just_entered():
+        # Back on this page through the menu: Streamlit drops the query string on a page switch, so
+        # the session's state stands and is written back; a bare URL on the same page (Back to the
+        # first visit) still restores the defaults.
         return None
     return current
 

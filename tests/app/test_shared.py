@@ -96,3 +96,18 @@ def test_url_state_is_restored_from_a_link_and_then_follows_the_widgets() -> Non
     app.number_input(key="x").set_value(7).run()
     assert not [m for m in app.markdown if m.value.startswith("restored")]
     assert app.query_params["x"] == "7"
+
+
+def test_coming_back_through_the_menu_keeps_the_session_state() -> None:
+    from components.shared.session import CURRENT_PAGE
+
+    app = AppTest.from_function(url_page)
+    app.query_params["x"] = "5"
+    app.run()
+    # The user opens another page, then this one again from the menu: Streamlit drops the query string.
+    app.session_state[CURRENT_PAGE] = "elsewhere"
+    app.query_params.clear()
+    app.session_state["shell.page_entered"] = True
+    app.run()
+    assert app.number_input(key="x").value == 5
+    assert app.query_params["x"] == "5"
