@@ -15,8 +15,8 @@ st.set_page_config(
     initial_sidebar_state="expanded",
 )
 
-from components.shared.navigation import all_pages  # noqa: E402  (after set_page_config)
 from components.shared.errors import error_boundary  # noqa: E402
+from components.shared.navigation import all_pages  # noqa: E402  (after set_page_config)
 from components.shared.session import note_page  # noqa: E402
 from components.shared.shell import render_sidebar  # noqa: E402
 from core.config import ConfigError  # noqa: E402
