@@ -1,10 +1,13 @@
 """The Grad-CAM viewer in a real browser: the default grid renders, a bad upload is a message.
 
+Then the choices (sample, methods, target) survive a reload, open the same view from a copied link in
+a fresh browser, and Back steps back through image and method changes.
 Scoring, contrast targets and user models are driven in tests/app/test_gradcam.py (same page, faster)."""
 
 from pathlib import Path
+from urllib.parse import parse_qs, urlparse
 
-from playwright.sync_api import Browser
+from playwright.sync_api import Browser, Page, expect
 
 from tests.support.browser import exception_blocks, wait_until_rendered
 
@@ -35,4 +38,95 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
     main.locator('input[type="file"]').first.set_input_files(str(fake))
     page.get_by_text("not an image the viewer can read").wait_for(timeout=TIMEOUT_MS)
     assert exception_blocks(page) == []
+    page.close()
+
+
+def images_in_main(page: Page) -> int:
+    return page.locator('[data-testid="stMain"] [data-testid="stImage"]').count()
+
+
+def wait_for_grid(page: Page, subject: str, images: int) -> None:
+    """The grid explaining `subject` is on screen with all its images, and the run is over."""
+    page.get_by_text(f"Where the model looks for “{subject}”", exact=True).wait_for(timeout=TIMEOUT_MS)
+    page.wait_for_function(
+        f'() => document.querySelectorAll(\'[data-testid="stMain"] [data-testid="stImage"]\').length === {images}',
+        timeout=TIMEOUT_MS,
+    )
+    wait_until_rendered(page, TIMEOUT_MS)
+    assert exception_blocks(page) == []
+
+
+def chosen(page: Page, label: str) -> list[str]:
+    """The chips of the multiselect with this label."""
+    box = page.locator('[data-testid="stMultiSelect"]').filter(has=page.get_by_text(label, exact=True))
+    return [chip.get_attribute("aria-label") or "" for chip in box.locator(".react-aria-ComboBox [data-tag]").all()]
+
+
+def pick(page: Page, label: str, option: str) -> None:
+    page.get_by_role("combobox", name=label).click()
+    page.get_by_role("option", name=option, exact=True).click()
+    page.keyboard.press("Escape")
+    wait_until_rendered(page, TIMEOUT_MS)
+
+
+def expect_view(page: Page, sample: str, images: int) -> None:
+    """Sample, methods and target as chosen below: 1 layer x (2 methods + 2 guided) + input + colour bar."""
+    wait_for_grid(page, "tabby", images)
+    expect(page.get_by_role("combobox", name="Sample image")).to_have_value(sample)
+    expect(page.get_by_text(f"{sample}: what the model sees (224 px centre crop)")).to_be_visible()
+    assert chosen(page, "Methods (a column each)") == ["GradCAM", "HiResCAM"]
+    assert chosen(page, "Layers (a row each)") == ["_blocks.15 · MBConvBlock · 320 x 7 x 7"]
+    expect(page.get_by_role("radio", name="Another class")).to_be_checked()
+    expect(page.get_by_role("combobox", name="Class")).to_have_value("tabby (281)")
+
+
+def query(page: Page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+def test_choices_survive_reload_a_copied_link_and_back(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 2200})
+    page.goto(f"{app_url}/gradcam?layers=_blocks.15")  # one layer keeps the grid quick
+    wait_for_grid(page, "Egyptian cat", 1 + 3 + 1)
+
+    pick(page, "Sample image", "coffee")
+    pick(page, "Methods (a column each)", "HiResCAM")
+    page.get_by_text("Another class", exact=True).click()
+    wait_until_rendered(page, TIMEOUT_MS)
+    box = page.get_by_role("combobox", name="Class")
+    box.click()
+    box.fill("tabby")
+    page.get_by_role("option", name="tabby (281)", exact=True).click()
+    wait_until_rendered(page, TIMEOUT_MS)
+    page.wait_for_url("**target=281**", timeout=TIMEOUT_MS)
+    chosen_link = {"layers": "_blocks.15", "image": "coffee", "methods": "GradCAM,HiResCAM", "target": "281"}
+    assert query(page) == chosen_link
+    expect_view(page, "coffee", 1 + 4 + 1)
+    page.screenshot(path=str(screenshot_dir / "gradcam-chosen.png"), full_page=True)
+
+    page.reload()
+    expect_view(page, "coffee", 1 + 4 + 1)
+    assert query(page) == chosen_link
+
+    context = browser.new_context(viewport={"width": 1500, "height": 2200})  # another browser: no session
+    other = context.new_page()
+    other.goto(page.url)
+    expect_view(other, "coffee", 1 + 4 + 1)
+    other.screenshot(path=str(screenshot_dir / "gradcam-copied-link.png"), full_page=True)
+    context.close()
+
+    pick(page, "Sample image", "astronaut")
+    page.wait_for_url("**image=astronaut**", timeout=TIMEOUT_MS)
+    expect_view(page, "astronaut", 1 + 4 + 1)
+    page.go_back()  # the image chosen before
+    page.wait_for_url("**image=coffee**", timeout=TIMEOUT_MS)
+    expect_view(page, "coffee", 1 + 4 + 1)
+
+    page.get_by_role("button", name="Remove HiResCAM").click()
+    page.wait_for_url(lambda url: "methods=" not in url, timeout=TIMEOUT_MS)
+    wait_for_grid(page, "tabby", 1 + 3 + 1)
+    assert chosen(page, "Methods (a column each)") == ["GradCAM"]
+    page.go_back()  # the methods chosen before
+    page.wait_for_url("**methods=**", timeout=TIMEOUT_MS)
+    expect_view(page, "coffee", 1 + 4 + 1)
     page.close()
