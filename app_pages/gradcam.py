@@ -30,7 +30,7 @@ with error_boundary("explaining the image"):
     show_flashes(SCOPE)
     left, right = st.columns([1, 2], gap="large")
     with left:
-        model = model_panel()
+        model = model_panel(state)
         image = image_panel(state)
     if model.loaded is None or image.loaded is None:
         keep_link(state, model.key, image.ref)
@@ -42,7 +42,7 @@ with error_boundary("explaining the image"):
     with left:
         target = target_panel(state, model, prepared.predictions)
         layers = layers_panel(state, model)
-        request = methods_panel(layers, target.resolved(prepared.predictions[0].index))
+        request = methods_panel(state, layers, target.resolved(prepared.predictions[0].index))
         display = display_panel()
     link = CamLink(model.key, image.ref, request.layers, request.methods, target)
     save_link(state, link, model.loaded.default_layers)

@@ -14,15 +14,12 @@ import streamlit as st
 from components.shared.memo import session_memo
 from components.vision import resources
 from components.vision import state as keys
-from components.vision.link import restored, restoring
 from components.vision.state import VisionState
 from core.vision import render
 from core.vision.grid import GridRequest, layer_tree
 from core.vision.images import ImageError, LoadedImage, sample_names
 from core.vision.link import (
     DEFAULT_METHODS,
-    DEFAULT_MODEL,
-    DEFAULT_SAMPLE,
     USER_MODEL,
     ImageRef,
     ImageSource,
@@ -61,8 +58,8 @@ class ImageChoice:
 
 
 # --- model ----------------------------------------------------------------------------------------
-def model_panel() -> ModelChoice:
-    st.session_state.setdefault(keys.MODEL, DEFAULT_MODEL)
+def model_panel(state: VisionState) -> ModelChoice:
+    st.session_state.setdefault(keys.MODEL, state.link.model)
     key = st.selectbox(
         "Model",
         [*SPECS, USER_MODEL],
@@ -135,13 +132,13 @@ def user_model_panel() -> ModelChoice:
 
 # --- image ----------------------------------------------------------------------------------------
 def image_panel(state: VisionState) -> ImageChoice:
-    st.session_state.setdefault(keys.IMAGE_SOURCE, "sample")
+    st.session_state.setdefault(keys.IMAGE_SOURCE, state.link.image.source)
     source = st.segmented_control(
         "Image", list(IMAGE_SOURCES), format_func=IMAGE_SOURCES.__getitem__, key=keys.IMAGE_SOURCE, required=True
     )
     if source == "upload":
         return _uploaded_image(state)
-    st.session_state.setdefault(keys.SAMPLE, DEFAULT_SAMPLE)
+    st.session_state.setdefault(keys.SAMPLE, state.link.image.sample)
     name = st.selectbox("Sample image", sample_names(), key=keys.SAMPLE)
     ref = ImageRef("sample", name)
     try:
@@ -189,19 +186,17 @@ def target_panel(state: VisionState, model: ModelChoice, predictions: list[Predi
     categories = loaded.categories
     session = st.session_state
     class_a, class_b = keys.class_a_key(loaded.key), keys.class_b_key(loaded.key)
-    link = restoring(state, model.key)
-    if link is not None and not state.target_restored:
-        choice, problem = usable_target(link.target, len(categories))
+    choice = state.link.target
+    if state.link.model == model.key and (
+        keys.TARGET_MODE not in session or (choice.class_a is not None and class_a not in session)
+    ):
+        choice, problem = usable_target(choice, len(categories))
         if problem:
             st.warning(problem, icon=":material/link_off:")
-        session[keys.TARGET_MODE] = choice.mode
-        if choice.class_a is not None:
-            session[class_a] = choice.class_a
-        if choice.class_b is not None:
-            session[class_b] = choice.class_b
-        state.target_restored = True
-        restored(state)
-    session.setdefault(keys.TARGET_MODE, "top")
+        for key, value in ((class_a, choice.class_a), (class_b, choice.class_b)):
+            if value is not None:
+                session.setdefault(key, value)
+    session.setdefault(keys.TARGET_MODE, choice.mode)
     mode = st.radio(
         "Explain", list(TARGET_MODES), format_func=TARGET_MODES.__getitem__, key=keys.TARGET_MODE, horizontal=True
     )
@@ -227,27 +222,24 @@ def layers_panel(state: VisionState, model: ModelChoice) -> list[str]:
     loaded = model.loaded
     labels = {info.name: info.label for info in loaded.usable_layers()}
     key = keys.layers_key(loaded.key)
-    link = restoring(state, model.key)
-    if link is not None and not state.layers_restored:
-        chosen, problem = usable_layers(link.layers, list(labels), loaded.default_layers)
+    if key not in st.session_state:
+        wanted = state.link.layers if state.link.model == model.key else None
+        chosen, problem = usable_layers(wanted, list(labels), loaded.default_layers)
         if problem:
             st.warning(problem, icon=":material/link_off:")
         st.session_state[key] = chosen
-        state.layers_restored = True
-        restored(state)
-    st.session_state.setdefault(key, usable_layers(None, list(labels), loaded.default_layers)[0])
     layers = st.multiselect("Layers (a row each)", list(labels), format_func=labels.__getitem__, key=key)
     with st.expander("Layer tree (from a dry run)"):
         st.code(layer_tree(loaded.layers()), language=None)
     return layers
 
 
-def methods_panel(layers: list[str], target: Target) -> GridRequest:
+def methods_panel(state: VisionState, layers: list[str], target: Target) -> GridRequest:
     offered = resources.offered_methods()
     session = st.session_state
     current = session.get(keys.METHODS)
     if current is None or any(m not in offered for m in current):
-        session[keys.METHODS] = [m for m in (current or DEFAULT_METHODS) if m in offered]
+        session[keys.METHODS] = [m for m in (current or state.link.methods or DEFAULT_METHODS) if m in offered]
     methods = st.multiselect(
         "Methods (a column each)",
         offered,

@@ -1,7 +1,7 @@
 """The page's choices in the URL: restored on a fresh session (reload, shared link) and on Back/Forward.
 
-Model, image source, sample and methods go straight into their widgets; layers and class numbers need
-the loaded model, so the panels apply them (`restore_layers`, `restore_target`) once it is there.
+Restoring makes the link the session's current choice and forgets the widgets' values: each panel
+then starts its widgets from `state.link` (layers and class numbers checked against the loaded model).
 """
 
 from __future__ import annotations
@@ -14,7 +14,17 @@ import streamlit as st
 from components.shared.flash import flash
 from components.shared.session import url_changes, write_url
 from components.vision import resources
-from components.vision.state import IMAGE_SOURCE, METHODS, MODEL, SAMPLE, SCOPE, VisionState, upload_key
+from components.vision.state import (
+    IMAGE_SOURCE,
+    METHODS,
+    MODEL,
+    PER_MODEL_PREFIXES,
+    SAMPLE,
+    SCOPE,
+    TARGET_MODE,
+    VisionState,
+    upload_key,
+)
 from core.vision.images import sample_names
 from core.vision.link import PARAMS, USER_MODEL, CamLink, ImageRef, link_params, parse_link
 from core.vision.registry import METHODS as METHOD_INFO
@@ -34,14 +44,13 @@ def restore_from_url(state: VisionState) -> None:
     for problem in problems:
         flash(SCOPE, "warning", problem)
     session = st.session_state
-    session[MODEL] = link.model
-    session[IMAGE_SOURCE] = link.image.source
-    session[SAMPLE] = link.image.sample
-    session[METHODS] = list(link.methods)
+    for key in [MODEL, IMAGE_SOURCE, SAMPLE, METHODS, TARGET_MODE]:
+        session.pop(key, None)
+    for key in [k for k in session if isinstance(k, str) and k.startswith(PER_MODEL_PREFIXES)]:
+        del session[key]
     if session.get(upload_key(state.upload_round)) is not None:
         state.upload_round += 1  # an empty upload box, so the link's image (or none) is what shows
     state.upload_id, state.upload_file_id = link.image.upload_id, None
-    state.restoring, state.layers_restored, state.target_restored = link, False, False
     state.link = link
 
 
@@ -56,15 +65,3 @@ def keep_link(state: VisionState, model: str, image: ImageRef) -> None:
     same_model = model == state.link.model
     link = replace(state.link, model=model, image=image, layers=state.link.layers if same_model else None)
     save_link(state, link, state.link_defaults if same_model else ())
-
-
-def restoring(state: VisionState, model: str) -> CamLink | None:
-    """The link being restored, if it names this model."""
-    if state.restoring is not None and state.restoring.model == model:
-        return state.restoring
-    return None
-
-
-def restored(state: VisionState) -> None:
-    if state.layers_restored and state.target_restored:
-        state.restoring = None

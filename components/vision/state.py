@@ -55,6 +55,9 @@ def layers_key(model_key: str) -> str:
     return f"cam.layers.{model_key}"
 
 
+PER_MODEL_PREFIXES = ("cam.layers.", "cam.class_a.", "cam.class_b.")
+
+
 def class_a_key(model_key: str) -> str:
     return f"cam.class_a.{model_key}"
 
@@ -72,11 +75,9 @@ SANITY_MEMO = "cam.sanity"
 
 @dataclass
 class VisionState:
-    link: CamLink = field(default_factory=CamLink)  # the choices last written to the URL
+    link: CamLink = field(default_factory=CamLink)  # the current choices: in the URL, and what
+    # widgets start from when their state is gone (a restored link, or back from another page)
     link_defaults: tuple[str, ...] = ()  # the default layers of the link's model (left out of the URL)
-    restoring: CamLink | None = None  # a link being restored, until the model it names is loaded
-    layers_restored: bool = True
-    target_restored: bool = True
     upload_id: str | None = None  # the shown upload (kept under data_dir/vision/uploads)
     upload_file_id: str | None = None  # the upload box's file it came from (None after a reload)
     upload_round: int = 0
