@@ -136,3 +136,88 @@ def test_llm_backend_through_the_openai_double(app: AppTest, monkeypatch) -> Non
         assert not app.exception
         assert any("rejected the API key" in e.value for e in app.error)
         assert len(_history(app, video_id)) == before  # nothing half-added
+
+
+def _fresh(query: dict[str, str]) -> AppTest:
+    """A new session of the page (a reload, or a shared link opened elsewhere) with this URL query."""
+    at = AppTest.from_file(PAGE, default_timeout=180)
+    at.query_params.update(query)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _chat_texts(at: AppTest) -> str:
+    return " ".join(m.value for m in at.markdown) + " " + " ".join(t.value for t in at.text)
+
+
+def test_the_url_names_the_open_video_and_a_new_session_restores_it_with_its_chat(app: AppTest) -> None:
+    video_id = _process_pasted(app)
+    assert app.query_params.get("video") == video_id
+    app.chat_input(key=keys.ASK).set_value("Which is the most active volcano in Europe?").run()
+    assert not app.exception
+
+    reloaded = _fresh({"video": video_id})
+    assert _view(reloaded).video_id == video_id
+    assert "Pasted transcript" in [h.value for h in reloaded.header]
+    shown = _chat_texts(reloaded)
+    assert "Which is the most active volcano in Europe?" in shown and "Etna" in shown
+    assert keys.keyed(keys.CITE, 1, 0) in [b.key for b in reloaded.button]  # citations come back too
+
+    blank = _fresh({})
+    assert _view(blank).video_id is None and not blank.header
+
+
+def test_back_to_a_previous_url_opens_the_previous_video(app: AppTest) -> None:
+    first = _process_pasted(app)
+    app.text_area(key=keys.PASTED).input(TRANSCRIPT.replace("volcanoes", "glaciers"))
+    app.text_input(key=keys.TEXT_TITLE).input("Second lecture")
+    app.button(key=keys.PROCESS_TEXT).click().run()
+    _wait_job(app)
+    second = _view(app).video_id
+    assert second != first and app.query_params.get("video") == second
+
+    app.query_params["video"] = first  # what the browser's Back does: the previous URL, the same session
+    app.run()
+    assert _view(app).video_id == first
+    assert "Pasted transcript" in [h.value for h in app.header]
+    app.button(key=keys.keyed(keys.OPEN, second)).click().run()
+    assert _view(app).video_id == second and app.query_params.get("video") == second
+
+
+def test_an_unknown_video_in_the_url_is_a_message_and_the_page_opens_empty(app: AppTest) -> None:
+    at = _fresh({"video": "no-such-video"})
+    assert any("not in the library" in w.value for w in at.warning)
+    assert _view(at).video_id is None and not at.header
+    assert "video" not in at.query_params
+
+
+def test_a_quiz_in_progress_survives_a_reload(app: AppTest) -> None:
+    from core.videos.transcript import format_timestamp
+    from tests.study.lecture import lecture_segments
+
+    lecture = "\n".join(f"{format_timestamp(s.start)} {s.text}" for s in lecture_segments())
+    app.text_area(key=keys.PASTED).input(lecture)
+    app.button(key=keys.PROCESS_TEXT).click().run()
+    _wait_job(app)
+    video_id = _view(app).video_id
+    app.number_input(key=keys.QUIZ_COUNT).set_value(2)
+    app.button(key=keys.QUIZ_NEW).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert "Question 1 of 2" in app.get("progress")[0].proto.text
+    question = next(m.value for m in app.markdown if m.value.startswith("**") and m.value.endswith("**"))
+    app.radio[0].set_value(app.radio[0].options[0]).run()
+    app.button(key=keys.QUIZ_CHECK).click().run()
+    app.button(key=keys.QUIZ_NEXT).click().run()
+    assert "Question 2 of 2" in app.get("progress")[0].proto.text
+
+    reloaded = _fresh({"video": video_id})
+    assert "Question 2 of 2" in reloaded.get("progress")[0].proto.text  # not back at the first question
+    assert question not in [m.value for m in reloaded.markdown]
+    reloaded.radio[0].set_value(reloaded.radio[0].options[1]).run()
+    reloaded.button(key=keys.QUIZ_CHECK).click().run()
+    reloaded.button(key=keys.QUIZ_NEXT).click().run()
+    assert reloaded.metric[0].label == "Score"
+
+    finished = _fresh({"video": video_id})
+    assert finished.metric[0].label == "Score" and finished.metric[0].value == reloaded.metric[0].value

@@ -2,9 +2,10 @@
 
 from pathlib import Path
 
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import exception_blocks, wait_until_rendered
+from core.videos.library import VideoRecord
+from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
 from tests.videos.lecture import cached_lecture_video
 
 
@@ -77,3 +78,111 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "videos-study.png"), full_page=True)
     page.close()
+
+
+def _lecture_in_library(data_dir: Path) -> VideoRecord:
+    """The synthesized lecture, processed, in the app's library: the one the upload test made, or made here."""
+    from core.videos.library import Library, content_id
+    from core.videos.pipeline import ingest_media_file, process
+
+    video = cached_lecture_video()
+    library = Library(data_dir / "videos")
+    record = library.get(content_id(video))
+    if record is None or not record.ready:
+        from core.ai.local import MiniLMEmbedder, WhisperTranscriber
+
+        record = ingest_media_file(library, video, video.name, "upload", video.name, 2**30)
+        record = process(library, record.id, WhisperTranscriber, MiniLMEmbedder)
+    assert record.ready
+    return record
+
+
+def _open_from_library(page: Page, title: str, videos: int) -> None:
+    details = page.get_by_test_id("stExpander").filter(has_text=f"Library ({videos})").locator("details")
+    if details.get_attribute("open") is None:
+        open_expander(page, f"Library ({videos})")
+    row = (
+        page.get_by_test_id("stHorizontalBlock")
+        .filter(has_text=title)
+        .filter(has=page.get_by_role("button", name="Open"))
+    )
+    row.last.get_by_role("button", name="Open").click()
+    wait_until_rendered(page)
+
+
+def _header(page: Page) -> str:
+    return page.get_by_test_id("stMain").locator("h2").first.inner_text()
+
+
+def test_open_video_and_chat_survive_reload_back_and_a_shared_link(
+    app_url: str, app_data_dir: Path, browser: Browser, screenshot_dir: Path
+) -> None:
+    from core.videos.library import Library
+    from core.videos.pipeline import ingest_transcript_text
+
+    lecture = _lecture_in_library(app_data_dir)
+    other = ingest_transcript_text(
+        Library(app_data_dir / "videos"),
+        "0:00 Glaciers are rivers of ice.\n0:05 They move slowly downhill under their own weight.\n"
+        "0:10 Valleys carved by glaciers have a U shape.\n",
+        "Glacier notes",
+        "pasted",
+    )
+    videos = len(Library(app_data_dir / "videos").list())
+    context = browser.new_context(viewport={"width": 1500, "height": 1100})
+    page = context.new_page()
+    page.goto(f"{app_url}/videos")
+    wait_until_rendered(page)
+    _open_from_library(page, "Glacier notes", videos)
+    expect(page.get_by_test_id("stMain").locator("h2").first).to_have_text("Glacier notes", timeout=30_000)
+    assert f"video={other.id}" in page.url
+    _open_from_library(page, lecture.title, videos)
+    main = page.get_by_test_id("stMain")
+    expect(main.locator("h2").first).to_have_text(lecture.title, timeout=30_000)
+    assert f"video={lecture.id}" in page.url
+
+    question = "What is magma that reaches the surface called?"
+    expect(page.get_by_text("Ask the video")).to_be_visible(timeout=60_000)
+    box = page.get_by_test_id("stChatInputTextArea").last
+    box.fill(question)
+    box.press("Enter")
+    reply = page.get_by_test_id("stChatMessage").filter(has_text="lava").last
+    expect(reply).to_be_visible(timeout=120_000)
+    wait_until_rendered(page)
+    answer = reply.get_by_test_id("stMarkdownContainer").first.inner_text().strip()
+    assert answer.startswith("From the video:") and "lava" in answer
+    shared_link = page.url
+
+    page.reload()
+    wait_until_rendered(page)
+    assert _header(page) == lecture.title and page.url == shared_link
+    expect(page.get_by_test_id("stChatMessage").filter(has_text=question)).to_have_count(1, timeout=30_000)
+    expect(page.get_by_test_id("stChatMessage").filter(has_text=answer)).to_have_count(1)
+    assert exception_blocks(page) == []
+    expect(page.get_by_role("button", name="Process").first).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(screenshot_dir / "videos-reloaded.png"), full_page=True)
+
+    page.go_back()  # the video opened before this one
+    expect(page.get_by_test_id("stMain").locator("h2").first).to_have_text("Glacier notes", timeout=30_000)
+    assert f"video={other.id}" in page.url
+    page.go_forward()
+    expect(page.get_by_test_id("stMain").locator("h2").first).to_have_text(lecture.title, timeout=30_000)
+
+    fresh = browser.new_context(viewport={"width": 1500, "height": 1100})
+    elsewhere = fresh.new_page()
+    elsewhere.goto(shared_link)
+    wait_until_rendered(elsewhere)
+    assert _header(elsewhere) == lecture.title
+    expect(elsewhere.get_by_test_id("stChatMessage").filter(has_text=question)).to_have_count(1, timeout=30_000)
+    expect(elsewhere.get_by_test_id("stChatMessage").filter(has_text=answer)).to_have_count(1)
+    assert exception_blocks(elsewhere) == []
+    expect(elsewhere.get_by_role("button", name="[1]").first).to_be_visible(timeout=30_000)
+    expect(elsewhere.get_by_role("button", name="Process").first).to_be_visible(timeout=30_000)
+    elsewhere.screenshot(path=str(screenshot_dir / "videos-shared-link.png"), full_page=True)
+
+    elsewhere.goto(f"{app_url}/videos?video=no-such-video")
+    wait_until_rendered(elsewhere)
+    expect(elsewhere.get_by_test_id("stMain")).to_contain_text("not in the library")
+    assert exception_blocks(elsewhere) == [] and "no-such-video" not in elsewhere.url
+    fresh.close()
+    context.close()
