@@ -8,6 +8,7 @@ from collections.abc import Sequence
 import numpy as np
 import streamlit as st
 
+from components.embeddings import state as keys
 from components.shared.text import markdown_text
 from core.embeddings.explore import PlotRows, thumbnail
 from core.embeddings.text_datasets import Passage
@@ -43,7 +44,7 @@ def show_gallery(rows: PlotRows, selected: Sequence[str], tags_by_id: dict[str, 
     else:
         st.caption("Label → neighbours' label (if different) · suspicion · tags")
     if images:
-        with st.container(key="emb_gallery"):
+        with st.container(key=keys.GALLERY):
             st.image(images, caption=captions, width=72)
 
 
@@ -54,7 +55,7 @@ def show_passages(rows: PlotRows, selected: Sequence[str], passages: dict[str, P
     shown = members[:MAX_THUMBNAILS]
     if len(members) > len(shown):
         st.caption(f"Showing the first {len(shown)} of {len(members)} selected passages.")
-    with st.container(key="emb_passages", height=min(520, 90 * max(len(shown), 1)), border=True):
+    with st.container(key=keys.PASSAGES, height=min(520, 90 * max(len(shown), 1)), border=True):
         for i in shown:
             passage = passages[rows.ids[i]]
             chapter = rows.labels[i]

@@ -13,7 +13,6 @@ from typing import Any
 import streamlit as st
 
 from components.shared.session import tool_state, url_changes, write_url
-from core.embeddings.actions import Action
 from core.embeddings.projection_jobs import ProjectionJob
 from core.embeddings.selections import load_selection, save_selection
 from core.embeddings.view import URL_NAMES, View, from_query, problems_message, to_query
@@ -38,6 +37,8 @@ COLOR, ONLY_SUSPECTS, CHART = "emb.color", "emb.only_suspects", "emb.chart"
 TAG_NAME, TAG, NEW_LABEL, RELABEL = "emb.tag_name", "emb.tag", "emb.new_label", "emb.relabel"
 FIX, DELETE, CLEAR = "emb.fix", "emb.delete", "emb.clear"
 UNDO, EXPORT, LAUNCH_APP = "emb.undo", "emb.export", "emb.launch_app"
+# containers (their keys are CSS classes the browser tests look for: .st-key-emb_gallery)
+GALLERY, PASSAGES = "emb_gallery", "emb_passages"
 
 
 @dataclass
@@ -46,7 +47,6 @@ class EmbeddingsState:
     selected: list[str] = field(default_factory=list)  # sample ids, in selection order
     job: ProjectionJob | None = None  # a running UMAP / t-SNE
     job_key: tuple[str, str, str] | None = None  # (dataset, embedder, method) it was started for
-    pending: Action | None = None  # pressed on the last run, done on this one
     app_url: str | None = None  # the FiftyOne App, once launched
     restored: bool = False  # this run took the view from the URL (until the URL is written again)
 
@@ -66,6 +66,7 @@ def restore_from_url(state: EmbeddingsState, data_dir: Path) -> None:
     query = url_changes(SCOPE, URL_NAMES)
     if query is None:
         return
+    write_url(SCOPE, URL_NAMES, query)  # taken: the widgets are in charge until the URL changes again
     view, problems = from_query(query)
     selected: list[str] = []
     if view.selection is not None:

@@ -57,4 +57,17 @@ def test_transcript_map_prediction_colours_and_stopping_umap(
     page.get_by_role("button", name="Stop").click()
     page.get_by_text("Stopped UMAP after").wait_for(timeout=60_000)
     assert exception_blocks(page) == []
+
+    # Back: first to the digits' PCA, then to the transcript's map
+    page.go_back()
+    expect(page.get_by_text("Projection quality (PCA")).to_be_visible(timeout=120_000)
+    expect(page.get_by_role("combobox", name="Dataset")).to_have_value("digits")
+    page.go_back()
+    expect(page.get_by_role("combobox", name="Dataset")).to_have_value(
+        re.compile("video-Three-topics"), timeout=120_000
+    )
+    expect(page.get_by_role("combobox", name="Embedding")).to_have_value(re.compile("MiniLM"), timeout=120_000)
+    wait_until_rendered(page, timeout_ms=120_000)
+    assert "dataset=video-Three-topics" in page.url
+    assert exception_blocks(page) == []
     page.close()
