@@ -71,7 +71,7 @@ def test_shared_components_never_import_a_tool() -> None:
     for path in (ROOT / "components" / "shared").rglob("*.py"):
         tree = ast.parse(path.read_text())
         for node in ast.walk(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("components."):
-                if node.module.split(".")[1] in TOOL_PACKAGES:
-                    offenders.append(f"{path.name}: {node.module}")
+            module = node.module if isinstance(node, ast.ImportFrom) else None
+            if module and module.startswith("components.") and module.split(".")[1] in TOOL_PACKAGES:
+                offenders.append(f"{path.name}: {module}")
     assert offenders == []

@@ -62,6 +62,9 @@ def url_changes(scope: str, names: Iterable[str]) -> dict[str, str] | None:
         # the session's state stands and is written back; a bare URL on the same page (Back to the
         # first visit) still restores the defaults.
         return None
+    # Taken now: a rerun that starts before this run has written the URL must not restore it again
+    # over what the user has done since.
+    st.session_state[_written_key(scope)] = current
     return current
 
 
