@@ -58,10 +58,10 @@ def url_changes(scope: str, names: Iterable[str]) -> dict[str, str] | None:
     if written == current:
         return None
     if not current and written is not None and page_just_entered():
-        # Back on this page through the menu: Streamlit drops the query string on a page switch, so
-        # the session's state stands and is written back; a bare URL on the same page (Back to the
-        # first visit) still restores the defaults.
-        return None
+        # Back on this page through the menu: Streamlit drops the query string (and this page's
+        # widget values) on a page switch, so the session's own last view is restored and written
+        # back; a bare URL on the same page (Back to the first visit) still restores the defaults.
+        return dict(written)
     # Taken now: a rerun that starts before this run has written the URL must not restore it again
     # over what the user has done since.
     st.session_state[_written_key(scope)] = current

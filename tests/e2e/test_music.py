@@ -118,9 +118,10 @@ def test_seeds_target_and_list_survive_reload_a_copied_link_and_back(
     thumb = main.locator('.st-key-music-target-energy input[type="range"]')
     expect(thumb).to_be_visible()
     start = float(thumb.input_value())
-    for _ in range(3):  # one step of 0.01 at a time: each one is a rerun and a new URL
+    for step in range(1, 4):  # one step of 0.01 at a time: each one is a rerun and a new URL
         thumb.focus()
         thumb.press("ArrowLeft")
+        expect(page).to_have_url(re.compile(rf"target=energy%3A{round(start - step / 100, 2):g}(&|$)"))
         settle(page)
     target = float(thumb.input_value())
     assert target == round(start - 0.03, 2)
