@@ -17,7 +17,9 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from difflib import SequenceMatcher
 
+import jellyfish
 import numpy as np
+from wordfreq import zipf_frequency
 
 from core.ai.base import ChatModel, Embedder, Message, Segment
 from core.videos import language
@@ -278,6 +280,7 @@ class _Prepared:
     negatives: list[float]
     words: list[str] = field(default_factory=list)  # the transcript's content lemmas
     word_vectors: np.ndarray | None = None
+    sounds: dict[str, frozenset[int]] = field(default_factory=dict)  # Metaphone code -> windows that say it
 
 
 @dataclass
@@ -297,6 +300,36 @@ def _key(lemma: str) -> str:
 
 def _keys(lemmas: Iterable[str]) -> frozenset[str]:
     return frozenset(_key(lemma) for lemma in lemmas)
+
+
+SOUND_UNIT = 3  # transcript words joined into one sound unit: "kilo burquette" ~ "Culebra Cut"
+MIN_CODE = 3  # shorter Metaphone codes ("LN", "SS") collide by chance
+
+
+def _sound(word: str) -> str:
+    """Metaphone code of a word or of words joined ("veromite" = "varroa mite" = FRMT)."""
+    letters = re.sub(r"[^a-z]", "", word.lower())
+    return jellyfish.metaphone(letters) if len(letters) >= 4 else ""
+
+
+def _sound_table(texts: Sequence[str]) -> dict[str, frozenset[int]]:
+    """Metaphone code -> the windows holding it as a word or as up to SOUND_UNIT words run together."""
+    table: dict[str, set[int]] = {}
+    for i, text in enumerate(texts):
+        words = re.findall(r"[a-z]+", text.lower())
+        for n in range(1, SOUND_UNIT + 1):
+            for j in range(len(words) - n + 1):
+                code = _sound("".join(words[j : j + n]))
+                if len(code) >= MIN_CODE:
+                    table.setdefault(code, set()).add(i)
+    return {code: frozenset(windows) for code, windows in table.items()}
+
+
+GENERIC_ZIPF = 4.5  # a word this frequent in English ("country", "people", "year") names no specific fact
+
+
+def _generic(word: str) -> bool:
+    return zipf_frequency(word, "en") >= GENERIC_ZIPF
 
 
 class OfflineAnswerEngine(AnswerEngine):
@@ -380,6 +413,7 @@ class OfflineAnswerEngine(AnswerEngine):
         )
         prepared.words = sorted({lemma for s in sentences for lemma in s.lemmas if not lemma[:1].isdigit()})
         prepared.word_vectors = self._embed(prepared.words)
+        prepared.sounds = _sound_table(windows)
         self._calibrate(prepared)
         return prepared
 
@@ -398,7 +432,7 @@ class OfflineAnswerEngine(AnswerEngine):
             keys = _keys(info.lemmas)
             if keys and len(keys & prepared.vocabulary) / len(keys) >= 0.5:
                 continue
-            total, _ = self._scores(prepared, info, vector, frozenset())
+            total, _ = self._scores(prepared, info, vector, frozenset(), self._aliases(prepared, info))
             if len(total):
                 scores.append(float(total.max()))
         prepared.negatives = scores
@@ -407,13 +441,43 @@ class OfflineAnswerEngine(AnswerEngine):
 
     # ------------------------------------------------------------------------------------- scoring
 
+    def _aliases(self, prepared: _Prepared, info: language.QuestionInfo) -> dict[str, frozenset[int]]:
+        """The question's words the transcript never spells but says as it was heard: lemma key -> windows.
+
+        tiny.en mishears names ("Gatun" -> "Gatton", "varroa mite" -> "Veromite", "autolyse" -> "auto-lize"):
+        a word (5+ letters) or two adjacent words whose Metaphone code the transcript holds, as a word or as
+        words run together, counts as said in those windows.
+        """
+        found: dict[str, set[int]] = {}
+        words = [(w, lemma) for w, lemma in info.tokens if w not in STOPWORDS and re.search(r"[a-z]", w)]
+        for n in (1, 2):
+            for j in range(len(words) - n + 1):
+                run = words[j : j + n]
+                keys = [_key(lemma) for _, lemma in run]
+                if all(k in prepared.vocabulary for k in keys):
+                    continue
+                joined = "".join(w for w, _ in run)
+                code = _sound(joined)
+                if len(joined) < 5 or len(code) < MIN_CODE + n - 1 or code not in prepared.sounds:
+                    continue
+                for k in keys:
+                    if k not in prepared.vocabulary:
+                        found.setdefault(k, set()).update(prepared.sounds[code])
+        return {k: frozenset(v) for k, v in found.items()}
+
     def _scores(
-        self, prepared: _Prepared, info: language.QuestionInfo, vector: np.ndarray, context: frozenset[str]
+        self,
+        prepared: _Prepared,
+        info: language.QuestionInfo,
+        vector: np.ndarray,
+        context: frozenset[str],
+        aliases: dict[str, frozenset[int]] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """(score, lexical share) per sentence; sentences that cannot answer get -1."""
         if not prepared.sentences:
             return np.zeros(0), np.zeros(0)
         cosine = prepared.vectors @ vector
+        aliases = aliases or {}
         own = _keys(info.lemmas)
         extra = _keys(context) - own
         weights = {k: prepared.idf.get(k, prepared.unseen_idf) for k in own}
@@ -421,8 +485,8 @@ class OfflineAnswerEngine(AnswerEngine):
         whole = sum(weights.values())
         lexical = np.array(
             [
-                sum(w for k, w in weights.items() if k in lemmas) / whole if whole else 0.0
-                for lemmas in prepared.window_lemmas
+                sum(w for k, w in weights.items() if k in lemmas or i in aliases.get(k, ())) / whole if whole else 0.0
+                for i, lemmas in enumerate(prepared.window_lemmas)
             ],
             dtype=np.float32,
         )
@@ -443,7 +507,9 @@ class OfflineAnswerEngine(AnswerEngine):
             return sentence.cause
         return True
 
-    def _missing_names(self, prepared: _Prepared, info: language.QuestionInfo) -> list[str]:
+    def _missing_names(
+        self, prepared: _Prepared, info: language.QuestionInfo, aliases: dict[str, frozenset[int]]
+    ) -> list[str]:
         """The question's proper nouns and numbers that the transcript never says (allowing for mishearing)."""
         missing = []
         words = prepared.vocabulary
@@ -451,14 +517,23 @@ class OfflineAnswerEngine(AnswerEngine):
             if info.kind == "yesno" and name[:1].isdigit():  # "Did it open in 1920?" can be answered "No"
                 continue
             key = _key(name)
-            if key in words or (len(name) >= 5 and any(SequenceMatcher(None, key, w).ratio() >= 0.8 for w in words)):
+            if key in words or key in aliases:
+                continue
+            if len(name) >= 5 and any(SequenceMatcher(None, key, w).ratio() >= 0.8 for w in words):
                 continue
             missing.append(name)
         return missing
 
-    def _unknown_nouns(self, prepared: _Prepared, info: language.QuestionInfo) -> list[str]:
-        """The question's nouns that neither the transcript nor a close word of it (MiniLM) holds."""
-        nouns = [n for n in info.nouns if _key(n) not in prepared.vocabulary]
+    def _unknown_nouns(
+        self, prepared: _Prepared, info: language.QuestionInfo, aliases: dict[str, frozenset[int]]
+    ) -> list[str]:
+        """The question's specific nouns that neither the transcript nor a close word of it (MiniLM) holds.
+
+        Common words of English ("country", "people", "year") are left out: a paraphrase uses them freely.
+        """
+        nouns = [
+            n for n in info.nouns if _key(n) not in prepared.vocabulary and _key(n) not in aliases and not _generic(n)
+        ]
         if not nouns or prepared.word_vectors is None or not len(prepared.words):
             return nouns
         similarity = self._embed(nouns) @ prepared.word_vectors.T
@@ -469,15 +544,16 @@ class OfflineAnswerEngine(AnswerEngine):
         if not prepared.sentences:
             return _Found(None, 0.0, reason="empty transcript")
         vector = self._embed([text])[0]
-        score, lexical = self._scores(prepared, info, vector, context)
+        aliases = self._aliases(prepared, info)
+        score, lexical = self._scores(prepared, info, vector, context, aliases)
         order = [int(i) for i in np.argsort(-score)]
         best = float(score[order[0]])
         if best < prepared.cutoff:
             return _Found(None, best, reason="below the video's cut-off")
-        if self._missing_names(prepared, info):
+        if self._missing_names(prepared, info, aliases):
             return _Found(None, best, reason="names the video does not say")
         # a noun the video never says (nor a close word) is not covered, unless the rest matches strongly
-        unknown = self._unknown_nouns(prepared, info)
+        unknown = self._unknown_nouns(prepared, info, aliases)
         if unknown and float(lexical[order[0]]) < self.KNOWN_SHARE:
             return _Found(None, best, reason=f"words the video does not say: {unknown}")
         fallback: language.Sentence | None = None

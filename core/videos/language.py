@@ -247,7 +247,7 @@ QUESTION_WORD = re.compile(
     re.I,
 )
 EXPECTED = {
-    "who": ("PERSON", "ORG", "NORP"),
+    "who": ("PERSON", "ORG", "NORP", "GPE"),  # in order of preference: "Who controlled it?" -> a country
     "when": ("DATE", "TIME"),
     "where": ("GPE", "LOC", "FAC", "ORG"),
     "number": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
@@ -301,6 +301,7 @@ class QuestionInfo:
     nouns: tuple[str, ...]  # lemmas of its common nouns
     negated: bool
     needs_context: bool  # a pronoun or no subject of its own: read with the conversation
+    tokens: tuple[tuple[str, str], ...] = ()  # (word, lemma), lowercase, in order, punctuation left out
 
 
 def question_kind(text: str) -> str:
@@ -335,7 +336,8 @@ def analyse_question(doc: Doc | Span) -> QuestionInfo:
             kind = "who"
         elif re.search(r"\bwhat (percentage|share|proportion|fraction|number|temperature|speed|distance)\b", lower):
             kind = "number"
-    names = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "PROPN" or t.like_num)
+    # proper nouns and figures; not number words ("one slice", "the second bake"), which say no specific fact
+    names = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "PROPN" or any(c.isdigit() for c in t.text))
     words = [t for t in doc if not t.is_punct]
     nouns = [t for t in words if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in QUESTION_FILLER]
     pronouns = [t for t in doc if t.lower_ in REFERRING and t.dep_ not in ("expl", "mark") and t.pos_ != "SCONJ"]
@@ -349,6 +351,7 @@ def analyse_question(doc: Doc | Span) -> QuestionInfo:
         nouns=tuple(dict.fromkeys(t.lemma_.lower() for t in nouns if t.pos_ == "NOUN")),
         negated=any(t.dep_ == "neg" for t in doc),
         needs_context=needs_context,
+        tokens=tuple((t.lower_, t.lemma_.lower()) for t in words),
     )
 
 

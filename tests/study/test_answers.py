@@ -156,3 +156,15 @@ def test_no_answer_cites_a_greeting_an_agenda_line_a_closing_or_a_question(engin
     ):
         for citation in engine.ask(question).answer.citations:
             assert language.meta_kind(citation.text) is None, (question, citation.text)
+
+
+def test_names_the_transcript_mishears_still_find_their_sentence(embedder) -> None:
+    # tiny.en splits or misspells a rare name; its sound (Metaphone) is what stays: "chloro fill", "Mount Edna"
+    heard = [text.replace("chlorophyll", "chloro fill").replace("Mount Etna", "Mount Edna") for text in SCRIPT]
+    segments = [Segment(i * 5.0, i * 5.0 + 4.8, text) for i, text in enumerate(heard)]
+    misheard = OfflineAnswerEngine(VideoIndex.build(build_chunks(segments), embedder), segments, embedder)
+    answer = misheard.ask("What light does chlorophyll absorb?").answer
+    assert answer.grounded and _cites(answer, "green pigment"), answer.text
+    where = misheard.ask("Where is Mount Etna?").answer
+    assert where.grounded and _cites(where, "most active volcano") and "Sicily" in where.text, where.text
+    assert not misheard.ask("How tall is Mount Everest?").answer.grounded
