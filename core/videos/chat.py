@@ -576,10 +576,14 @@ class OfflineAnswerEngine(AnswerEngine):
         if info.kind == "yesno":
             return "No." if self._denies(info, sentence) else "Yes."
         if info.kind in ANSWER_KINDS:
-            wanted = set(info.expected)
-            for text, label in sentence.entities:
-                if label in wanted and text.lower() not in info.text.lower():
-                    return text[0].upper() + text[1:] + "."
+            candidates = [
+                (info.expected.index(label), n, text)
+                for n, (text, label) in enumerate(sentence.entities)
+                if label in info.expected and text.lower() not in info.text.lower()
+            ]
+            if candidates:  # the label the question asks for first (a person before an army), then word order
+                text = min(candidates)[2]
+                return text[0].upper() + text[1:] + "."
             if info.kind == "number" and sentence.numbers:
                 return sentence.numbers[0] + "."
         if info.kind == "why":
