@@ -68,6 +68,20 @@ def close() -> None:
             fss._server_services.pop(port, None)
 
 
+def _show_view(session: Any, view: Any, wait: float = 15.0) -> None:
+    """Point a running App at `view`. Just after launch its event client may not be connected yet
+    (FiftyOne raises "Client is not connected"), so the update is retried for a short while."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            session.view = view
+            return
+        except RuntimeError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.25)
+
+
 def launch(
     dataset: Any,
     port: int,
@@ -89,7 +103,7 @@ def launch(
                 _session.update(session=session, port=port, address=address)
                 atexit.register(close)
             else:
-                session.view = view
+                _show_view(session, view)
         except Exception as exc:
             log.exception("FiftyOne App did not start")
             raise AppLaunchError(
