@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from core.ai.base import Segment
 
@@ -67,6 +68,28 @@ def timed_sentences(segments: Sequence[Segment], first: int = 0, last: int | Non
     first character's time to its last one's. `segment` is the segment the sentence starts in.
     """
     last = len(segments) - 1 if last is None else last
+    text, time_at = joined_with_times(segments, first, last)
+
+    result: list[TimedSentence] = []
+    for match in re.finditer(r"[^.!?]+(?:[.!?]+|$)", text):
+        sentence = match.group().strip()
+        if not sentence:
+            continue
+        begin = match.start() + (len(match.group()) - len(match.group().lstrip()))
+        start, index = time_at(begin, end=False)
+        end, _ = time_at(match.end(), end=True)
+        result.append(TimedSentence(start, max(start, end), sentence, index))
+    return result
+
+
+class TimeAt(Protocol):
+    def __call__(self, pos: int, end: bool) -> tuple[float, int]: ...
+
+
+def joined_with_times(segments: Sequence[Segment], first: int = 0, last: int | None = None) -> tuple[str, TimeAt]:
+    """The text of segments first..last joined by spaces, and a map from a character position to its
+    time and segment (interpolated inside the segment; `end` picks the side for positions in a gap)."""
+    last = len(segments) - 1 if last is None else last
     text = ""
     anchors: list[tuple[int, int, int]] = []  # (char start, char end, segment index)
     for index in range(first, last + 1):
@@ -87,13 +110,4 @@ def timed_sentences(segments: Sequence[Segment], first: int = 0, last: int | Non
         seg_index = anchors[-1][2] if end else anchors[0][2]
         return (segments[seg_index].end if end else segments[seg_index].start), seg_index
 
-    result: list[TimedSentence] = []
-    for match in re.finditer(r"[^.!?]+(?:[.!?]+|$)", text):
-        sentence = match.group().strip()
-        if not sentence:
-            continue
-        begin = match.start() + (len(match.group()) - len(match.group().lstrip()))
-        start, index = time_at(begin, end=False)
-        end, _ = time_at(match.end(), end=True)
-        result.append(TimedSentence(start, max(start, end), sentence, index))
-    return result
+    return text, time_at

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from core.ai.base import Segment
+from core.videos.chunks import joined_with_times
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -172,27 +173,9 @@ def analyse_span(span: Span, index: int, start: float, end: float, segment: int)
 
 def timed_sentences(segments: Sequence[Segment]) -> list[Sentence]:
     """The transcript's sentences as spaCy splits them, with times interpolated inside their segments."""
-    text = ""
-    anchors: list[tuple[int, int, int]] = []  # (char start, char end, segment index)
-    for index, segment in enumerate(segments):
-        piece = segment.text.strip()
-        if not piece:
-            continue
-        if text:
-            text += " "
-        anchors.append((len(text), len(text) + len(piece), index))
-        text += piece
-    if not anchors:
+    text, time_at = joined_with_times(segments)
+    if not text:
         return []
-
-    def time_at(pos: int, end: bool) -> tuple[float, int]:
-        for start_c, end_c, index in anchors:
-            if start_c <= pos <= end_c:
-                seg = segments[index]
-                share = (pos - start_c) / max(1, end_c - start_c)
-                return seg.start + share * max(0.0, seg.end - seg.start), index
-        seg_index = anchors[-1][2] if end else anchors[0][2]
-        return (segments[seg_index].end if end else segments[seg_index].start), seg_index
 
     (doc,) = parse([text])
     result: list[Sentence] = []
