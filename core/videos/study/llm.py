@@ -18,7 +18,7 @@ from core.ai.base import AIError, AuthError, ChatModel, Message
 from core.videos.chunks import TimedSentence
 from core.videos.study.checks import dedupe_cards, is_near_duplicate, question_problem, shuffled
 from core.videos.study.model import Chapter, Flashcard, QuizQuestion, StudyResult, Summary, SummaryPoint
-from core.videos.study.offline import StudyMaterial
+from core.videos.study.material import StudyMaterial
 
 log = logging.getLogger(__name__)
 

@@ -1,0 +1,70 @@
+"""A transcript prepared once for every study tool: sentences, their embeddings, chapters, key terms."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from core.ai.base import Embedder, Segment
+from core.videos.chunks import TimedSentence
+from core.videos.study.chapters import (
+    embed_sentences,
+    keyphrases,
+    split_into_chapters,
+    transcript_sentences,
+    unit_centroid,
+)
+from core.videos.study.model import (
+    Chapter,
+)
+
+NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?%)?(?![\w])")
+BLANK = "_____"
+SIGNPOSTS = {
+    "today",
+    "now",
+    "finally",
+    "next",
+    "so",
+    "welcome",
+    "thank",
+    "thanks",
+    "let",
+    "well",
+    "okay",
+    "ok",
+}
+DEFINITION = r"\s+(?:is|are|was|were|means|refers to|describes|stands for)\b"
+
+
+@dataclass(frozen=True)
+class StudyMaterial:
+    """A transcript prepared once for every study tool: sentences, their embeddings, chapters."""
+
+    sentences: tuple[TimedSentence, ...]
+    vectors: np.ndarray
+    chapters: tuple[Chapter, ...]
+    terms: tuple[str, ...]  # key terms of the whole video, best first
+    numbers: tuple[str, ...]  # distinct numbers said in the video
+
+
+def prepare(segments: Sequence[Segment], embedder: Embedder) -> StudyMaterial:
+    sentences = transcript_sentences(segments)
+    vectors = embed_sentences(embedder, sentences)
+    chapters = split_into_chapters(sentences, vectors, embedder)
+    text = " ".join(s.text for s in sentences)
+    terms = _terms(keyphrases([text], embedder, [unit_centroid(vectors)], top=30)[0], chapters)
+    numbers = tuple(dict.fromkeys(m.group().strip() for s in sentences for m in NUMBER.finditer(s.text)))
+    return StudyMaterial(tuple(sentences), vectors, tuple(chapters), terms, numbers)
+
+
+def _terms(found: list[str], chapters: Sequence[Chapter]) -> tuple[str, ...]:
+    for chapter in chapters:
+        found.extend(chapter.keyphrases)
+    unique: dict[str, str] = {}
+    for term in found:
+        unique.setdefault(term.lower(), term)
+    return tuple(unique.values())
