@@ -34,6 +34,8 @@ class RemoteMedia:
     webpage_url: str
     captions_path: Path | None = None
     media_path: Path | None = None
+    description: str = ""  # what the site says about the video: the transcriber's prompt uses it
+    chapters: tuple[str, ...] = ()  # chapter titles, when the site has chapters
 
 
 def check_url(url: str, deployed: bool) -> str:
@@ -131,6 +133,8 @@ def fetch(
         "title": title,
         "duration": float(duration) if duration else None,
         "webpage_url": str(info.get("webpage_url") or url),
+        "description": str(info.get("description") or ""),
+        "chapters": tuple(str(c.get("title") or "") for c in info.get("chapters") or () if isinstance(c, dict)),
     }
 
     if prefer_captions:
