@@ -50,6 +50,14 @@ class StudyService:
                 self._materials[video_id] = prepare(segments, self.embedder)
             return self._materials[video_id]
 
+    def forget_generated(self, video_id: str) -> None:
+        """The transcript changed: drop the prepared material and the stored summary and quiz (of every engine)."""
+        with self._lock:
+            self._materials.pop(video_id, None)
+        for stored in (self.library.folder(video_id) / "study").glob("*.json"):
+            if stored.name.startswith(("summary.", "quiz.")):
+                stored.unlink(missing_ok=True)
+
     def has_summary(self, video_id: str) -> bool:
         return self.library.read_json(video_id, self._file("summary")) is not None
 
