@@ -1,21 +1,21 @@
 """Fetching media from a URL with yt-dlp (any site it supports): captions first, else audio.
 
-When deployed, only http(s) URLs whose host resolves to public addresses are fetched, so the server
-cannot be used as a proxy into its own network. Errors become short messages that say what to do.
+Every request yt-dlp makes for the link (the page, each redirect, manifest, segment, media and
+subtitle) goes through the fetch guard (core.net): deployed, only public addresses are connected to,
+so the server cannot be used as a proxy into its own network. Errors become short messages that say
+what to do.
 """
 
 from __future__ import annotations
 
-import ipaddress
 import logging
-import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
 
 from core.errors import UserError
+from core.net.guard import FetchGuard, FetchRefused, guard_for
 
 log = logging.getLogger(__name__)
 
@@ -38,21 +38,12 @@ class RemoteMedia:
     chapters: tuple[str, ...] = ()  # chapter titles, when the site has chapters
 
 
-def check_url(url: str, deployed: bool) -> str:
-    url = url.strip()
-    parsed = urlparse(url)
-    if parsed.scheme not in ("http", "https") or not parsed.hostname:
-        raise DownloadError("Enter a full web address starting with http:// or https://.")
-    if deployed:
-        try:
-            infos = socket.getaddrinfo(parsed.hostname, parsed.port or 443)
-        except socket.gaierror as exc:
-            raise DownloadError(f"The host {parsed.hostname} could not be found. Check the address.") from exc
-        for info in infos:
-            address = ipaddress.ip_address(info[4][0])
-            if not address.is_global:
-                raise DownloadError("This server only fetches public web addresses. Upload the file instead.")
-    return url
+def check_url(url: str, deployed: bool, guard: FetchGuard | None = None) -> str:
+    """The stripped URL when it is a well-formed http(s) address (and, deployed, a public one)."""
+    try:
+        return (guard or guard_for(deployed)).check_url(url)
+    except FetchRefused as exc:
+        raise DownloadError(str(exc)) from None
 
 
 def _friendly(message: str) -> str:
@@ -77,11 +68,20 @@ def fetch(
     max_bytes: int,
     progress: Callable[[float, str], None] = lambda f, m: None,
     prefer_captions: bool = True,
+    guard: FetchGuard | None = None,
 ) -> RemoteMedia:
     """Download captions (when the site has English ones) or else the audio of `url` into `folder`."""
     import yt_dlp
 
-    url = check_url(url, deployed)
+    from core.net.ytdlp_handler import GuardedYoutubeDL
+
+    guard = guard or guard_for(deployed)
+    url = check_url(url, deployed, guard)
+
+    def failure(exc: Exception) -> DownloadError:
+        # A refused connection reaches us wrapped by yt-dlp; the guard kept its message.
+        return DownloadError(guard.refusals[-1] if guard.refusals else _friendly(str(exc)))
+
     folder.mkdir(parents=True, exist_ok=True)
 
     class _Log:
@@ -116,11 +116,11 @@ def fetch(
         "restrictfilenames": True,
     }
     try:
-        with yt_dlp.YoutubeDL(base) as ydl:
+        with GuardedYoutubeDL(base, guard) as ydl:
             info = ydl.extract_info(url, download=False)
     except yt_dlp.utils.DownloadError as exc:
         log.info("yt-dlp info failed: %s", exc)
-        raise DownloadError(_friendly(str(exc))) from None
+        raise failure(exc) from None
     if info is None:
         raise DownloadError("Nothing was found at this address. Check the link.")
     if info.get("_type") == "playlist":
@@ -150,7 +150,7 @@ def fetch(
                 "writeautomaticsub": automatic,
             }
             try:
-                with yt_dlp.YoutubeDL(options) as ydl:
+                with GuardedYoutubeDL(options, guard) as ydl:
                     ydl.process_ie_result(info, download=True)
                 found = sorted(folder.glob("download.*.vtt")) + sorted(folder.glob("download.*.srt"))
                 if found:
@@ -161,12 +161,14 @@ def fetch(
 
     options = {**base, "format": "bestaudio/best"}
     try:
-        with yt_dlp.YoutubeDL(options) as ydl:
+        with GuardedYoutubeDL(options, guard) as ydl:
             result = ydl.process_ie_result(info, download=True)
     except yt_dlp.utils.DownloadError as exc:
         log.info("yt-dlp download failed: %s", exc)
-        raise DownloadError(_friendly(str(exc))) from None
+        raise failure(exc) from None
     files = [p for p in folder.glob("download.*") if not p.name.endswith((".part", ".vtt", ".srt", ".ytdl"))]
+    if not files and guard.refusals:
+        raise DownloadError(guard.refusals[-1])
     if not files:
         size = (result or {}).get("filesize") or 0
         if size and size > max_bytes:
