@@ -160,7 +160,9 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
             if st.button("Download and cache", icon=":material/download:", key=DOWNLOAD):
                 bar = st.progress(0.0, text="Starting the download…")
                 try:
-                    catalog_id, report = download_source(source, store, partial(show_progress, bar))
+                    catalog_id, report = download_source(
+                        source, store, partial(show_progress, bar), deployed=settings.deployed
+                    )
                 except CatalogError as exc:
                     bar.empty()
                     st.error(str(exc), icon=":material/cloud_off:")

@@ -25,6 +25,8 @@ import pandas as pd
 import requests
 
 from core.errors import UserError
+from core.net.guard import FetchGuard, FetchRefused, guard_for
+from core.net.requests_transport import guarded_session
 
 log = logging.getLogger(__name__)
 
@@ -501,16 +503,18 @@ def download_source(
     *,
     url: str | None = None,
     timeout: float = 30.0,
-    session: requests.Session | None = None,
+    deployed: bool = True,
+    guard: FetchGuard | None = None,
 ) -> tuple[str, CatalogReport]:
     """Download a public catalog (streaming, with progress), validate it and cache it as Parquet.
 
-    A failure leaves nothing half-written: the CSV goes to a `.part` file first.
+    Every connection (the URL and each redirect) goes through the fetch guard. A failure leaves nothing
+    half-written: the CSV goes to a `.part` file first.
     """
     target = url or source.url
     store.folder.mkdir(parents=True, exist_ok=True)
     partial = store.folder / f"{source.id}.csv.part"
-    http = session or requests.Session()
+    http = guarded_session(guard or guard_for(deployed))
     try:
         with http.get(target, stream=True, timeout=timeout) as response:
             response.raise_for_status()
@@ -523,6 +527,9 @@ def download_source(
                     done += len(chunk)
                     if progress:
                         progress(done, total)
+    except FetchRefused as exc:
+        partial.unlink(missing_ok=True)
+        raise CatalogError(str(exc)) from None
     except requests.exceptions.ConnectionError:
         partial.unlink(missing_ok=True)
         raise CatalogError(
@@ -544,6 +551,8 @@ def download_source(
     except BaseException:  # stopped by the user (Streamlit's stop) or anything else: no half file left
         partial.unlink(missing_ok=True)
         raise
+    finally:
+        http.close()
     try:
         frame, report = read_catalog_csv(partial, source.title)
     finally:

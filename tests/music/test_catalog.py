@@ -145,13 +145,14 @@ def test_download_streams_with_progress_and_caches_parquet(tmp_path: Path) -> No
             store,
             lambda done, total: calls.append((done, total)),
             url=f"{base}/spotify_songs.csv",
+            deployed=False,
         )
         assert report.rows_kept == 3000
         assert catalog_id == SOURCES[1].id and store.path(catalog_id).is_file()
         assert calls[-1][0] == calls[-1][1] == (served / "spotify_songs.csv").stat().st_size
         assert len(calls) >= 2  # streamed in chunks
         with pytest.raises(CatalogError, match="404"):
-            download_source(SOURCES[0], store, url=f"{base}/missing.csv")
+            download_source(SOURCES[0], store, url=f"{base}/missing.csv", deployed=False)
     assert not list(store.folder.glob("*.part"))
     assert SOURCES[0].id not in store.list()
 
@@ -159,7 +160,7 @@ def test_download_streams_with_progress_and_caches_parquet(tmp_path: Path) -> No
 def test_download_without_network_says_what_to_do(tmp_path: Path) -> None:
     store = CatalogStore(tmp_path / "music")
     with pytest.raises(CatalogError, match="Upload"):
-        download_source(SOURCES[0], store, url="http://127.0.0.1:9/none.csv", timeout=2)
+        download_source(SOURCES[0], store, url="http://127.0.0.1:9/none.csv", timeout=2, deployed=False)
 
 
 def test_decompression_bomb_is_refused() -> None:
@@ -184,5 +185,5 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path: Path) -> None:
         raise Stopped
 
     with serve_folder(served) as base, pytest.raises(Stopped):
-        download_source(SOURCES[1], store, stop, url=f"{base}/big.csv")
+        download_source(SOURCES[1], store, stop, url=f"{base}/big.csv", deployed=False)
     assert list(store.folder.iterdir()) == []
