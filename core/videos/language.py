@@ -356,3 +356,41 @@ def question_parts(text: str) -> list[str]:
     if len(parts) > 1 and all(QUESTION_WORD.match(p) or question_kind(p) == "yesno" for p in parts[1:]):
         return parts[:3]
     return [text.strip()]
+
+
+# ----------------------------------------------------------------------------------------- signposts
+
+SIGNPOSTS = [
+    re.compile(p, re.I)
+    for p in (
+        # "Let us now turn to ...", "So let me explain ..." (meta_kind knows "Let's talk", not "let us now")
+        r"^\W*(now|so|and|next|then|finally|first|okay|ok|well|right)?,? ?let('s|s| us| me)"
+        r"( now| then| first| finally| quickly| briefly| also)? (talk|look|turn|move|start|begin|discuss|go|see|"
+        r"explore|consider|examine|review|recap|summari[sz]e|sum up|think|dive|get|come|focus|explain|show|"
+        r"introduce|finish|end|close|wrap)\b",
+        r"\b(this|that|which) (brings|leads|takes) (us|me) (to|on to)\b",
+        r"^\W*(now,? )?(moving|turning|coming|going) (on|back|over)\b",
+        r"^\W*(and )?(now )?on to\b",
+        r"^\W*(today|now|first|next|then|finally|here|so)?,? ?(we|i)('ll| will| are going to|'re going to| want to|"
+        r" would like to|'d like to)( now| first| then| also| briefly| quickly| finally)? (explain|show|describe|"
+        r"introduce|present|see|examine|explore|review|go through|walk (you )?through|focus|answer|end|close|wrap|"
+        r"summari[sz]e|recap|sum up)\b",
+        r"^\W*(today|now|here|in this \w+)?,? ?you('ll| will| are going to|'re going to)( now)? "
+        r"(learn|see|find out|discover|hear)\b",
+        r"\bmy name is\b",
+        r"\b(i am|i'm) your (host|teacher|instructor|lecturer|guide|presenter)\b",
+        r"\b(i )?hope (you|this|that) (enjoyed|liked|found|learned|learnt|helps|helped|was)\b",
+        r"\b(subscribe|like and share|leave a comment|hit the bell)\b",
+        r"\b(that|this)('s| is| was) (the end|it|all) (of|for) (our|this|the|today|today's|now)\b",
+        r"\b(any|do you have( any)?) questions\b",
+    )
+]
+
+
+def signpost_kind(text: str) -> str | None:
+    """`meta_kind`, and also "signpost" for a sentence about the talk rather than its subject ("Let us now
+    turn to ...", "That brings us to ...", "I hope you enjoyed this"): what a summary, a quiz or a card skips."""
+    kind = meta_kind(text)
+    if kind is None and any(p.search(text.strip()) for p in SIGNPOSTS):
+        return "signpost"
+    return kind
