@@ -30,26 +30,64 @@ class Message:
 
 
 @dataclass(frozen=True)
+class Word:
+    """One recognized word with its time and the recognizer's confidence (0..1)."""
+
+    word: str
+    start: float
+    end: float
+    probability: float
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"w": self.word, "s": round(self.start, 3), "e": round(self.end, 3), "p": round(self.probability, 3)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Word:
+        return cls(str(data["w"]), float(data["s"]), float(data["e"]), float(data["p"]))
+
+
+@dataclass(frozen=True)
 class Segment:
-    """A timestamped piece of transcript (seconds from the start of the media)."""
+    """A timestamped piece of transcript (seconds from the start of the media).
+
+    `words` is empty unless the recognizer gave per-word times and confidences (the local one does).
+    """
 
     start: float
     end: float
     text: str
     speaker: str | None = None
+    words: tuple[Word, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"start": round(self.start, 3), "end": round(self.end, 3), "text": self.text}
         if self.speaker:
             data["speaker"] = self.speaker
+        if self.words:
+            data["words"] = [w.to_dict() for w in self.words]
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Segment:
-        return cls(float(data["start"]), float(data["end"]), str(data["text"]), data.get("speaker") or None)
+        words = tuple(Word.from_dict(w) for w in data.get("words") or ())
+        return cls(float(data["start"]), float(data["end"]), str(data["text"]), data.get("speaker") or None, words)
 
     def shifted(self, offset: float) -> Segment:
-        return Segment(self.start + offset, self.end + offset, self.text, self.speaker)
+        words = tuple(Word(w.word, w.start + offset, w.end + offset, w.probability) for w in self.words)
+        return Segment(self.start + offset, self.end + offset, self.text, self.speaker, words)
+
+    def clamped(self, duration: float | None) -> Segment:
+        """Times (the words' too) kept inside 0..duration, and every end at or after its start."""
+        limit = float("inf") if not duration or duration <= 0 else float(duration)
+
+        def inside(value: float) -> float:
+            return min(max(0.0, value), limit)
+
+        start = inside(self.start)
+        words = tuple(
+            Word(w.word, inside(w.start), max(inside(w.start), inside(w.end)), w.probability) for w in self.words
+        )
+        return Segment(start, max(start, inside(self.end)), self.text, self.speaker, words)
 
 
 @dataclass(frozen=True)

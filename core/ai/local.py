@@ -26,6 +26,7 @@ from core.ai.base import (
     SpeechAudio,
     TranscriptionResult,
     Voice,
+    Word,
     no_progress,
 )
 
@@ -86,37 +87,67 @@ def shared_minilm() -> MiniLMEmbedder:
 
 
 class WhisperTranscriber:
-    """faster-whisper tiny.en on the CPU (int8). English only."""
+    """faster-whisper tiny.en on the CPU (int8). English only.
+
+    Decoding: beam search (`beam_size`), Silero voice-activity filtering (the VAD model ships inside
+    faster-whisper, so it works offline), word timestamps with word probabilities, temperature 0 only
+    (the same audio always gives the same transcript). `prompt` (the title, description, chapter names)
+    steers spelling of names: it is the initial prompt of the first window and, as hotwords, of every
+    later one (with condition_on_previous_text off, the initial prompt alone reaches only 30 s).
+    All times are clamped to the audio's duration.
+    """
 
     name = "faster-whisper tiny.en (local)"
     english_only = True
 
-    def __init__(self, model_path: Path | None = None, threads: int = 0) -> None:
+    def __init__(
+        self,
+        model_path: Path | None = None,
+        threads: int = 0,
+        beam_size: int = 5,
+        vad_filter: bool = True,
+        prompt_as_hotwords: bool = True,
+    ) -> None:
         from faster_whisper import WhisperModel
 
         self._model = WhisperModel(
             str(model_path or whisper_tiny_en_path()), device="cpu", compute_type="int8", cpu_threads=threads
         )
+        self.beam_size = beam_size
+        self.vad_filter = vad_filter
+        self.prompt_as_hotwords = prompt_as_hotwords
         self._lock = threading.Lock()
 
-    def transcribe(self, audio: Path, progress: Progress = no_progress) -> TranscriptionResult:
+    def transcribe(
+        self, audio: Path, progress: Progress = no_progress, prompt: str | None = None
+    ) -> TranscriptionResult:
         segments: list[Segment] = []
         logprobs: list[float] = []
+        prompt = (prompt or "").strip() or None
         with self._lock:
             try:
                 pieces, info = self._model.transcribe(
                     str(audio),
                     language="en",
-                    beam_size=1,
-                    vad_filter=False,
+                    beam_size=self.beam_size,
+                    vad_filter=self.vad_filter,
                     condition_on_previous_text=False,
                     temperature=0.0,  # no sampled fallback: the same audio gives the same transcript
+                    word_timestamps=True,
+                    initial_prompt=prompt,
+                    hotwords=prompt if self.prompt_as_hotwords else None,
                 )
                 duration = float(info.duration or 0.0)
                 for piece in pieces:
                     text = piece.text.strip()
                     if text:
-                        segments.append(Segment(float(piece.start), float(piece.end), text))
+                        words = tuple(
+                            Word(w.word.strip(), float(w.start), float(w.end), float(w.probability))
+                            for w in piece.words or ()
+                            if w.word.strip()
+                        )
+                        segment = Segment(float(piece.start), float(piece.end), text, words=words)
+                        segments.append(segment.clamped(duration))
                         logprobs.append(float(piece.avg_logprob))
                     if duration > 0:
                         progress(min(1.0, float(piece.end) / duration), "Transcribing")

@@ -54,6 +54,9 @@ CREATE TABLE IF NOT EXISTS quiz_progress (
 );
 """
 
+ORIGINAL_TRANSCRIPT = "transcript.original.json"
+SOURCE_CONTEXT = "source.json"
+
 VideoStatus = Literal["new", "media", "audio", "transcribed", "ready", "failed"]
 STATUSES: tuple[VideoStatus, ...] = ("new", "media", "audio", "transcribed", "ready", "failed")
 
@@ -230,6 +233,38 @@ class Library:
     def transcript(self, video_id: str) -> builtins.list[Segment] | None:
         data = self.read_json(video_id, "transcript.json")
         return [Segment.from_dict(s) for s in data["segments"]] if data else None
+
+    # -- corrections: the user's edits replace transcript.json; the recognizer's text is kept ----------
+    def save_corrected_transcript(self, video_id: str, segments: builtins.list[Segment]) -> None:
+        """Store the user's corrected transcript, keeping the first (machine) transcript to revert to."""
+        original = self.folder(video_id) / ORIGINAL_TRANSCRIPT
+        current = self.folder(video_id) / "transcript.json"
+        if not original.is_file() and current.is_file():
+            shutil.copyfile(current, original.with_name(original.name + ".tmp"))
+            os.replace(original.with_name(original.name + ".tmp"), original)
+        self.save_transcript(video_id, segments)
+
+    def original_transcript(self, video_id: str) -> builtins.list[Segment] | None:
+        """The transcript before any correction (None when it was never corrected)."""
+        data = self.read_json(video_id, ORIGINAL_TRANSCRIPT)
+        return [Segment.from_dict(s) for s in data["segments"]] if data else None
+
+    def revert_transcript(self, video_id: str) -> bool:
+        """Put the machine transcript back (False when there was no correction)."""
+        original = self.folder(video_id) / ORIGINAL_TRANSCRIPT
+        if not original.is_file():
+            return False
+        os.replace(original, self.folder(video_id) / "transcript.json")
+        return True
+
+    # -- what the source says about itself (title aside): the transcriber's prompt ------------------
+    def save_source_context(self, video_id: str, description: str, chapters: Iterable[str]) -> None:
+        self.write_json(video_id, SOURCE_CONTEXT, {"description": description, "chapters": list(chapters)})
+
+    def source_context(self, video_id: str) -> tuple[str, builtins.list[str]]:
+        """(description, chapter titles) the site gave for this video; empty for uploads."""
+        data = self.read_json(video_id, SOURCE_CONTEXT) or {}
+        return str(data.get("description") or ""), [str(c) for c in data.get("chapters") or []]
 
     def media_path(self, record: VideoRecord) -> Path | None:
         if not record.media_file:

@@ -6,6 +6,7 @@ failure leaves finished steps in place and the next run continues where it stopp
 
 from __future__ import annotations
 
+import inspect
 import logging
 import mimetypes
 import shutil
@@ -29,7 +30,14 @@ from core.media.ffmpeg import (
 from core.videos.chunks import build_chunks
 from core.videos.index import VideoIndex
 from core.videos.library import Library, VideoRecord, content_id, text_id
-from core.videos.transcript import TranscriptError, parse_pasted, parse_subtitles, require_content
+from core.videos.transcript import (
+    TranscriptError,
+    parse_pasted,
+    parse_subtitles,
+    require_content,
+    title_from_filename,
+    transcription_prompt,
+)
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +191,9 @@ def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber,
         reporter.report("transcribe", 0.0, "Finding pauses to cut the audio at")
         plan = plan_cuts(duration, detect_silences(audio), PIECE_SECONDS)
         library.write_json(record.id, "pieces/plan.json", plan)
+    description, chapters = library.source_context(record.id)
+    title = record.title if record.source_kind == "url" else title_from_filename(record.title)
+    prompt = transcription_prompt(title, description, chapters)
     segments: list[Segment] = []
     logprobs: list[float] = []
     total = sum(end - start for start, end in plan) or 1.0
@@ -205,11 +216,16 @@ def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber,
 
             piece_progress(0.0, "")
             try:
-                result = transcriber.transcribe(piece_path, piece_progress)
+                if prompt and accepts_prompt(transcriber):
+                    result = transcriber.transcribe(piece_path, piece_progress, prompt=prompt)  # type: ignore[call-arg]
+                else:
+                    result = transcriber.transcribe(piece_path, piece_progress)
             finally:
                 piece_path.unlink(missing_ok=True)
             saved = {
-                "segments": [s.shifted(start).to_dict() for s in result.segments],
+                "segments": [
+                    s.clamped(end - start).shifted(start).clamped(duration).to_dict() for s in result.segments
+                ],
                 "avg_logprob": result.avg_logprob,
             }
             library.write_json(record.id, name, saved)
@@ -238,6 +254,15 @@ def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber,
     library.update(record.id, status="transcribed", transcript_source=transcriber.name, language="en", error=None)
 
 
+def accepts_prompt(transcriber: Transcriber) -> bool:
+    """Whether `transcriber.transcribe` takes a `prompt` (the local one does; the OpenAI one does not)."""
+    try:
+        parameters = inspect.signature(transcriber.transcribe).parameters.values()
+    except (TypeError, ValueError):
+        return False
+    return any(p.name == "prompt" or p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters)
+
+
 def looks_unreliable(segments: list[Segment], mean_logprob: float | None) -> bool:
     """An English-only model on other languages decodes with low confidence and loops on phrases:
     a low mean log-probability, or text that compresses too well (repeated phrases)."""
@@ -259,6 +284,17 @@ def _index(library: Library, record: VideoRecord, embedder: Embedder, reporter: 
     index.save(library.index_folder(record.id, embedder.name))
     reporter.report("index", 1.0, "Ready")
     library.update(record.id, status="ready", error=None)
+
+
+def rebuild_index(library: Library, video_id: str, embedder: Embedder) -> VideoIndex:
+    """After the transcript changed: every saved index is dropped, and `embedder`'s is built anew."""
+    shutil.rmtree(library.folder(video_id) / "index", ignore_errors=True)
+    segments = library.transcript(video_id)
+    if not segments:
+        raise InputError("This video has no transcript yet. Press Process first.")
+    index = VideoIndex.build(build_chunks(segments), embedder)
+    index.save(library.index_folder(video_id, embedder.name))
+    return index
 
 
 def process(
@@ -365,6 +401,7 @@ def ingest_url(
                 library, remote.media_path, remote.title, "url", url, max_bytes, move=True, video_id=remote.source_id
             )
             library.update(remote.source_id, title=remote.title)
+            library.save_source_context(remote.source_id, remote.description, remote.chapters)
     except TranscriptError as exc:
         raise InputError(str(exc)) from exc
     finally:

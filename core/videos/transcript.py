@@ -6,12 +6,25 @@ import json
 import re
 from collections.abc import Sequence
 
-from core.ai.base import Segment
+from core.ai.base import Segment, Word
 from core.errors import UserError
 
-__all__ = ["Segment", "TranscriptError", "export", "format_timestamp", "parse_pasted", "parse_subtitles"]
+__all__ = [
+    "Segment",
+    "TranscriptError",
+    "export",
+    "format_timestamp",
+    "low_confidence",
+    "parse_pasted",
+    "parse_subtitles",
+    "transcription_prompt",
+]
 
 EXPORT_FORMATS = ("txt", "srt", "vtt", "json")
+#: A recognized word below this probability is shown as uncertain.
+LOW_CONFIDENCE = 0.5
+#: Whisper keeps at most 223 prompt tokens; about 4 characters a token, with room to spare.
+PROMPT_CHARS = 600
 
 
 class TranscriptError(UserError, ValueError):
@@ -169,3 +182,53 @@ def export(segments: Sequence[Segment], fmt: str) -> str:
 def segments_from_json(text: str) -> list[Segment]:
     data = json.loads(text)
     return [Segment.from_dict(item) for item in data["segments"]]
+
+
+def low_confidence(word: Word, threshold: float = LOW_CONFIDENCE) -> bool:
+    return word.probability < threshold
+
+
+_URL = re.compile(r"https?://\S+|www\.\S+")
+_HASHTAG = re.compile(r"(?<!\w)#\w+")
+_FILE_NOISE = re.compile(r"[_]+|(?<=\w)[-.](?=\w)")
+
+
+def title_from_filename(name: str) -> str:
+    """ "bees_lecture-final.mp4" → "bees lecture final": a file name as words."""
+    stem = re.sub(r"\.[A-Za-z0-9]{2,4}$", "", name.strip())
+    return re.sub(r"\s+", " ", _FILE_NOISE.sub(" ", stem)).strip()
+
+
+def transcription_prompt(
+    title: str, description: str = "", chapters: Sequence[str] = (), limit: int = PROMPT_CHARS
+) -> str:
+    """The speech recognizer's prompt: what the video says it is about, so names are spelled right.
+
+    The title first, then the chapter titles, then the description's first sentences, without links
+    and hashtags, cut at a sentence or word end within `limit` characters. Empty when nothing is known.
+    """
+
+    def clean(text: str) -> str:
+        text = _HASHTAG.sub(" ", _URL.sub(" ", text))
+        return re.sub(r"\s+", " ", text).strip(" -|·•\t")
+
+    parts: list[str] = []
+    heading = clean(title)
+    if heading:
+        parts.append(heading.rstrip(".") + ".")
+    names = [clean(c).rstrip(".") for c in chapters]
+    names = [n for n in dict.fromkeys(names) if n and n.lower() != heading.lower()]
+    if names:
+        parts.append(", ".join(names) + ".")
+    lines = [clean(line) for line in description.splitlines()]
+    body = " ".join(line for line in lines if len(line.split()) >= 2)
+    if body:
+        parts.append(body)
+    text = " ".join(parts)
+    if len(text) <= limit:
+        return text
+    cut = text[:limit]
+    sentence_end = max(cut.rfind(". "), cut.rfind("! "), cut.rfind("? "))
+    if sentence_end >= limit // 2:
+        return cut[: sentence_end + 1]
+    return cut[: cut.rfind(" ")].rstrip(" ,;:") if " " in cut else cut
