@@ -114,6 +114,7 @@ class Flashcard:
     back: str
     start: float
     chapter: int = 0
+    end: float | None = None  # where its moment of the video ends (None: the page picks a short clip)
 
     @property
     def id(self) -> str:
@@ -129,7 +130,15 @@ class Flashcard:
         kind = str(data["kind"])
         if kind not in ("term", "concept", "cloze", "true_false"):
             raise ValueError(f"unknown card kind {kind!r}")
-        return cls(kind, str(data["front"]), str(data["back"]), float(data["start"]), int(data.get("chapter", 0)))  # type: ignore[arg-type]
+        end = data.get("end")
+        return cls(
+            kind,  # type: ignore[arg-type]
+            str(data["front"]),
+            str(data["back"]),
+            float(data["start"]),
+            int(data.get("chapter", 0)),
+            None if end is None else float(end),
+        )
 
 
 @dataclass
