@@ -19,6 +19,7 @@ from core.videos.study.model import Flashcard
 
 RatingName = Literal["again", "hard", "good", "easy"]
 RATINGS: tuple[RatingName, ...] = ("again", "hard", "good", "easy")
+Origin = Literal["generated", "user"]  # made by the study engine, or added by the user (e.g. from a missed question)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS flashcards (
@@ -29,6 +30,7 @@ CREATE TABLE IF NOT EXISTS flashcards (
     due TEXT NOT NULL,
     reviews INTEGER NOT NULL DEFAULT 0,
     position INTEGER NOT NULL DEFAULT 0,
+    origin TEXT NOT NULL DEFAULT 'generated',
     PRIMARY KEY (video_id, card_id)
 );
 CREATE TABLE IF NOT EXISTS flashcard_reviews (
@@ -47,6 +49,7 @@ class ScheduledCard:
     due: datetime
     reviews: int
     state: str  # "learning", "review" or "relearning"
+    origin: Origin = "generated"
 
 
 class ReviewStore:
@@ -55,9 +58,13 @@ class ReviewStore:
 
         self.database = database
         self._scheduler = fsrs.Scheduler(enable_fuzzing=fuzzing)
+        self._previewer = fsrs.Scheduler(enable_fuzzing=False)  # the intervals shown on the rating buttons
         database.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            columns = {row[1] for row in db.execute("PRAGMA table_info(flashcards)")}
+            if "origin" not in columns:  # a library made before cards knew where they came from
+                db.execute("ALTER TABLE flashcards ADD COLUMN origin TEXT NOT NULL DEFAULT 'generated'")
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
@@ -70,13 +77,15 @@ class ReviewStore:
             db.close()
 
     def save_deck(self, video_id: str, cards: Iterable[Flashcard]) -> None:
-        """Make `cards` the deck of this video. Cards already reviewed keep their state and stay."""
+        """Make `cards` the generated part of this video's deck. The cards the user added and the cards
+        already reviewed keep their state and stay; the other generated cards are replaced."""
         cards = list(cards)
         ids = [card.id for card in cards]
         with self._connect() as db:
             placeholders = ",".join("?" * len(ids)) or "''"
             db.execute(
-                f"DELETE FROM flashcards WHERE video_id = ? AND reviews = 0 AND card_id NOT IN ({placeholders})",
+                "DELETE FROM flashcards WHERE video_id = ? AND origin = 'generated' AND reviews = 0 "
+                f"AND card_id NOT IN ({placeholders})",
                 (video_id, *ids),
             )
             for position, card in enumerate(cards):
@@ -85,31 +94,67 @@ class ReviewStore:
                     video_id,
                     card,
                     position,
-                    "ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position",
+                    "generated",
+                    "ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position, "
+                    "card_json = excluded.card_json",
                 )
 
-    def add_cards(self, video_id: str, cards: Iterable[Flashcard]) -> int:
-        """Append cards (e.g. from missed quiz questions); returns how many were new."""
+    def add_cards(self, video_id: str, cards: Iterable[Flashcard], origin: Origin = "user") -> int:
+        """Append cards (the user's own, or from missed quiz questions); returns how many were new."""
         added = 0
         with self._connect() as db:
             last = db.execute("SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,))
             position = int(last.fetchone()[0]) + 1
             for card in cards:
-                cursor = _insert(db, video_id, card, position, "ON CONFLICT(video_id, card_id) DO NOTHING")
+                cursor = _insert(db, video_id, card, position, origin, "ON CONFLICT(video_id, card_id) DO NOTHING")
                 added += cursor.rowcount
                 position += cursor.rowcount
         return added
+
+    def has_generated(self, video_id: str) -> bool:
+        """Whether the study engine has made this video's deck (the user's own cards do not count)."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT 1 FROM flashcards WHERE video_id = ? AND origin = 'generated' LIMIT 1", (video_id,)
+            ).fetchone()
+        return row is not None
+
+    def forget_generated(self, video_id: str) -> None:
+        """Drop the generated cards never reviewed (the transcript changed); the rest stays."""
+        with self._connect() as db:
+            db.execute(
+                "DELETE FROM flashcards WHERE video_id = ? AND origin = 'generated' AND reviews = 0", (video_id,)
+            )
+
+    def preview(self, video_id: str, card_id: str, now: datetime | None = None) -> dict[RatingName, datetime]:
+        """When the card would be due after each rating, computed with FSRS and not saved (no fuzz: the
+        interval a rating button shows)."""
+        import fsrs
+
+        now = now or datetime.now(UTC)
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT fsrs_json FROM flashcards WHERE video_id = ? AND card_id = ?", (video_id, card_id)
+            ).fetchone()
+        if row is None:
+            raise KeyError(f"no card {card_id} in this video's deck")
+        state = fsrs.Card.from_json(row[0])
+        return {
+            rating: self._previewer.review_card(state, fsrs.Rating[rating.capitalize()], now)[0].due
+            for rating in RATINGS
+        }
 
     def deck(self, video_id: str) -> list[ScheduledCard]:
         import fsrs
 
         with self._connect() as db:
             rows = db.execute(
-                "SELECT card_json, fsrs_json, reviews FROM flashcards WHERE video_id = ? ORDER BY position",
+                "SELECT card_json, fsrs_json, reviews, origin FROM flashcards WHERE video_id = ? "
+                "ORDER BY position, rowid",
                 (video_id,),
             ).fetchall()
         result = []
-        for card_json, fsrs_json, reviews in rows:
+        for card_json, fsrs_json, reviews, origin in rows:
             state = fsrs.Card.from_json(fsrs_json)
             result.append(
                 ScheduledCard(
@@ -117,6 +162,7 @@ class ReviewStore:
                     state.due,
                     int(reviews),
                     state.state.name.lower(),
+                    "user" if origin == "user" else "generated",
                 )
             )
         return result
@@ -157,13 +203,32 @@ class ReviewStore:
             db.execute("DELETE FROM flashcard_reviews WHERE video_id = ?", (video_id,))
 
 
-def _insert(db: sqlite3.Connection, video_id: str, card: Flashcard, position: int, conflict: str) -> sqlite3.Cursor:
+def _insert(
+    db: sqlite3.Connection, video_id: str, card: Flashcard, position: int, origin: Origin, conflict: str
+) -> sqlite3.Cursor:
     """Insert a new, never-reviewed card; `conflict` says what to do when it is already in the deck."""
     import fsrs
 
     state = fsrs.Card()
     return db.execute(
-        "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position) "
-        f"VALUES (?, ?, ?, ?, ?, ?) {conflict}",
-        (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position),
+        "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position, origin) "
+        f"VALUES (?, ?, ?, ?, ?, ?, ?) {conflict}",
+        (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position, origin),
     )
+
+
+def interval_label(due: datetime, now: datetime) -> str:
+    """How long until `due`, as a rating button says it (Anki's style): "<1m", "6m", "3h", "4d", "2mo", "1.5y"."""
+    seconds = (due - now).total_seconds()
+    if seconds < 60:
+        return "<1m"
+    if seconds < 3600:
+        return f"{round(seconds / 60)}m"
+    if seconds < 86400:
+        return f"{round(seconds / 3600)}h"
+    days = seconds / 86400
+    if days < 30:
+        return f"{round(days)}d"
+    if days < 365:
+        return f"{round(days / 30)}mo"
+    return f"{days / 365:.1f}y"

@@ -8,6 +8,7 @@ Reopening a video reuses all of it.
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 from typing import Protocol
 
 from core.ai.base import ChatModel, Embedder
@@ -18,6 +19,20 @@ from core.videos.study.model import Flashcard, QuizQuestion, StudyError, StudyRe
 from core.videos.study.offline import OfflineStudyEngine, StudyMaterial, prepare
 from core.videos.study.progress import fresh_progress, progress_for
 from core.videos.study.review import ReviewStore, ScheduledCard
+
+DECK_SIZE = 20  # cards made when a video is processed (the page's default count)
+DEFAULT_MOMENT = 8.0  # seconds replayed for a card whose sentence cannot be found
+MOMENT_SLACK = 2.0  # how far a card's start may be from its sentence's start
+
+
+def with_moment(card: Flashcard, material: StudyMaterial) -> Flashcard:
+    """The card with the end of its sentence's moment, if it has none (an LLM's card gives only the start)."""
+    if card.end is not None:
+        return card
+    sentence = min(material.sentences, key=lambda s: abs(s.start - card.start), default=None)
+    if sentence is None or abs(sentence.start - card.start) > MOMENT_SLACK:
+        return card
+    return replace(card, end=max(sentence.end, card.start + 1.0))
 
 
 class StudyEngine(Protocol):
@@ -57,6 +72,7 @@ class StudyService:
         for stored in (self.library.folder(video_id) / "study").glob("*.json"):
             if stored.name.startswith(("summary.", "quiz.")):
                 stored.unlink(missing_ok=True)
+        self.reviews.forget_generated(video_id)  # the deck is made again from the new text; reviewed cards stay
 
     def has_summary(self, video_id: str) -> bool:
         return self.library.read_json(video_id, self._file("summary")) is not None
@@ -110,9 +126,27 @@ class StudyService:
     def deck(self, video_id: str) -> list[ScheduledCard]:
         return self.reviews.deck(video_id)
 
-    def build_deck(self, video_id: str, count: int) -> StudyResult[ScheduledCard]:
-        """(Re)generate the flashcards; cards already reviewed keep their schedule."""
-        result = self.engine.make_flashcards(self.material(video_id), count)
+    def build_deck(self, video_id: str, count: int = DECK_SIZE) -> StudyResult[ScheduledCard]:
+        """(Re)generate the flashcards. The cards the user added and the cards already reviewed stay, with
+        their schedule; every card gets the end of its moment, so the page can replay it."""
+        material = self.material(video_id)
+        result = self.engine.make_flashcards(material, count)
         if result.items:
-            self.reviews.save_deck(video_id, result.items)
+            self.reviews.save_deck(video_id, [with_moment(card, material) for card in result.items])
         return StudyResult(self.reviews.deck(video_id), result.notes)
+
+    def ensure_deck(self, video_id: str, count: int = DECK_SIZE) -> StudyResult[ScheduledCard] | None:
+        """Build the deck if the engine has not made one for this video yet (None when it had)."""
+        if self.reviews.has_generated(video_id):
+            return None
+        return self.build_deck(video_id, count)
+
+    def moment(self, video_id: str, card: Flashcard) -> tuple[float, float]:
+        """Where the card's moment of the video starts and ends (a card that does not say: its sentence)."""
+        if card.end is not None and card.end > card.start:
+            return card.start, card.end
+        sentences = self.material(video_id).sentences
+        sentence = min(sentences, key=lambda s: abs(s.start - card.start)) if sentences else None
+        if sentence is None or abs(sentence.start - card.start) > MOMENT_SLACK:
+            return card.start, card.start + DEFAULT_MOMENT
+        return card.start, max(sentence.end, card.start + 1.0)
