@@ -45,7 +45,7 @@ SILENT_DB = -50.0
 PIECE_SECONDS = 120.0
 NOT_ENGLISH_LOGPROB = -1.0
 
-STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08}
+STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08, "deck": 0.05}
 
 
 class InputError(UserError, ValueError):
