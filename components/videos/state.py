@@ -71,6 +71,11 @@ CARDS_REVEAL = "ttv.cards.reveal"
 CARDS_NEXT = "ttv.cards.next"
 CARDS_SHUFFLE = "ttv.cards.shuffle"
 CARDS_TIME = "ttv.cards.time"
+CARDS_PLAY = "ttv.cards.play"
+CARDS_CLIP = "ttv.cards.clip"  # session key: the id of the card whose moment is playing
+CARDS_ADD = "ttv.cards.add"
+CARDS_ADD_FRONT = "ttv.cards.add.front"
+CARDS_ADD_BACK = "ttv.cards.add.back"
 CARDS_APKG = "ttv.cards.apkg"
 CARDS_CSV = "ttv.cards.csv"
 
