@@ -75,12 +75,19 @@ def fetch(
 
     from core.net.ytdlp_handler import GuardedYoutubeDL
 
+    # A connection the guard refuses surfaces as a yt-dlp RequestError that is not a network error, so
+    # yt-dlp stops instead of retrying; it is a YoutubeDLError like DownloadError.
+    ytdlp_errors = (yt_dlp.utils.YoutubeDLError, FetchRefused)
     guard = guard or guard_for(deployed)
     url = check_url(url, deployed, guard)
+    earlier = len(guard.refusals)
+
+    def refused() -> str | None:
+        return guard.refusals[-1] if len(guard.refusals) > earlier else None
 
     def failure(exc: Exception) -> DownloadError:
         # A refused connection reaches us wrapped by yt-dlp; the guard kept its message.
-        return DownloadError(guard.refusals[-1] if guard.refusals else _friendly(str(exc)))
+        return DownloadError(refused() or _friendly(str(exc)))
 
     folder.mkdir(parents=True, exist_ok=True)
 
@@ -118,7 +125,7 @@ def fetch(
     try:
         with GuardedYoutubeDL(base, guard) as ydl:
             info = ydl.extract_info(url, download=False)
-    except yt_dlp.utils.DownloadError as exc:
+    except ytdlp_errors as exc:
         log.info("yt-dlp info failed: %s", exc)
         raise failure(exc) from None
     if info is None:
@@ -156,19 +163,19 @@ def fetch(
                 if found:
                     progress(1.0, "Captions downloaded")
                     return RemoteMedia(**common, captions_path=found[0])
-            except yt_dlp.utils.DownloadError as exc:
+            except ytdlp_errors as exc:
                 log.info("captions failed, falling back to audio: %s", exc)
 
     options = {**base, "format": "bestaudio/best"}
     try:
         with GuardedYoutubeDL(options, guard) as ydl:
             result = ydl.process_ie_result(info, download=True)
-    except yt_dlp.utils.DownloadError as exc:
+    except ytdlp_errors as exc:
         log.info("yt-dlp download failed: %s", exc)
         raise failure(exc) from None
     files = [p for p in folder.glob("download.*") if not p.name.endswith((".part", ".vtt", ".srt", ".ytdl"))]
-    if not files and guard.refusals:
-        raise DownloadError(guard.refusals[-1])
+    if not files and refused():
+        raise DownloadError(str(refused()))
     if not files:
         size = (result or {}).get("filesize") or 0
         if size and size > max_bytes:

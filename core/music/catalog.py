@@ -530,6 +530,11 @@ def download_source(
     except FetchRefused as exc:
         partial.unlink(missing_ok=True)
         raise CatalogError(str(exc)) from None
+    except (requests.exceptions.InvalidURL, requests.exceptions.InvalidSchema):
+        partial.unlink(missing_ok=True)
+        raise CatalogError(
+            "The download was sent on to an address that is not valid. Try the other source, or upload the catalog CSV."
+        ) from None
     except requests.exceptions.ConnectionError:
         partial.unlink(missing_ok=True)
         raise CatalogError(

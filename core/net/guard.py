@@ -75,11 +75,11 @@ def normalize_host(host: str) -> str:
             name = idna.encode(name, uts46=True).decode("ascii")
         except (idna.IDNAError, UnicodeError) as exc:
             raise BadAddress("The host name is not a valid international domain name. Check the link.") from exc
-    if len(name) > MAX_HOST:
-        raise BadAddress(f"The host name is longer than {MAX_HOST} characters. Check the link.")
     labels = name.split(".")
     if any(len(label) > MAX_LABEL for label in labels):
         raise BadAddress(f"A part of the host name is longer than {MAX_LABEL} characters. Check the link.")
+    if len(name) > MAX_HOST:
+        raise BadAddress(f"The host name is longer than {MAX_HOST} characters. Check the link.")
     if any(not label for label in labels) or not set(name) <= _HOST_CHARS:
         raise BadAddress("The host name has empty parts or characters a web address cannot have. Check the link.")
     return name
@@ -87,8 +87,11 @@ def normalize_host(host: str) -> str:
 
 def split_url(url: str) -> tuple[SplitResult, str, int]:
     """(parts, ASCII host, port) of an http(s) URL; BadAddress for anything else."""
-    parts = urlsplit(url.strip())
-    if parts.scheme.lower() not in SCHEMES or not parts.netloc:
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError as exc:  # a bracketed host that is not an IPv6 address
+        raise BadAddress("The host in this address is not valid. Check the link.") from exc
+    if parts.scheme.lower() not in SCHEMES:
         raise BadAddress("Enter a full web address starting with http:// or https://.")
     try:
         port = parts.port
