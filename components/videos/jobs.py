@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,24 +13,47 @@ from components.shared.flash import flash
 from components.videos import resources as videos_resources
 from components.videos import state as state
 from core.ai import factory
+from core.ai.base import AIError, Cancelled
 from core.config import Settings
 from core.videos import pipeline
 from core.videos.jobs import Job, JobStatus
 from core.videos.library import Library
+from core.videos.study.model import StudyError
+from core.videos.study.service import StudyService
 
-PROCESS_STAGES = ("extract", "transcribe", "index")
+log = logging.getLogger(__name__)
+
+PROCESS_STAGES = ("extract", "transcribe", "index", "deck")
 
 
 def process_steps(
     settings: Settings, library: Library, video_id: str, reporter: pipeline.ProgressReporter
 ) -> pipeline.VideoRecord:
-    return pipeline.process(
+    record = pipeline.process(
         library,
         video_id,
         lambda: factory.transcriber(settings, videos_resources.transcriber),
         lambda: factory.embedder(settings, shared_resources.text_embedder),
         reporter,
     )
+    make_deck(settings, library, video_id, reporter)
+    return record
+
+
+def make_deck(settings: Settings, library: Library, video_id: str, reporter: pipeline.ProgressReporter) -> None:
+    """The flashcards, made right after processing (like the index), so the deck is there when the tab opens.
+
+    The video is ready whatever happens here: a deck that cannot be made now is made when the tab opens.
+    """
+    try:
+        reporter.report("deck", 0.0, "Making flashcards")
+        service = StudyService(library, shared_resources.text_embedder(), factory.chat_model(settings))
+        service.ensure_deck(video_id)
+        reporter.report("deck", 1.0, "Ready")
+    except (StudyError, AIError, Cancelled) as exc:
+        log.info("no flashcards made for %s after processing: %s", video_id, exc)
+    except Exception:
+        log.exception("making the flashcards of %s failed", video_id)
 
 
 @dataclass(frozen=True)

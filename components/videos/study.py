@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from functools import partial
 
@@ -20,20 +21,22 @@ from core.videos.conversation import QuizProgress
 from core.videos.library import Library, VideoRecord
 from core.videos.sources import web_url
 from core.videos.study.export import flashcards_apkg, flashcards_csv, quiz_markdown, summary_markdown
-from core.videos.study.model import QuizQuestion, SummaryPoint
+from core.videos.study.model import Flashcard, QuizQuestion, SummaryPoint
 from core.videos.study.progress import (
     CARDS_VIEWS,
     CardsProgress,
     CardsView,
     card_from_question,
+    chapter_label,
     quiz_results,
     relative_time,
 )
-from core.videos.study.review import RATINGS
-from core.videos.study.service import StudyService
+from core.videos.study.review import RATINGS, interval_label
+from core.videos.study.service import DECK_SIZE, StudyService
 from core.videos.transcript import format_timestamp
 
-KIND_LABELS = {"term": "Term", "concept": "Concept", "cloze": "Fill in the blank", "true_false": "True or false"}
+KIND_LABELS = {"term": "Term", "concept": "Question", "cloze": "Fill in the blank", "true_false": "True or false"}
+CLIP_TAIL = 0.5  # seconds played past the end of a card's sentence, so its last word is heard
 RULES_NOTE = (
     "Every item links to the moment of the video it comes from. Without an LLM, the offline engine "
     "builds them from the transcript itself: chapters where the topic shifts, the most central "
@@ -241,22 +244,31 @@ def _quiz_results(
 
 
 def _flashcards(service: StudyService, record: VideoRecord) -> None:
-    deck = service.deck(record.id)
     view = state.current()
+    built = None
+    if not service.reviews.has_generated(record.id):  # made after processing; this is for older videos
+        with error_boundary("making the flashcards"), st.spinner("Making flashcards ..."):
+            built = service.ensure_deck(record.id)
+    deck = service.deck(record.id)
     left, right = st.columns([1, 1], vertical_alignment="bottom")
-    count = int(left.number_input("Cards", 4, 60, 20, key=state.CARDS_COUNT))
-    label = "Regenerate cards" if deck else "Make flashcards"
-    if right.button(label, key=state.CARDS_BUILD, type="secondary" if deck else "primary", icon=":material/style:"):
-        result = None
+    count = int(left.number_input("Cards", 4, 60, DECK_SIZE, key=state.CARDS_COUNT))
+    if right.button(
+        "Regenerate cards",
+        key=state.CARDS_BUILD,
+        icon=":material/style:",
+        help="Makes the generated cards again; the cards you added or already reviewed stay.",
+    ):
+        built = None
         with error_boundary("making the flashcards"), st.spinner("Making cards ..."):
-            result = service.build_deck(record.id, count)
-        if result is not None:
-            for note in result.notes:
-                st.info(note)
-            deck = result.items
+            built = service.build_deck(record.id, count)
+        if built is not None:
+            deck = built.items
             view.cards.pop(record.id, None)
+    for note in built.notes if built is not None else []:
+        st.info(note)
     if not deck:
-        st.caption("Term, concept, fill-in-the-blank and true/false cards, scheduled with FSRS.")
+        st.caption("Term, question, fill-in-the-blank and true/false cards, scheduled with FSRS.")
+        _add_card(service, record)
         return
     now = datetime.now(UTC)
     due = [c for c in deck if c.due <= now]
@@ -272,17 +284,21 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
     else:
         position, index = progress.current(len(queue))
         card = queue[index]
+        titles = service.chapter_titles(record.id)
         with st.container(border=True):
-            st.caption(f"{KIND_LABELS[card.card.kind]} · card {position + 1} of {len(queue)}")
+            origin = " · yours" if card.origin == "user" else ""
+            chapter = f" · {chapter_label(card.card.chapter, titles)}" if card.card.chapter < len(titles) else ""
+            st.caption(f"{KIND_LABELS[card.card.kind]}{chapter}{origin} · card {position + 1} of {len(queue)}")
             st.markdown(f"#### {markdown_text(card.card.front)}")
+            _card_moment(service, record, card.card)
             if progress.revealed:
                 st.divider()
                 st.text(card.card.back)
-                _time_button(card.card.start, state.CARDS_TIME)
         moved = _card_actions(service, record, card.card.id, progress, len(queue), shown)
         if moved is not None:
             view.cards[record.id] = moved
             st.rerun()
+    _add_card(service, record)
     cards = [c.card for c in deck]
     left, right = st.columns(2)
     left.download_button(
@@ -305,6 +321,53 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
     )
 
 
+def _card_moment(service: StudyService, record: VideoRecord, card: Flashcard) -> None:
+    """ "Play this moment": the media from the card's start to its end, in the card (or a jump of the player
+    when the video plays on another site or there is no media)."""
+    start, end = service.moment(record.id, card)
+    clip_start, clip_end = int(start), max(int(start) + 1, math.ceil(end + CLIP_TAIL))
+    label = f"Play this moment ({format_timestamp(clip_start)}–{format_timestamp(clip_end)})"
+    media = service.library.media_path(record)
+    playable = (media is not None and bool(record.media_mime)) or record.media_mime == "video/embed"
+    if not playable:
+        _time_button(start, state.CARDS_TIME)
+        return
+    if st.button(label, key=state.CARDS_PLAY, icon=":material/play_circle:", type="tertiary"):
+        st.session_state[state.CARDS_CLIP] = card.id
+    if st.session_state.get(state.CARDS_CLIP) != card.id:
+        return
+    mime = record.media_mime or ""
+    if media is not None and mime.startswith("audio"):
+        st.audio(str(media), format=mime, start_time=clip_start, end_time=clip_end, autoplay=True)
+    elif media is not None:
+        st.video(str(media), format=mime, start_time=clip_start, end_time=clip_end, autoplay=True)
+    else:
+        st.video(record.source, start_time=clip_start, end_time=clip_end, autoplay=True)
+
+
+def _add_card(service: StudyService, record: VideoRecord) -> None:
+    """A card the user writes, at the moment the player is at; it stays when the deck is regenerated."""
+    with st.expander("Add your own card", icon=":material/add_card:"):
+        at = state.current().start
+        with st.form(state.CARDS_ADD, clear_on_submit=True, border=False):
+            front = st.text_input("Front (a question or a term)", key=state.CARDS_ADD_FRONT)
+            back = st.text_area("Back (the answer)", key=state.CARDS_ADD_BACK, height=80)
+            st.caption(f"Its moment: {format_timestamp(at)}, where the player is (click a transcript line to move it).")
+            if not st.form_submit_button("Add the card", icon=":material/add:"):
+                return
+        if not front.strip() or not back.strip():
+            st.warning("Write both sides of the card: a question or term on the front, its answer on the back.")
+            return
+        card = Flashcard("concept", front.strip(), back.strip(), at, _chapter_at(service, record.id, at))
+        added = service.reviews.add_cards(record.id, [card])
+        st.toast("Added to your flashcards." if added else "That card is already in your deck.")
+
+
+def _chapter_at(service: StudyService, video_id: str, seconds: float) -> int:
+    chapters = service.material(video_id).chapters
+    return next((c.index for c in reversed(chapters) if c.start <= seconds), 0)
+
+
 def _card_actions(
     service: StudyService,
     record: VideoRecord,
@@ -313,7 +376,7 @@ def _card_actions(
     queue: int,
     shown: CardsView | None,
 ) -> CardsProgress | None:
-    """Reveal / Next / Shuffle, or the four ratings once revealed; the new position if one was pressed."""
+    """Reveal / Next / Shuffle, or the four ratings, each with the interval it gives (FSRS, not saved)."""
     if not progress.revealed:
         reveal, skip, shuffle = st.columns(3)
         if reveal.button("Reveal", key=state.CARDS_REVEAL, type="primary", icon=":material/visibility:"):
@@ -323,8 +386,16 @@ def _card_actions(
         if shuffle.button("Shuffle", key=state.CARDS_SHUFFLE, icon=":material/shuffle:"):
             return progress.shuffle(queue)
         return None
+    now = datetime.now(UTC)
+    preview = service.reviews.preview(record.id, card_id, now)
     for col, rating in zip(st.columns(4), RATINGS, strict=True):
-        if col.button(rating.capitalize(), key=state.keyed(state.CARDS_RATE, rating), width="stretch"):
+        interval = interval_label(preview[rating], now)
+        if col.button(
+            f"{rating.capitalize()} · {interval}",
+            key=state.keyed(state.CARDS_RATE, rating),
+            width="stretch",
+            help=f"Next review in {interval}",
+        ):
             next_due = service.reviews.rate(record.id, card_id, rating)
             st.toast(f"Next review {relative_time(next_due, datetime.now(UTC))}.")
             return progress.rated(queue, shown or "All cards")
