@@ -102,6 +102,9 @@ def _serve(site: Site) -> Site:
             site.connections.append(client_address)
             return True
 
+        def handle_error(self, request: Any, client_address: Any) -> None:
+            pass  # a client that hangs up early (yt-dlp reading only the headers) is not a failure here
+
     site.server = Server((site.ip, 0), Handler)
     threading.Thread(target=site.server.serve_forever, daemon=True).start()
     return site

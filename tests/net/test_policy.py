@@ -167,6 +167,9 @@ BAD_URLS = [
     ("http://[zz]/", "not valid"),
     ("http://[::1/", "not valid"),
     (f"http://{'ü' * 70}.de/", "international"),
+    ("http://exa\u2044mple.com/", "international"),
+    ("http://\U0001f4a9.la/", "international"),
+    ("http://\u0661\u0662a.com/", "international"),
     ("http://xn--a.example/", "not be found"),
     ("http://nowhere.example/", "not be found"),
 ]
