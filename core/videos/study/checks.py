@@ -29,11 +29,28 @@ def supported_by(answer: str, evidence: str) -> bool:
     return all(re.search(rf"\b{re.escape(w)}\b", passage) for w in words)
 
 
+FILLER = {"a", "an", "the", "of", "and", "or", "to", "in", "on", "at", "is", "are", "was", "were", "it", "its"}
+
+
+def differ_in_content(a: str, b: str) -> bool:
+    """True when two texts differ in a content word, not only in articles or a plural s.
+
+    "In 1907 Stevens resigned" and "In 1904 Stevens resigned" read alike but state different facts.
+    """
+    words_a, words_b = set(normalize(a).split()), set(normalize(b).split())
+    stems = {w.removesuffix("s") for w in words_a} & {w.removesuffix("s") for w in words_b}
+    return any(w not in FILLER and w.removesuffix("s") not in stems for w in words_a ^ words_b)
+
+
 def options_are_distinct(options: Sequence[str]) -> bool:
     normalized = [normalize(o) for o in options]
     if len(set(normalized)) != len(normalized) or any(not o for o in normalized):
         return False
-    return all(similar(a, b) < NEAR_DUPLICATE for i, a in enumerate(options) for b in options[i + 1 :])
+    return all(
+        similar(a, b) < NEAR_DUPLICATE or differ_in_content(a, b)
+        for i, a in enumerate(options)
+        for b in options[i + 1 :]
+    )
 
 
 def question_problem(question: QuizQuestion) -> str | None:

@@ -28,7 +28,7 @@ from core.ai.base import Segment
 from core.videos import language
 from core.videos.chunks import TimedSentence
 from core.videos.study.chapters import central_order, chapter_vectors
-from core.videos.study.checks import is_near_duplicate, normalize, question_problem, shuffled
+from core.videos.study.checks import normalize, question_problem, shuffled, similar
 from core.videos.study.material import BLANK, NUMBER, StudyMaterial
 from core.videos.study.model import QuizQuestion, StudyResult
 from core.videos.study.questions import strip_qualifier, wh_question
@@ -215,6 +215,7 @@ def _inventory(sentences: Sequence[language.Sentence], docs: Sequence[Span]) -> 
             elif entity.label_ in NUMBER_LABELS and (amount := _amount(entity.text)) is not None:
                 numbers.append(amount)
     terms = [t for s, d in zip(sentences, docs, strict=True) for t in _defined_terms(s.text, d)]
+    terms += [t for d in docs for t in _named_terms(d)]
     grouped = {group: _unique(names) for group, names in places.items()}
     return Inventory(_unique(persons), grouped, sorted(set(years)), numbers, _unique(terms))
 
@@ -293,6 +294,15 @@ def _definitions(text: str, doc: Span) -> Iterator[tuple[str, str, str]]:
         if after and _term_ok(list(chunk)) and 3 <= len(after[1].split()) <= 18:
             yield _strip_article(chunk.text), f"What is {after[1].strip()} called?", ""
             return
+
+
+def _named_terms(doc: Span) -> Iterator[str]:
+    """Terms the video names anywhere in a sentence: "... pores called stomata", "which is called scoring"."""
+    for match in re.finditer(r"\b(?:called|known as)\s+((?:the\s+)?[\w-]+(?:\s+[\w-]+)?)", doc.text):
+        term = re.split(r"\s+(?:and|or|but|which|because|so|at|in|on|by)\b", match[1])[0]
+        tokens = _tokens(doc, match.start(1), match.start(1) + len(term))
+        if (tokens and _term_ok(tokens)) or (tokens and len(tokens) == 1 and tokens[0].pos_ in ("VERB", "NOUN")):
+            yield _strip_article(term)
 
 
 def _defined_terms(text: str, doc: Span) -> list[str]:
@@ -540,14 +550,25 @@ def _term_distractors(answer: str, inventory: Inventory, material: StudyMaterial
         if not words & set(normalize(t).split()) and not NUMBER.search(t) and t not in defined and len(t.split()) <= 3
     ]
     extra.sort(key=lambda t: (_plural(t) != plural, abs(len(t.split()) - len(answer.split()))))
+    texts = [t.text for t in material.sentences]
+    proper = _proper(answer, texts)
     chosen: list[str] = []
     for term in [*defined, *extra]:
+        if _proper(term, texts) != proper:  # "Byzantine Empire" is no distractor for "photosynthesis"
+            continue
         option = _match_case(term, answer)
-        if normalize(option) not in {normalize(c) for c in chosen} and not any(
-            set(normalize(option).split()) & set(normalize(c).split()) for c in chosen
-        ):
+        if normalize(option) not in {normalize(c) for c in chosen}:
             chosen.append(option)
     return chosen
+
+
+def _proper(term: str, texts: Sequence[str]) -> bool:
+    """Written with capitals where the transcript uses it mid-sentence (a name, not a common noun)."""
+    pattern = re.compile(rf"(?<=[\w,] ){re.escape(term)}\b", re.I)
+    inner = [m.group() for text in texts for m in pattern.finditer(text)]
+    if not inner:
+        return all(w[:1].isupper() for w in term.split()) and len(term.split()) > 1
+    return all(w[:1].isupper() for written in inner for w in written.split() if w not in ("of", "the"))
 
 
 def _balanced(answer: str, pool: Sequence[str], count: int = 3) -> list[str] | None:
@@ -563,18 +584,25 @@ def _balanced(answer: str, pool: Sequence[str], count: int = 3) -> list[str] | N
 
 
 def _distractors_for(fact: Fact, inventory: Inventory, material: StudyMaterial, rng: random.Random) -> list[str] | None:
+    pool = _pool(fact, inventory, material, rng)
+    # an option the stem itself shows ("... in Europe" for "Mount Etna in _____") is no distractor
+    return _balanced(fact.answer, [d for d in pool if not _answer_in(d, fact.stem)])
+
+
+def _pool(fact: Fact, inventory: Inventory, material: StudyMaterial, rng: random.Random) -> list[str]:
     if fact.kind == "number":
-        unit = _unit_after(fact)
-        return _balanced(fact.answer, _number_distractors(fact, inventory, unit))
+        return _number_distractors(fact, inventory, _unit_after(fact))
     if fact.kind == "year":
-        return _balanced(fact.answer, _year_distractors(fact, inventory, rng))
+        return _year_distractors(fact, inventory, rng)
     if fact.kind == "person":
-        return _balanced(fact.answer, _name_distractors(fact.answer, inventory.persons, surnames=True))
+        return _name_distractors(fact.answer, inventory.persons, surnames=True)
     if fact.kind == "place":
-        return _balanced(fact.answer, _name_distractors(fact.answer, inventory.places.get(fact.group, [])))
-    if fact.kind == "term":
-        return _balanced(fact.answer, _term_distractors(fact.answer, inventory, material))
-    return None
+        return _name_distractors(fact.answer, inventory.places.get(fact.group, []))
+    if len(fact.answer.split()) > 1 and all(w[:1].isupper() for w in fact.answer.split()):
+        names = _name_distractors(fact.answer, [*inventory.places["site"], *inventory.places["region"]])
+        if len(names) >= 3:
+            return names
+    return _term_distractors(fact.answer, inventory, material)
 
 
 def _unit_after(fact: Fact) -> str:
@@ -641,6 +669,9 @@ def _facts(material: StudyMaterial, rng: random.Random) -> list[Fact]:
         if distractors is None:
             continue
         fact.distractors = [_match_case(d, fact.answer) if fact.kind == "term" else d for d in distractors]
+        if fact.kind == "term":  # a term question whose distractors are not terms the video defines is weaker
+            defined = {normalize(t) for t in inventory.terms}
+            fact.score -= 0.4 * sum(normalize(d) not in defined for d in fact.distractors)
         facts.append(fact)
     return facts
 
@@ -666,7 +697,7 @@ def make_quiz(material: StudyMaterial, count: int = 10, seed: int = 0) -> StudyR
             if normalize(fact.answer) in used_answers or fact.sentence.start in used_sentences:
                 continue
             question = _question(fact)
-            if question_problem(question) or is_near_duplicate(question, [q for _, q in chosen]):
+            if question_problem(question) or _repeats(question, [q for _, q in chosen]):
                 continue
             chosen.append((fact, question))
             used_answers.add(normalize(fact.answer))
@@ -696,6 +727,14 @@ def make_quiz(material: StudyMaterial, count: int = 10, seed: int = 0) -> StudyR
             "A longer video, or one with more names, dates, numbers and definitions, gives more."
         )
     return result
+
+
+def _repeats(question: QuizQuestion, kept: Sequence[QuizQuestion]) -> bool:
+    """The same question again. Not `is_near_duplicate`: "What is the quantity ... buyers ... called?" (demand)
+    and "What is the quantity ... sellers ... called?" (supply) read alike yet ask two facts."""
+    return any(
+        similar(question.question, other.question) >= 0.95 or question.evidence == other.evidence for other in kept
+    )
 
 
 def _add_statement(
