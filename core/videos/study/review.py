@@ -33,6 +33,10 @@ CREATE TABLE IF NOT EXISTS flashcards (
     origin TEXT NOT NULL DEFAULT 'generated',
     PRIMARY KEY (video_id, card_id)
 );
+CREATE TABLE IF NOT EXISTS flashcard_decks (
+    video_id TEXT PRIMARY KEY,
+    built_at TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS flashcard_reviews (
     video_id TEXT NOT NULL,
     card_id TEXT NOT NULL,
@@ -88,6 +92,11 @@ class ReviewStore:
                 f"AND card_id NOT IN ({placeholders})",
                 (video_id, *ids),
             )
+            db.execute(
+                "INSERT INTO flashcard_decks VALUES (?, ?) "
+                "ON CONFLICT(video_id) DO UPDATE SET built_at = excluded.built_at",
+                (video_id, datetime.now(UTC).isoformat()),
+            )
             for position, card in enumerate(cards):
                 _insert(
                     db,
@@ -112,11 +121,10 @@ class ReviewStore:
         return added
 
     def has_generated(self, video_id: str) -> bool:
-        """Whether the study engine has made this video's deck (the user's own cards do not count)."""
+        """Whether the study engine has made this video's deck from its current transcript (the user's own
+        cards do not count)."""
         with self._connect() as db:
-            row = db.execute(
-                "SELECT 1 FROM flashcards WHERE video_id = ? AND origin = 'generated' LIMIT 1", (video_id,)
-            ).fetchone()
+            row = db.execute("SELECT 1 FROM flashcard_decks WHERE video_id = ?", (video_id,)).fetchone()
         return row is not None
 
     def forget_generated(self, video_id: str) -> None:
@@ -125,6 +133,7 @@ class ReviewStore:
             db.execute(
                 "DELETE FROM flashcards WHERE video_id = ? AND origin = 'generated' AND reviews = 0", (video_id,)
             )
+            db.execute("DELETE FROM flashcard_decks WHERE video_id = ?", (video_id,))
 
     def preview(self, video_id: str, card_id: str, now: datetime | None = None) -> dict[RatingName, datetime]:
         """When the card would be due after each rating, computed with FSRS and not saved (no fuzz: the
@@ -201,6 +210,7 @@ class ReviewStore:
         with self._connect() as db:
             db.execute("DELETE FROM flashcards WHERE video_id = ?", (video_id,))
             db.execute("DELETE FROM flashcard_reviews WHERE video_id = ?", (video_id,))
+            db.execute("DELETE FROM flashcard_decks WHERE video_id = ?", (video_id,))
 
 
 def _insert(
