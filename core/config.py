@@ -51,6 +51,9 @@ class Settings(BaseModel):
         description="When not deployed, local media may be opened only from inside this folder.",
     )
     mlstudio_max_upload_mb: int = Field(default=200, ge=1, le=4096)
+    mlstudio_max_media_minutes: int = Field(
+        default=180, ge=1, le=24 * 60, description="Longest video or audio accepted (the duration it claims)."
+    )
 
     # AI backends
     mlstudio_chat_provider: ChatProvider = "offline"
@@ -73,6 +76,7 @@ class Settings(BaseModel):
     spotify_client_secret: SecretStr | None = None
     spotify_redirect_uri: str = Field(default="http://127.0.0.1:8501/music", pattern=r"^https?://\S+$")
     mlstudio_music_catalog: Path | None = None
+    mlstudio_max_catalog_rows: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
 
     # Attractors
     mlstudio_max_iterations: int = Field(default=10_000_000, ge=1_000, le=100_000_000)
@@ -108,6 +112,10 @@ class Settings(BaseModel):
     @property
     def max_upload_bytes(self) -> int:
         return self.mlstudio_max_upload_mb * 1024 * 1024
+
+    @property
+    def max_media_seconds(self) -> float:
+        return self.mlstudio_max_media_minutes * 60.0
 
     @property
     def has_openai_key(self) -> bool:

@@ -127,7 +127,15 @@ def start_source(settings: Settings, library: Library, source: Source) -> bool:
             record = pipeline.ingest_transcript_text(library, given.text, given.title, given.kind)
         else:
             path = resolve_local_file(source.path, settings.mlstudio_media_dir, settings.deployed)
-            record = pipeline.ingest_media_file(library, path, path.name, "local", str(path), settings.max_upload_bytes)
+            record = pipeline.ingest_media_file(
+                library,
+                path,
+                path.name,
+                "local",
+                str(path),
+                settings.max_upload_bytes,
+                max_seconds=settings.max_media_seconds,
+            )
     except (pipeline.InputError, LocalFileError) as exc:
         st.error(str(exc))
         return False
@@ -164,7 +172,9 @@ class LinkWork:
 
     def __call__(self, reporter: pipeline.ProgressReporter) -> object:
         s = self.settings
-        record = pipeline.ingest_url(self.library, self.url, s.deployed, s.max_upload_bytes, reporter)
+        record = pipeline.ingest_url(
+            self.library, self.url, s.deployed, s.max_upload_bytes, reporter, max_seconds=s.max_media_seconds
+        )
         return process_steps(s, self.library, record.id, reporter)
 
 
@@ -180,7 +190,14 @@ def _ingest_upload(settings: Settings, library: Library, uploaded: UploadedFile)
     path = Path(handle.name)
     try:
         return pipeline.ingest_media_file(
-            library, path, uploaded.name, "upload", uploaded.name, settings.max_upload_bytes, move=True
+            library,
+            path,
+            uploaded.name,
+            "upload",
+            uploaded.name,
+            settings.max_upload_bytes,
+            move=True,
+            max_seconds=settings.max_media_seconds,
         )
     finally:
         path.unlink(missing_ok=True)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -69,7 +71,31 @@ class ProcessWork:
 
 
 def start_job(label: str, work: Any, stages: tuple[str, ...]) -> None:
-    state.current().job = Job(label, work, stages).start()
+    state.current().job = Job(label, work, stages, alive=session_alive()).start()
+
+
+SESSION_GRACE_SECONDS = 60.0  # a reconnecting tab (sleep, flaky network) keeps its job
+
+
+def session_alive() -> Callable[[], bool]:
+    """A check the job's thread can call: False once this browser session has been gone for a minute."""
+    from streamlit.runtime import Runtime
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    context = get_script_run_ctx()
+    if context is None or not Runtime.exists():
+        return lambda: True
+    runtime, session_id = Runtime.instance(), context.session_id
+    gone_since: list[float] = []
+
+    def alive() -> bool:
+        if runtime.is_active_session(session_id):
+            gone_since.clear()
+            return True
+        gone_since[:] = gone_since or [time.monotonic()]
+        return time.monotonic() - gone_since[0] < SESSION_GRACE_SECONDS
+
+    return alive
 
 
 def start_processing(settings: Settings, library: Library, video_id: str) -> None:

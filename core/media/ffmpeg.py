@@ -6,8 +6,10 @@ missing with the imageio binary; probing then falls back to parsing `ffmpeg -i` 
 
 from __future__ import annotations
 
+import bisect
 import json
 import logging
+import math
 import re
 import shutil
 import subprocess
@@ -134,14 +136,24 @@ def run_with_progress(
 
 
 def extract_audio(
-    source: Path, target: Path, duration: float, progress: Progress = no_progress, sample_rate: int = 16_000
+    source: Path,
+    target: Path,
+    duration: float,
+    progress: Progress = no_progress,
+    sample_rate: int = 16_000,
+    max_seconds: float | None = None,
 ) -> Path:
-    """Mono 16 kHz 16-bit WAV of the first audio track, streamed by ffmpeg. Written atomically."""
+    """Mono 16 kHz 16-bit WAV of the first audio track, streamed by ffmpeg. Written atomically.
+
+    With `max_seconds`, at most that much audio is written, whatever the file really holds.
+    """
     partial = target.with_name(target.name + ".part.wav")
+    limit = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None and max_seconds > 0 else []
     run_with_progress(
         [
             "-i",
             str(source),
+            *limit,
             "-vn",
             "-map",
             "0:a:0",
@@ -177,8 +189,25 @@ def max_volume_db(path: Path) -> float:
     return float("-inf") if match[1] == "-inf" else float(match[1])
 
 
-def detect_silences(path: Path, noise_db: float = -35.0, min_silence: float = 0.4) -> list[tuple[float, float]]:
-    """(start, end) of each silence, found by ffmpeg's silencedetect while streaming the file."""
+def wav_seconds(path: Path) -> float:
+    """The length of a WAV file ffmpeg wrote (from its header: frames / rate), 0.0 if unreadable."""
+    import wave
+
+    try:
+        with wave.open(str(path), "rb") as handle:
+            return handle.getnframes() / float(handle.getframerate() or 1)
+    except (OSError, EOFError, wave.Error):
+        return 0.0
+
+
+def detect_silences(
+    path: Path, noise_db: float = -35.0, min_silence: float = 0.4, cancelled: CancelCheck | None = None
+) -> list[tuple[float, float]]:
+    """(start, end) of each silence, found by ffmpeg's silencedetect while streaming the file.
+
+    `cancelled` is asked at every line ffmpeg writes (its stats come twice a second): ffmpeg is stopped
+    and `Cancelled` raised as soon as it says yes.
+    """
     command = [
         ffmpeg_binary(),
         "-hide_banner",
@@ -195,34 +224,62 @@ def detect_silences(path: Path, noise_db: float = -35.0, min_silence: float = 0.
     silences: list[tuple[float, float]] = []
     start: float | None = None
     assert process.stderr is not None
-    for line in process.stderr:
-        if "silence_start:" in line:
-            start = float(line.rsplit("silence_start:", 1)[1].split()[0])
-        elif "silence_end:" in line and start is not None:
-            end = float(line.rsplit("silence_end:", 1)[1].split()[0])
-            silences.append((max(0.0, start), end))
-            start = None
+    try:
+        for line in process.stderr:
+            check_cancel(cancelled)
+            if "silence_start:" in line:
+                start = float(line.rsplit("silence_start:", 1)[1].split()[0])
+            elif "silence_end:" in line and start is not None:
+                end = float(line.rsplit("silence_end:", 1)[1].split()[0])
+                silences.append((max(0.0, start), end))
+                start = None
+    except BaseException:
+        process.kill()
+        process.wait()
+        raise
     process.wait()
     return silences
 
 
+MAX_PIECES = 2_000  # 66 hours in 2-minute pieces: far above any allowed duration
+
+
 def plan_cuts(
-    duration: float, silences: list[tuple[float, float]], max_piece: float, overlap: float = 0.0
+    duration: float,
+    silences: list[tuple[float, float]],
+    max_piece: float,
+    overlap: float = 0.0,
+    max_pieces: int = MAX_PIECES,
+    cancelled: CancelCheck | None = None,
 ) -> list[tuple[float, float]]:
     """Pieces (start, end) no longer than `max_piece`, cut in the middle of the latest silence that fits.
 
     When a stretch has no silence, the cut is forced at `max_piece`. With `overlap`, every piece but
     the first starts that many seconds early (transcripts are merged by offset and de-duplicated).
+    A plan of more than `max_pieces` pieces is refused (MediaError) before it is made, so a file that
+    claims an absurd duration costs nothing; `cancelled` is asked while planning.
     """
+    if not 0 <= overlap < max_piece / 2:
+        raise ValueError("overlap must be under half a piece")
+    if not math.isfinite(duration) or duration / max_piece > max_pieces:
+        raise MediaError(
+            f"This media says it lasts {describe_seconds(duration)}, too long to cut into pieces. "
+            "Trim it or upload a shorter file."
+        )
     if duration <= max_piece:
         return [(0.0, duration)]
-    mids = [(a + b) / 2 for a, b in silences]
+    mids = sorted((a + b) / 2 for a, b in silences)
     pieces: list[tuple[float, float]] = []
     start = 0.0
     while duration - start > max_piece:
+        if len(pieces) % 64 == 0:
+            check_cancel(cancelled)
+        if len(pieces) >= max_pieces:
+            raise MediaError("This media needs too many pieces to transcribe. Trim it or upload a shorter file.")
         limit = start + max_piece
-        candidates = [m for m in mids if start + max_piece * 0.5 < m <= limit - overlap]
-        cut = candidates[-1] if candidates else limit - overlap
+        latest = bisect.bisect_right(mids, limit - overlap) - 1
+        fits = latest >= 0 and mids[latest] > start + max_piece * 0.5
+        cut = mids[latest] if fits else limit - overlap
         pieces.append((max(0.0, start - overlap) if pieces else start, cut))
         start = cut
     pieces.append((max(0.0, start - overlap) if pieces else start, duration))
@@ -256,6 +313,18 @@ def cut_piece(source: Path, target: Path, start: float, end: float, codec_args: 
         log.warning("ffmpeg cut failed: %s", result.stderr[-2000:])
         raise MediaError("ffmpeg could not cut this audio.")
     return target
+
+
+def describe_seconds(seconds: float) -> str:
+    """A duration as a person says it: "45 minutes", "3 hours", "115 days", "31,710 years"."""
+    if not math.isfinite(seconds):
+        return "forever"
+    units = ((365 * 86400, "year"), (86400, "day"), (3600, "hour"), (60, "minute"), (1, "second"))
+    for size, name in units:
+        if seconds >= 2 * size or size == 1:
+            count = int(seconds // size)
+            return f"{count:,} {name}{'' if count == 1 else 's'}"
+    return f"{seconds:.0f} seconds"
 
 
 def check_cancel(cancelled: CancelCheck | None) -> None:

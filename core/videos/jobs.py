@@ -29,6 +29,7 @@ class Job:
     label: str
     work: Callable[[ProgressReporter], Any]
     stages: tuple[str, ...] = ("extract", "transcribe", "index")
+    alive: Callable[[], bool] = lambda: True  # the job stops (as if cancelled) once this says False
     reporter: ProgressReporter = field(init=False)
     result: Any = None
     error: str | None = None
@@ -36,7 +37,7 @@ class Job:
     _thread: threading.Thread | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
-        self.reporter = ProgressReporter(stages=self.stages)
+        self.reporter = ProgressReporter(stages=self.stages, alive=self.alive)
 
     def start(self) -> Job:
         self._thread = threading.Thread(target=self._run, name=f"ttv-job-{self.label}", daemon=True)

@@ -21,11 +21,13 @@ from core.media.ffmpeg import (
     MediaError,
     MediaInfo,
     cut_piece,
+    describe_seconds,
     detect_silences,
     extract_audio,
     max_volume_db,
     plan_cuts,
     probe,
+    wav_seconds,
 )
 from core.videos.chunks import build_chunks
 from core.videos.index import VideoIndex
@@ -43,6 +45,7 @@ log = logging.getLogger(__name__)
 
 SILENT_DB = -50.0
 PIECE_SECONDS = 120.0
+MAX_MEDIA_SECONDS = 3 * 3600.0  # the default of MLSTUDIO_MAX_MEDIA_MINUTES
 NOT_ENGLISH_LOGPROB = -1.0
 
 STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08, "deck": 0.05}
@@ -59,6 +62,7 @@ class ProgressReporter:
     callback: Callable[[float, str], None] = lambda fraction, message: None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     stages: tuple[str, ...] = ("extract", "transcribe", "index")
+    alive: Callable[[], bool] = lambda: True  # False once the session that started the work has ended
 
     def __post_init__(self) -> None:
         total = sum(STAGE_WEIGHTS[s] for s in self.stages)
@@ -66,8 +70,12 @@ class ProgressReporter:
         self.fraction = 0.0
         self.message = "Starting"
 
+    def cancelled(self) -> bool:
+        """Cancel pressed, or nobody left to see the result (the session ended)."""
+        return self.cancel_event.is_set() or not self.alive()
+
     def report(self, stage: str, fraction: float, message: str) -> None:
-        if self.cancel_event.is_set():
+        if self.cancelled():
             raise Cancelled()
         done = sum(self._weights[s] for s in self.stages[: self.stages.index(stage)]) if stage in self.stages else 0
         overall = done + self._weights.get(stage, 0.0) * max(0.0, min(1.0, fraction))
@@ -80,8 +88,8 @@ class ProgressReporter:
 
 
 # -- ingest ----------------------------------------------------------------------------------------
-def check_media(path: Path, size: int, max_bytes: int) -> MediaInfo:
-    """By content: ffmpeg must read it, and it must have an audio track with a duration."""
+def check_media(path: Path, size: int, max_bytes: int, max_seconds: float = MAX_MEDIA_SECONDS) -> MediaInfo:
+    """By content: ffmpeg must read it, and it must have an audio track with a duration under the limit."""
     if size > max_bytes:
         raise InputError(
             f"This file is {size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
@@ -100,6 +108,11 @@ def check_media(path: Path, size: int, max_bytes: int) -> MediaInfo:
         raise InputError("This file has no audio track, so there is nothing to transcribe. Upload subtitles instead.")
     if info.duration <= 0.2:
         raise InputError("This media is too short to transcribe (under a second).")
+    if not info.duration <= max_seconds:
+        raise InputError(
+            f"This file says it lasts {describe_seconds(info.duration)}; the limit is "
+            f"{describe_seconds(max_seconds)}. Trim it or upload a shorter file."
+        )
     return info
 
 
@@ -112,9 +125,10 @@ def ingest_media_file(
     max_bytes: int,
     move: bool = False,
     video_id: str | None = None,
+    max_seconds: float = MAX_MEDIA_SECONDS,
 ) -> VideoRecord:
     """Check a media file and add it to the library (or return the record it already has)."""
-    info = check_media(path, path.stat().st_size, max_bytes)
+    info = check_media(path, path.stat().st_size, max_bytes, max_seconds)
     video_id = video_id or content_id(path)
     existing = library.get(video_id)
     if existing is not None and library.media_path(existing) is not None:
@@ -170,14 +184,26 @@ def _extract(library: Library, record: VideoRecord, reporter: ProgressReporter) 
         raise InputError("The media file of this video is missing from the library. Add the video again.")
     audio = library.folder(record.id) / "audio.wav"
     reporter.report("extract", 0.0, "Extracting audio")
+    claimed = record.duration or 0.0
     try:
-        extract_audio(media, audio, record.duration or 0.0, reporter.stage("extract"))
+        # Never more audio than the (checked) duration the file claims: a file that lies about its
+        # length cannot make the work longer than what was allowed.
+        extract_audio(media, audio, claimed, reporter.stage("extract"), max_seconds=claimed + 1.0 if claimed else None)
     except MediaError as exc:
         raise InputError(f"{exc} Try converting it, or upload subtitles.") from exc
     if max_volume_db(audio) < SILENT_DB:
         audio.unlink(missing_ok=True)
         raise InputError("The audio track is silent, so there is nothing to transcribe. Upload subtitles instead.")
-    library.update(record.id, status="audio", error=None)
+    library.update(record.id, status="audio", duration=wav_seconds(audio) or claimed or None, error=None)
+
+
+def plan_pieces(audio: Path, duration: float, reporter: ProgressReporter) -> list[tuple[float, float]]:
+    """Where to cut the audio into pieces; bounded in pieces, and stopped by Cancel or the session's end."""
+    try:
+        silences = detect_silences(audio, cancelled=reporter.cancelled)
+        return plan_cuts(duration, silences, PIECE_SECONDS, cancelled=reporter.cancelled)
+    except MediaError as exc:
+        raise InputError(str(exc)) from exc
 
 
 def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber, reporter: ProgressReporter) -> None:
@@ -189,7 +215,7 @@ def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber,
     plan = library.read_json(record.id, "pieces/plan.json")
     if plan is None:
         reporter.report("transcribe", 0.0, "Finding pauses to cut the audio at")
-        plan = plan_cuts(duration, detect_silences(audio), PIECE_SECONDS)
+        plan = plan_pieces(audio, duration, reporter)
         library.write_json(record.id, "pieces/plan.json", plan)
     description, chapters = library.source_context(record.id)
     title = record.title if record.source_kind == "url" else title_from_filename(record.title)
@@ -363,7 +389,12 @@ def embeddable(url: str) -> bool:
 
 
 def ingest_url(
-    library: Library, url: str, deployed: bool, max_bytes: int, reporter: ProgressReporter | None = None
+    library: Library,
+    url: str,
+    deployed: bool,
+    max_bytes: int,
+    reporter: ProgressReporter | None = None,
+    max_seconds: float = MAX_MEDIA_SECONDS,
 ) -> VideoRecord:
     """A video from a web address: its captions when the site has them, else its audio (then transcribed)."""
     from core.media.download import DownloadError, check_url, fetch
@@ -398,7 +429,15 @@ def ingest_url(
         else:
             assert remote.media_path is not None
             ingest_media_file(
-                library, remote.media_path, remote.title, "url", url, max_bytes, move=True, video_id=remote.source_id
+                library,
+                remote.media_path,
+                remote.title,
+                "url",
+                url,
+                max_bytes,
+                move=True,
+                video_id=remote.source_id,
+                max_seconds=max_seconds,
             )
             library.update(remote.source_id, title=remote.title)
             library.save_source_context(remote.source_id, remote.description, remote.chapters)
