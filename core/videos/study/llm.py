@@ -17,8 +17,8 @@ from typing import Any
 from core.ai.base import AIError, AuthError, ChatModel, Message
 from core.videos.chunks import TimedSentence
 from core.videos.study.checks import dedupe_cards, is_near_duplicate, question_problem, shuffled
-from core.videos.study.model import Chapter, Flashcard, QuizQuestion, StudyResult, Summary, SummaryPoint
 from core.videos.study.material import StudyMaterial
+from core.videos.study.model import Chapter, Flashcard, QuizQuestion, StudyResult, Summary, SummaryPoint
 
 log = logging.getLogger(__name__)
 
