@@ -76,7 +76,7 @@ class Settings(BaseModel):
     spotify_client_secret: SecretStr | None = None
     spotify_redirect_uri: str = Field(default="http://127.0.0.1:8501/music", pattern=r"^https?://\S+$")
     mlstudio_music_catalog: Path | None = None
-    mlstudio_max_catalog_rows: int = Field(default=2_000_000, ge=1_000, le=50_000_000)
+    mlstudio_max_catalog_rows: int = Field(default=1_000_000, ge=1_000, le=50_000_000)
 
     # Attractors
     mlstudio_max_iterations: int = Field(default=10_000_000, ge=1_000, le=100_000_000)

@@ -216,14 +216,21 @@ def _first_artist(value: object) -> str:
     return text.split(";")[0].strip()
 
 
-MAX_CSV_BYTES = 2 * 1024**3  # a decompressed catalog above this is refused (decompression bombs)
+MAX_CSV_BYTES = 1024**3  # a decompressed catalog above this is refused (decompression bombs)
+MAX_ROWS = 1_000_000  # the default of MLSTUDIO_MAX_CATALOG_ROWS; the largest public catalogs hold about 1.2M
+MAX_LINE_BYTES = 32 * 1024  # a catalog row is well under 1 KB; a longer line is not a catalog
+CHUNK_ROWS = 5_000  # rows parsed at a time: memory is this many rows, plus the columns we keep
 
 
 class _BoundedReader(io.RawIOBase):
-    """Reads at most `limit` bytes from `inner`, then raises CatalogError (checked while streaming)."""
+    """Reads at most `limit` bytes from `inner`, in lines of at most MAX_LINE_BYTES, else CatalogError.
+
+    Both are checked while streaming, so a decompression bomb stops at the limit, not in memory.
+    """
 
     def __init__(self, inner: IO[bytes], limit: int, name: str) -> None:
-        self.inner, self.limit, self.name, self.count = inner, limit, name, 0
+        self.inner, self.limit, self.name, self.count, self.line = inner, limit, name, 0, 0
+        self.refusal: CatalogError | None = None  # pandas' C parser replaces errors raised in read()
 
     def readable(self) -> bool:
         return True
@@ -235,17 +242,27 @@ class _BoundedReader(io.RawIOBase):
         if (offset, whence) != (0, 0):
             raise io.UnsupportedOperation("only rewinding is supported")
         self.inner.seek(0)
-        self.count = 0
+        self.count = self.line = 0
         return 0
 
     def readinto(self, buffer: Any) -> int:
         data = self.inner.read(len(buffer))
         self.count += len(data)
         if self.count > self.limit:
-            raise CatalogError(
-                f"{self.name} unpacks to more than {self.limit / 1e9:.1f} GB: refused. "
-                "A catalog CSV is normally well under 100 MB."
+            self.refusal = CatalogError(
+                f"{self.name} unpacks to more than {self.limit / 2**20:,.0f} MB; a catalog CSV is normally "
+                "well under 100 MB. Upload the catalog itself (one row per track)."
             )
+            raise self.refusal
+        lines = data.split(b"\n")
+        longest = max(self.line + len(lines[0]), *(len(line) for line in lines[1:-1])) if len(lines) > 1 else 0
+        self.line = len(lines[-1]) if len(lines) > 1 else self.line + len(data)
+        if max(longest, self.line) > MAX_LINE_BYTES:
+            self.refusal = CatalogError(
+                f"{self.name} has a line longer than {MAX_LINE_BYTES // 1024} KB, so it is not a catalog CSV "
+                "(one short row per track). Check the file and upload the catalog CSV."
+            )
+            raise self.refusal
         buffer[: len(data)] = data
         return len(data)
 
@@ -260,7 +277,7 @@ def _open_text(source: Path | bytes | IO[bytes], name: str, limit: int) -> IO[by
     head = raw.read(2)
     raw.seek(0)
     inner: Any = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
-    return io.BufferedReader(_BoundedReader(inner, limit, name))
+    return io.BufferedReader(_BoundedReader(inner, limit, name), buffer_size=64 * 1024)
 
 
 def _looks_like_csv(sample: bytes) -> bool:
@@ -278,13 +295,15 @@ def _looks_like_csv(sample: bytes) -> bool:
 
 
 def read_catalog_csv(
-    source: Path | bytes | IO[bytes], name: str, max_bytes: int = MAX_CSV_BYTES
+    source: Path | bytes | IO[bytes], name: str, max_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_ROWS
 ) -> tuple[pd.DataFrame, CatalogReport]:
     """Read a CSV (optionally gzip-compressed) into our catalog columns, with a report.
 
     Rows with a wrong number of fields, a missing id/name/artist, or a feature that is not a number
     in its range are skipped and reported (the first few with their line numbers). Raises
     `CatalogError` when the file is not a CSV, required columns are missing, or no row is usable.
+    The file is streamed CHUNK_ROWS rows at a time: memory is bounded by `max_rows` (more rows are
+    refused), `max_bytes` decompressed and MAX_LINE_BYTES per line, whatever the file holds.
     """
     report = CatalogReport(source=name)
     try:
@@ -296,10 +315,13 @@ def read_catalog_csv(
     if not sample or not _looks_like_csv(sample):
         raise CatalogError(f"{name} is not a CSV text file. Upload a .csv (or .csv.gz) with a header row.", report)
     separator = "\t" if sample.split(b"\n", 1)[0].count(b"\t") > sample.split(b"\n", 1)[0].count(b",") else ","
+    parts: list[pd.DataFrame] = []
+    skipped_lines: list[int] = []  # the first lines the parser skipped, to number the rows after them
+    converter: _ChunkConverter | None = None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            frame = pd.read_csv(
+            chunks = pd.read_csv(
                 handle,
                 sep=separator,
                 dtype=str,
@@ -307,72 +329,33 @@ def read_catalog_csv(
                 on_bad_lines="warn",
                 encoding="utf-8",
                 encoding_errors="replace",
+                chunksize=CHUNK_ROWS,
             )
+            for frame in chunks:
+                _count_skipped_lines(caught, report, skipped_lines)
+                caught.clear()
+                report.rows_read += len(frame)
+                if report.rows_read + report.bad_row_count > max_rows:
+                    raise CatalogError(
+                        f"{name} has more than {max_rows:,} rows; the limit is {max_rows:,} tracks. "
+                        "Keep only the tracks you need (or split the file) and upload it again.",
+                        report,
+                    )
+                if converter is None:
+                    converter = _ChunkConverter.for_columns(list(frame.columns), frame, name, report)
+                parts.append(converter.convert(frame, skipped_lines))
         except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError, gzip.BadGzipFile) as exc:
+            refusal = getattr(getattr(handle, "raw", None), "refusal", None)
+            if isinstance(refusal, CatalogError):
+                refusal.report = report
+                raise refusal from None
             raise CatalogError(f"{name} could not be parsed as CSV: {exc}", report) from None
-    for warning in caught:
-        for match in re.finditer(r"Skipping line (\d+): (.*?)(?:\n|$)", str(warning.message)):
-            report.bad_row_count += 1
-            if len(report.bad_rows) < MAX_BAD_ROWS_SHOWN:
-                report.bad_rows.append(BadRow(int(match.group(1)), match.group(2).strip()))
-
-    mapping, ignored = map_columns(list(frame.columns))
-    report.mapping = mapping
-    report.ignored_columns = ignored
-    required = [*REQUIRED_TEXT, *REQUIRED_FEATURES]
-    report.missing_required = [c for c in required if c not in mapping]
-    report.missing_optional = [c for c in ("album", "genre", *OPTIONAL_FEATURES) if c not in mapping]
-    report.rows_read = len(frame) + report.bad_row_count
-    if report.missing_required:
-        raise CatalogError(
-            f"{name} lacks required columns: {', '.join(report.missing_required)}. "
-            f"A catalog needs a Spotify track id, track name, artist and the audio features "
-            f"{', '.join(REQUIRED_FEATURES)}. Columns found: {', '.join(map(str, frame.columns[:30]))}.",
-            report,
-        )
-
-    out = pd.DataFrame(index=frame.index)
-    out["track_id"] = frame[mapping["track_id"]].map(_extract_track_id)
-    out["track_name"] = frame[mapping["track_name"]].str.strip()
-    out["artist"] = frame[mapping["artist"]].map(_first_artist)
-    for column in ("album", "genre", "isrc", "image_url"):
-        out[column] = frame[mapping[column]].str.strip() if column in mapping else ""
-    out["genre"] = out["genre"].str.lower()
-
-    problems = pd.Series("", index=frame.index)
-    problems = problems.mask(out["track_id"].isna() & (problems == ""), "track id is not a Spotify id")
-    problems = problems.mask((out["track_name"] == "") & (problems == ""), "track name is empty")
-    problems = problems.mask((out["artist"] == "") & (problems == ""), "artist is empty")
-    for spec in FEATURES:
-        if spec.name not in mapping:
-            out[spec.name] = np.nan
-            continue
-        raw = frame[mapping[spec.name]]
-        values = pd.to_numeric(raw.str.strip(), errors="coerce")
-        if spec.name == "duration_ms" and values.median() < 3600:  # seconds, not milliseconds
-            values = values * 1000
-        bad = values.isna() | (values < spec.low) | (values > spec.high)
-        if not spec.similarity:
-            bad = bad & (raw.str.strip() != "")
-        reason = raw.map(lambda v, n=spec.name, s=spec: f"{n}={v!r} is not a number in {s.low}..{s.high}")
-        problems = problems.mask(bad & (problems == ""), reason)
-        out[spec.name] = values.where(~bad)
-
-    bad_mask = problems != ""
-    # Pandas numbers data rows from 0; line 1 is the header. Lines skipped by the parser shift it,
-    # so count how many skipped lines came before each row.
-    skipped_lines = sorted(row.line for row in report.bad_rows) if report.bad_row_count <= MAX_BAD_ROWS_SHOWN else []
-    for position in np.flatnonzero(bad_mask.to_numpy())[: MAX_BAD_ROWS_SHOWN * 2]:
-        line = int(position) + 2
-        for skipped in skipped_lines:
-            if skipped <= line:
-                line += 1
-        if len(report.bad_rows) < MAX_BAD_ROWS_SHOWN:
-            report.bad_rows.append(BadRow(line, str(problems.iloc[position])))
+        _count_skipped_lines(caught, report)
+    report.rows_read += report.bad_row_count
     report.bad_rows.sort(key=lambda row: row.line)
-    report.bad_row_count += int(bad_mask.sum())
+    report.bad_row_count += converter.bad_values if converter else 0
 
-    out = out[~bad_mask]
+    out = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["track_id"])
     before = len(out)
     out = out.drop_duplicates("track_id", keep="first")
     report.duplicates_removed = before - len(out)
@@ -385,6 +368,94 @@ def read_catalog_csv(
             report,
         )
     return out, report
+
+
+def _count_skipped_lines(
+    caught: list[warnings.WarningMessage], report: CatalogReport, skipped_lines: list[int] | None = None
+) -> None:
+    """Lines the parser skipped (wrong number of fields): counted, the first few kept with their reason."""
+    for warning in caught:
+        for match in re.finditer(r"Skipping line (\d+): (.*?)(?:\n|$)", str(warning.message)):
+            report.bad_row_count += 1
+            if skipped_lines is not None and len(skipped_lines) <= MAX_BAD_ROWS_SHOWN:
+                skipped_lines.append(int(match.group(1)))
+            if len(report.bad_rows) < MAX_BAD_ROWS_SHOWN:
+                report.bad_rows.append(BadRow(int(match.group(1)), match.group(2).strip()))
+
+
+@dataclass
+class _ChunkConverter:
+    """Turns each parsed chunk into our columns, dropping (and reporting) rows with bad values."""
+
+    mapping: dict[str, str]
+    report: CatalogReport
+    seconds_not_ms: bool
+    bad_values: int = 0
+
+    @classmethod
+    def for_columns(cls, columns: list[str], first: pd.DataFrame, name: str, report: CatalogReport) -> _ChunkConverter:
+        mapping, ignored = map_columns(columns)
+        report.mapping = mapping
+        report.ignored_columns = ignored
+        required = [*REQUIRED_TEXT, *REQUIRED_FEATURES]
+        report.missing_required = [c for c in required if c not in mapping]
+        report.missing_optional = [c for c in ("album", "genre", *OPTIONAL_FEATURES) if c not in mapping]
+        if report.missing_required:
+            raise CatalogError(
+                f"{name} lacks required columns: {', '.join(report.missing_required)}. "
+                f"A catalog needs a Spotify track id, track name, artist and the audio features "
+                f"{', '.join(REQUIRED_FEATURES)}. Columns found: {', '.join(map(str, columns[:30]))}.",
+                report,
+            )
+        seconds = False
+        if "duration_ms" in mapping:  # decided once, on the first rows: seconds, not milliseconds
+            values = pd.to_numeric(first[mapping["duration_ms"]].str.strip(), errors="coerce")
+            seconds = bool(values.median() < 3600)
+        return cls(mapping, report, seconds)
+
+    def convert(self, frame: pd.DataFrame, skipped_lines: list[int]) -> pd.DataFrame:
+        mapping, report = self.mapping, self.report
+        out = pd.DataFrame(index=frame.index)
+        out["track_id"] = frame[mapping["track_id"]].map(_extract_track_id)
+        out["track_name"] = frame[mapping["track_name"]].str.strip()
+        out["artist"] = frame[mapping["artist"]].map(_first_artist)
+        for column in ("album", "genre", "isrc", "image_url"):
+            out[column] = frame[mapping[column]].str.strip() if column in mapping else ""
+        out["genre"] = out["genre"].str.lower()
+
+        problems = pd.Series("", index=frame.index)
+        problems = problems.mask(out["track_id"].isna() & (problems == ""), "track id is not a Spotify id")
+        problems = problems.mask((out["track_name"] == "") & (problems == ""), "track name is empty")
+        problems = problems.mask((out["artist"] == "") & (problems == ""), "artist is empty")
+        for spec in FEATURES:
+            if spec.name not in mapping:
+                out[spec.name] = np.nan
+                continue
+            raw = frame[mapping[spec.name]]
+            values = pd.to_numeric(raw.str.strip(), errors="coerce")
+            if spec.name == "duration_ms" and self.seconds_not_ms:
+                values = values * 1000
+            bad = values.isna() | (values < spec.low) | (values > spec.high)
+            if not spec.similarity:
+                bad = bad & (raw.str.strip() != "")
+            reason = raw.map(lambda v, n=spec.name, s=spec: f"{n}={v!r} is not a number in {s.low}..{s.high}")
+            problems = problems.mask(bad & (problems == ""), reason)
+            out[spec.name] = values.where(~bad)
+
+        bad_mask = problems != ""
+        # Pandas numbers data rows from 0 across chunks; line 1 is the header. Lines skipped by the
+        # parser shift it, so count how many skipped lines came before each row.
+        skipped = sorted(skipped_lines) if len(skipped_lines) <= MAX_BAD_ROWS_SHOWN else []
+        for label in frame.index[bad_mask.to_numpy()][: MAX_BAD_ROWS_SHOWN * 2]:
+            if len(report.bad_rows) >= MAX_BAD_ROWS_SHOWN:
+                break
+            line = int(label) + 2
+            for skipped_line in skipped:
+                if skipped_line <= line:
+                    line += 1
+            report.bad_rows.append(BadRow(line, str(problems.loc[label])))
+        self.bad_values += int(bad_mask.sum())
+        return out[~bad_mask]
 
 
 def normalize_dtypes(frame: pd.DataFrame) -> pd.DataFrame:
@@ -463,7 +534,7 @@ def read_parquet_catalog(path: Path) -> pd.DataFrame:
     return normalize_dtypes(frame)
 
 
-def load_catalog_file(path: Path, store: CatalogStore) -> tuple[str, CatalogReport]:
+def load_catalog_file(path: Path, store: CatalogStore, max_rows: int = MAX_ROWS) -> tuple[str, CatalogReport]:
     """Read a local CSV (or Parquet) once and cache it; returns the catalog id and the report."""
     if not path.is_file():
         raise CatalogError(f"No catalog file at {path}. Check the path (MLSTUDIO_MUSIC_CATALOG).")
@@ -477,14 +548,16 @@ def load_catalog_file(path: Path, store: CatalogStore) -> tuple[str, CatalogRepo
         frame = read_parquet_catalog(path)
         report = CatalogReport(source=path.name, rows_read=len(frame), rows_kept=len(frame))
     else:
-        frame, report = read_catalog_csv(path, path.name)
+        frame, report = read_catalog_csv(path, path.name, max_rows=max_rows)
     store.save(catalog_id, frame, report)
     return store.path(catalog_id).stem, report
 
 
-def load_catalog_upload(data: bytes, filename: str, store: CatalogStore) -> tuple[str, CatalogReport]:
+def load_catalog_upload(
+    data: bytes, filename: str, store: CatalogStore, max_rows: int = MAX_ROWS
+) -> tuple[str, CatalogReport]:
     """Validate an uploaded CSV and cache it under an id derived from its content."""
-    frame, report = read_catalog_csv(data, filename)
+    frame, report = read_catalog_csv(data, filename, max_rows=max_rows)
     catalog_id = f"upload_{_slug(Path(filename).stem.removesuffix('.csv'))}_{hashlib.sha1(data).hexdigest()[:10]}"
     store.save(catalog_id, frame, report)
     return store.path(catalog_id).stem, report
@@ -505,6 +578,7 @@ def download_source(
     timeout: float = 30.0,
     deployed: bool = True,
     guard: FetchGuard | None = None,
+    max_rows: int = MAX_ROWS,
 ) -> tuple[str, CatalogReport]:
     """Download a public catalog (streaming, with progress), validate it and cache it as Parquet.
 
@@ -559,7 +633,7 @@ def download_source(
     finally:
         http.close()
     try:
-        frame, report = read_catalog_csv(partial, source.title)
+        frame, report = read_catalog_csv(partial, source.title, max_rows=max_rows)
     finally:
         partial.unlink(missing_ok=True)
     store.save(source.id, frame, report)
