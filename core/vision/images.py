@@ -20,6 +20,7 @@ ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "vision"
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "MPO": "JPEG"}
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about 6300 x 6300; anything larger is refused before decoding
+MAX_SIDE = 10_000  # each side too: a 40,000,000 x 1 image has few pixels but cannot be resized
 SAMPLES = ("chelsea", "coffee", "astronaut", "rocket", "cat")
 
 
@@ -63,7 +64,11 @@ def load_sample(name: str) -> LoadedImage:
 
 
 def load_image_bytes(
-    data: bytes, name: str = "upload", max_bytes: int = MAX_UPLOAD_BYTES, max_pixels: int = MAX_PIXELS
+    data: bytes,
+    name: str = "upload",
+    max_bytes: int = MAX_UPLOAD_BYTES,
+    max_pixels: int = MAX_PIXELS,
+    max_side: int = MAX_SIDE,
 ) -> LoadedImage:
     """Decode an uploaded image safely, or raise ImageError with a message for the user."""
     if not data:
@@ -84,6 +89,11 @@ def load_image_bytes(
                     "viewer accepts. Use PNG, JPEG or WebP."
                 )
             width, height = image.size
+            if max(width, height) > max_side:
+                raise ImageError(
+                    f"The image is {width:,} x {height:,} pixels; each side can be at most {max_side:,} pixels. "
+                    "Downscale or crop it and try again."
+                )
             if width * height > max_pixels:
                 raise ImageError(
                     f"The image is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels); "
@@ -116,11 +126,14 @@ def _to_rgb(image: Image.Image) -> np.ndarray:
 
 
 def center_crop_resize(rgb: np.ndarray, size: int) -> np.ndarray:
-    """Resize the shorter side to `size` and cut the centre square: what the model sees."""
+    """Resize the shorter side to `size` and cut the centre square: what the model sees.
+
+    The centre square is cut first and only it is resized, so the work is `size` x `size` whatever
+    the image's shape (a very long, thin image would otherwise be scaled up along its length).
+    """
     image = Image.fromarray(rgb)
     width, height = image.size
-    scale = size / min(width, height)
-    new_w, new_h = max(size, round(width * scale)), max(size, round(height * scale))
-    image = image.resize((new_w, new_h), Image.Resampling.BICUBIC)
-    left, top = (new_w - size) // 2, (new_h - size) // 2
-    return np.asarray(image.crop((left, top, left + size, top + size)), dtype=np.uint8)
+    side = min(width, height)
+    left, top = (width - side) // 2, (height - side) // 2
+    square = image.crop((left, top, left + side, top + side))
+    return np.asarray(square.resize((size, size), Image.Resampling.BICUBIC), dtype=np.uint8)
