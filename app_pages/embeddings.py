@@ -6,7 +6,13 @@ import streamlit as st
 
 from components.embeddings.analysis import analysed
 from components.embeddings.changes import change_log_panel, fiftyone_app_panel
-from components.embeddings.datasets import add_dataset_panels, dataset_picker, stop_if_too_small, store_or_stop
+from components.embeddings.datasets import (
+    add_dataset_panels,
+    database_faults,
+    dataset_picker,
+    stop_if_too_small,
+    store_or_stop,
+)
 from components.embeddings.map_view import map_controls, map_rows, map_summary, selectable_scatter
 from components.embeddings.pickers import embedder_picker, method_picker
 from components.embeddings.projection import projected_map, projection_settings
@@ -27,7 +33,7 @@ data_dir = settings.data_dir
 fo = store_or_stop(data_dir)
 state = embeddings_state()
 
-with error_boundary("showing the embedding map"):
+with error_boundary("showing the embedding map"), database_faults(data_dir):
     restore_from_url(state, data_dir)
     add_dataset_panels(fo, settings)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import streamlit as st
 
@@ -31,9 +33,11 @@ from core.embeddings.datasets import (
     zoo_dataset,
 )
 from core.embeddings.explore import known_selection
-from core.embeddings.store import StoreError, reset_failure
+from core.embeddings.store import RESTARTED_MESSAGE, DatabaseRestarted, StoreError, reset_failure, restart_if_stopped
 from core.embeddings.text_datasets import Passage, dataset_kind, passages_of, transcript_dataset
 from core.videos.transcript import format_timestamp
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -55,17 +59,49 @@ class OpenDataset:
 
 
 def store_or_stop(data_dir: Path) -> ModuleType:
-    """The FiftyOne module with its database running; if it cannot start, say so with a retry and stop."""
+    """The FiftyOne module with its database running; if it cannot start, say so with a retry and stop.
+
+    A database that stopped since the last run (mongod killed, out of memory) is noticed with a short
+    ping and started again; the user is told and presses Try again, instead of waiting on every action.
+    """
     try:
         with st.spinner("Starting the FiftyOne database (first time takes a few seconds)..."):
-            return embeddings_resources.store(str(data_dir))
+            fo = embeddings_resources.store(str(data_dir))
+            if restart_if_stopped(data_dir):
+                raise DatabaseRestarted()
+        return fo
+    except DatabaseRestarted as exc:
+        _stop_with_retry(str(exc), st.warning)
     except StoreError as exc:
-        st.error(str(exc))
-        if st.button("Try again", key=keys.RETRY_STORE):
-            reset_failure()
-            st.rerun()
-        st.stop()
-        raise  # not reached: st.stop() ends the run
+        _stop_with_retry(str(exc), st.error)
+    raise AssertionError("not reached: st.stop() ends the run")
+
+
+@contextmanager
+def database_faults(data_dir: Path) -> Iterator[None]:
+    """Around the page's work: a database lost in the middle of an action is restarted, with Try again."""
+    import pymongo.errors
+
+    try:
+        yield
+    except pymongo.errors.ConnectionFailure:
+        log.warning("the FiftyOne database did not answer during an action", exc_info=True)
+        try:
+            restarted = restart_if_stopped(data_dir)
+        except StoreError as exc:
+            _stop_with_retry(str(exc), st.error)
+        _stop_with_retry(
+            RESTARTED_MESSAGE if restarted else "The dataset database did not answer in time. Press Try again.",
+            st.warning,
+        )
+
+
+def _stop_with_retry(message: str, show: Callable[..., Any]) -> NoReturn:
+    show(message, icon=":material/database:")
+    if st.button("Try again", key=keys.RETRY_STORE, type="primary"):
+        reset_failure()
+        st.rerun()
+    st.stop()
 
 
 def _add(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:

@@ -31,12 +31,23 @@ from core.errors import UserError
 log = logging.getLogger(__name__)
 
 DEFAULT_START_TIMEOUT = 60.0
+# FiftyOne's client waits pymongo's default 30 s for a server that is gone; a few seconds tell the same.
+SERVER_SELECTION_TIMEOUT_MS = 5000
+PING_TIMEOUT_MS = 1000
+RESTARTED_MESSAGE = "The dataset database stopped; it was restarted. Press Try again."
 _lock = threading.Lock()
 _state: dict[str, Any] = {}
 
 
 class StoreError(UserError, RuntimeError):
     """The FiftyOne database cannot be used. The message says what to do."""
+
+
+class DatabaseRestarted(StoreError):
+    """The database had stopped and was started again; what the user was doing did not happen."""
+
+    def __init__(self) -> None:
+        super().__init__(RESTARTED_MESSAGE)
 
 
 @dataclass(frozen=True)
@@ -140,7 +151,64 @@ def close_store() -> None:
         _close_locked()
 
 
-def _close_locked() -> None:
+def restart_if_stopped(data_dir: Path, timeout: float = DEFAULT_START_TIMEOUT) -> bool:
+    """Ping the database (about a second at most); when it stopped, start it again and return True.
+
+    A bundled mongod is started again on the same data folder (its journal makes that safe after a
+    kill). An external server (FIFTYONE_DATABASE_URI) cannot be started from here: StoreError says so,
+    and the client reconnects by itself once the server is back.
+    """
+    with _lock:
+        if "fo" not in _state or _answers(_state["info"]):
+            return False
+        info: StoreInfo = _state["info"]
+        if info.database_uri is not None:
+            raise StoreError(
+                "The MongoDB server in FIFTYONE_DATABASE_URI stopped answering. Start it again, then press Try again."
+            )
+        log.warning("the FiftyOne database (mongod on port %s) stopped; starting it again", info.port)
+        _close_locked(wait_for_service=True)
+        try:
+            fo, info = _start(Path(data_dir), timeout)
+        except StoreError as exc:
+            _state["error"] = str(exc)
+            raise
+        _state["fo"] = fo
+        _state["info"] = info
+        _recount_collections()
+        return True
+
+
+def _recount_collections() -> None:
+    """After a kill, mongod's fast counts can be stale (a full dataset reads as empty); validate fixes them."""
+    import fiftyone.core.odm.database as fod
+
+    db = fod.get_db_conn()
+    for name in db.list_collection_names():
+        try:
+            db.command("validate", name)
+        except Exception:
+            log.warning("could not validate collection %s after the restart", name, exc_info=True)
+
+
+def _answers(info: StoreInfo) -> bool:
+    import pymongo
+    import pymongo.errors
+
+    target: dict[str, Any] = {"host": info.database_uri} if info.database_uri else {"port": info.port}
+    client: pymongo.MongoClient[Any] = pymongo.MongoClient(
+        **target, serverSelectionTimeoutMS=PING_TIMEOUT_MS, connectTimeoutMS=PING_TIMEOUT_MS, connect=False
+    )
+    try:
+        client.admin.command("ping")
+        return True
+    except pymongo.errors.PyMongoError:
+        return False
+    finally:
+        client.close()
+
+
+def _close_locked(wait_for_service: bool = False) -> None:
     if "fo" in _state:
         import fiftyone.core.dataset as fo_dataset
         import fiftyone.core.odm.database as fod
@@ -149,8 +217,13 @@ def _close_locked() -> None:
         fo_dataset.Dataset._instances.clear()  # cached Dataset objects belong to the old database
     while _services:
         service = _services.pop()
+        wrapper = service.child
         with contextlib.suppress(Exception):
             service.stop()
+        if wait_for_service and wrapper is not None:
+            # The wrapper of a killed mongod exits by itself; a new one must not register with it first.
+            with contextlib.suppress(Exception):
+                wrapper.wait(timeout=10)
     os.environ.pop("FIFTYONE_PRIVATE_DATABASE_PORT", None)
     _state.clear()
 
@@ -182,6 +255,9 @@ def _start(data_dir: Path, timeout: float) -> tuple[ModuleType, StoreInfo]:
         import fiftyone as fo
         import fiftyone.core.odm.database as fod
 
+        fod._connection_kwargs["serverSelectionTimeoutMS"] = SERVER_SELECTION_TIMEOUT_MS
+        # Acknowledged means journaled: a killed mongod otherwise loses the last ~100 ms of edits.
+        fod._connection_kwargs["journal"] = True
         fod.get_db_conn()  # connect now, so a problem shows here and not later
     except Exception as exc:
         log.exception("FiftyOne could not connect")
