@@ -387,6 +387,65 @@ def is_torchscript(data: bytes) -> bool:
         return False
 
 
+MAX_CLASSES = 100_000  # ImageNet-21k has 21,843
+
+
+def _read_state_dict(weights: bytes) -> dict[str, torch.Tensor]:
+    """The tensors of a checkpoint, read with weights_only=True; memory-mapped when it is a zip checkpoint.
+
+    Every non-empty tensor's data is in the file, so reading costs about the file's size, not what its
+    shapes claim (a shape over more data than the file holds fails to load).
+    """
+    import tempfile
+    import zipfile
+
+    try:
+        if zipfile.is_zipfile(io.BytesIO(weights)):
+            with tempfile.NamedTemporaryFile(suffix=".pt") as handle:
+                handle.write(weights)
+                handle.flush()
+                state = torch.load(handle.name, map_location="cpu", weights_only=True, mmap=True)
+        else:
+            state = torch.load(io.BytesIO(weights), map_location="cpu", weights_only=True)
+    except Exception as exc:
+        log.info("user weights rejected: %s", exc)
+        raise ModelFileError(
+            "This file is not a PyTorch state_dict that can be loaded safely (weights_only=True). "
+            "Save it with torch.save(model.state_dict(), path)."
+        ) from None
+    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
+        state = state["state_dict"]
+    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
+        raise ModelFileError("The file holds no state_dict (a mapping of parameter names to tensors).")
+    return {str(k).removeprefix("module."): v for k, v in state.items()}
+
+
+def _check_shapes(
+    state: dict[str, torch.Tensor], constructor: Callable[..., nn.Module], architecture: str, num_classes: int
+) -> None:
+    """Every tensor must have the shape the architecture gives it, checked on a model with no memory
+    (the meta device) before the real one is built: a file cannot make the server allocate what it claims."""
+    with torch.device("meta"):
+        expected = {
+            k: tuple(v.shape) for k, v in constructor(weights=None, num_classes=num_classes).state_dict().items()
+        }
+    missing = [k for k in expected if k not in state]
+    unexpected = [k for k in state if k not in expected]
+    wrong = [k for k in expected if k in state and tuple(state[k].shape) != expected[k]]
+    if not (missing or unexpected or wrong):
+        return
+    if wrong:
+        name = wrong[0]
+        problem = f"{name} has shape {list(state[name].shape)} where it needs {list(expected[name])}."
+    elif missing:
+        problem = f"{len(missing)} tensors are missing, e.g. {missing[0]}."
+    else:
+        problem = f"{len(unexpected)} tensors are not part of it, e.g. {unexpected[0]}."
+    raise ModelFileError(
+        f"These weights do not fit a {architecture}: {problem} Pick the architecture the weights were trained with."
+    )
+
+
 def load_user_model(
     architecture: str,
     weights: bytes,
@@ -404,22 +463,17 @@ def load_user_model(
             "scripted modules), so no CAM can be computed. Save the state_dict instead: "
             "torch.save(model.state_dict(), path)."
         )
-    try:
-        state = torch.load(io.BytesIO(weights), map_location="cpu", weights_only=True)
-    except Exception as exc:
-        log.info("user weights rejected: %s", exc)
-        raise ModelFileError(
-            "This file is not a PyTorch state_dict that can be loaded safely (weights_only=True). "
-            "Save it with torch.save(model.state_dict(), path)."
-        ) from None
-    if isinstance(state, dict) and "state_dict" in state and isinstance(state["state_dict"], dict):
-        state = state["state_dict"]
-    if not isinstance(state, dict) or not all(isinstance(v, torch.Tensor) for v in state.values()):
-        raise ModelFileError("The file holds no state_dict (a mapping of parameter names to tensors).")
-    state = {k.removeprefix("module."): v for k, v in state.items()}
+    state = _read_state_dict(weights)
     head = [v for k, v in state.items() if k.endswith("weight") and v.dim() == 2]
     num_classes = int(head[-1].shape[0]) if head else 1000
-    model = getattr(torchvision.models, architecture)(weights=None, num_classes=num_classes)
+    if not 1 <= num_classes <= MAX_CLASSES:
+        raise ModelFileError(
+            f"These weights have a classifier for {num_classes:,} classes; the limit is {MAX_CLASSES:,}. "
+            "Check that the file is the state_dict of an image classifier."
+        )
+    constructor = getattr(torchvision.models, architecture)
+    _check_shapes(state, constructor, architecture, num_classes)
+    model = constructor(weights=None, num_classes=num_classes)
     try:
         model.load_state_dict(state, strict=True)
     except RuntimeError as exc:

@@ -67,3 +67,74 @@ def test_the_crop_is_the_centre_of_the_image() -> None:
     crop = center_crop_resize(rgb, 50)
     assert crop.shape == (50, 50, 3)
     assert crop[:, 2:-2].min() > 200
+
+
+def _state_dict_file(path: Path, rows: int, full: bool) -> Path:
+    """A state_dict whose classifier is an empty [rows, 0] tensor (tiny on disk), alone or in a whole resnet18."""
+    import torch
+    import torchvision
+
+    state = torchvision.models.resnet18(weights=None).state_dict() if full else {}
+    state["fc.weight"] = torch.empty(rows, 0)
+    state.pop("fc.bias", None)
+    torch.save(state, path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("rows", "full", "message"),
+    [
+        (
+            1_000_000,
+            False,
+            "These weights have a classifier for 1,000,000 classes; the limit is 100,000. "
+            "Check that the file is the state_dict of an image classifier.",
+        ),
+        (
+            90_000,
+            True,
+            "These weights do not fit a resnet18: fc.weight has shape [90000, 0] where it needs [90000, 512]. "
+            "Pick the architecture the weights were trained with.",
+        ),
+        (
+            10**12,
+            False,
+            "These weights have a classifier for 1,000,000,000,000 classes; the limit is 100,000. "
+            "Check that the file is the state_dict of an image classifier.",
+        ),
+    ],
+)
+def test_a_state_dict_claiming_a_huge_classifier_is_refused_before_a_model_is_built(
+    tmp_path: Path, rows: int, full: bool, message: str
+) -> None:
+    weights = _state_dict_file(tmp_path / "bomb.pt", rows, full)
+    if not full:
+        assert weights.stat().st_size < 2_000
+    result = run_bounded(
+        f"""
+        from pathlib import Path
+        from core.vision.models import load_user_model
+        data = Path({str(weights)!r}).read_bytes()
+        """,
+        "load_user_model('resnet18', data)",
+    )
+    assert result.outcome == "user error", result.stderr
+    assert result.error == "ModelFileError"
+    assert result.message == message
+    assert result.peak_mb < 300
+
+
+def test_weights_that_fit_still_load_from_the_mapped_file(tmp_path: Path) -> None:
+    import io
+
+    import torch
+    import torchvision
+
+    from core.vision.models import load_user_model
+
+    net = torchvision.models.resnet18(weights=None, num_classes=5)
+    buffer = io.BytesIO()
+    torch.save(net.state_dict(), buffer)
+    loaded = load_user_model("resnet18", buffer.getvalue())
+    assert torch.equal(loaded.model.state_dict()["fc.weight"], net.state_dict()["fc.weight"])
+    assert len(loaded.categories) == 5
