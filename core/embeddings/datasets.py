@@ -13,6 +13,7 @@ import shutil
 import stat
 import warnings
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -31,6 +32,8 @@ MAX_ZIP_FILES = 50_000
 MAX_ZIP_UNCOMPRESSED = 2 * 1024**3
 MAX_COMPRESSION_RATIO = 100
 MAX_IMAGE_PIXELS = 40_000_000
+MAX_IMAGE_SIDE = 10_000  # each side too: a 40,000,000 x 1 image has few pixels but cannot be resized
+MAX_IMAGE_FILE_BYTES = 64 * 1024**2  # one image file, unpacked
 JUNK_PARTS = {"__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini"}
 _NAME_RE = re.compile(r"[^A-Za-z0-9_.-]+")
 
@@ -224,12 +227,48 @@ def import_zip(fo: ModuleType, data_dir: Path, zip_bytes: bytes, name: str) -> t
 
 
 def extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
-    """Write the zip's images to `target/<class>/<file>`, checked by content; raise if none are usable."""
+    """Write the zip's images to `target/<class>/<file>`, checked by content; raise if none are usable.
+
+    Whatever stops it (a damaged zip, a bad folder name, a full disk), nothing is left in `target`.
+    """
+    try:
+        return _extract_class_folders(zip_bytes, target)
+    except BaseException:
+        shutil.rmtree(target, ignore_errors=True)
+        raise
+
+
+def _read_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One file of the zip, or DatasetError if the zip is damaged there (bad checksum, truncated, encrypted)."""
+    try:
+        return archive.read(info)
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError) as exc:
+        log.info("damaged zip member %r: %s", info.filename, exc)
+        raise DatasetError(
+            f"The zip is damaged: {_shown(info.filename)} does not unpack (bad checksum or cut short). "
+            "Zip the folder again and upload the new file."
+        ) from None
+    except NotImplementedError:
+        raise DatasetError(
+            f"{_shown(info.filename)} is compressed with a method this app cannot read. "
+            "Zip the folder again with standard (deflate) compression."
+        ) from None
+    except RuntimeError:  # encrypted: a password is needed
+        raise DatasetError("The zip is password-protected. Zip the folder again without a password.") from None
+
+
+def _shown(filename: str) -> str:
+    """A zip member's name fit for a message: printable, at most 60 characters."""
+    name = "".join(ch for ch in filename if ch.isprintable())
+    return repr(name if len(name) <= 60 else name[:57] + "...")
+
+
+def _extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
     from PIL import Image
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(zip_bytes))
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, zlib.error, EOFError, ValueError, NotImplementedError):
         raise DatasetError("That file is not a zip archive. Upload a .zip with one folder per class.") from None
     entries = [info for info in archive.infolist() if not info.is_dir()]
     if len(entries) > MAX_ZIP_FILES:
@@ -260,7 +299,10 @@ def extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
         if info.compress_size and info.file_size / info.compress_size > MAX_COMPRESSION_RATIO * 10:
             report.skipped["over-compressed files"] += 1
             continue
-        data = archive.read(info)
+        if info.file_size > MAX_IMAGE_FILE_BYTES:
+            report.skipped["oversized images"] += 1
+            continue
+        data = _read_member(archive, info)
         try:
             with warnings.catch_warnings():
                 warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -268,7 +310,7 @@ def extract_class_folders(zip_bytes: bytes, target: Path) -> ZipReport:
                     image_format = image.format
                     size = image.size
                     mode = image.mode
-                    if size[0] * size[1] > MAX_IMAGE_PIXELS:
+                    if size[0] * size[1] > MAX_IMAGE_PIXELS or max(size) > MAX_IMAGE_SIDE:
                         raise Image.DecompressionBombError("too many pixels")
                     image.load()
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
