@@ -16,6 +16,7 @@ from components.music.state import (
     add_to_seeds,
 )
 from components.shared.flash import flash
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
 from core.music.seeds import pick_spotify_track
@@ -58,18 +59,18 @@ def account_panel(settings: Settings, index: CatalogIndex) -> None:
                 try:
                     name = session.complete_login(pasted)
                 except SpotifyError as exc:
-                    st.error(str(exc), icon=":material/lock:")
+                    st.error(markdown_text(str(exc)), icon=":material/lock:")
                 else:
-                    st.success(f"Logged in as {name}.")
+                    st.success(f"Logged in as {markdown_text(name)}.")
                     st.rerun()
             return
-        st.write(f"Logged in as **{session.display_name}**.")
+        st.markdown(f"Logged in as **{markdown_text(session.display_name or '')}**.")
         left, right = st.columns(2)
         if left.button("Use my top tracks as seeds", key=TOP_TRACKS, icon=":material/trending_up:"):
             try:
                 top = session.top_tracks(limit=5)
             except SpotifyError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(str(exc)))
             else:
                 if not top:
                     flash(SCOPE, "info", "Spotify has no top tracks for you yet.")
@@ -91,6 +92,8 @@ def save_playlist_panel(settings: Settings, result: Recommendations) -> None:
         try:
             url = session.save_playlist(name, list(result.tracks["track_id"]), f"Made by ML Studio from: {seeds}")
         except SpotifyError as exc:
-            st.error(str(exc))
+            st.error(markdown_text(str(exc)))
         else:
-            st.success(f"Saved {len(result.tracks)} tracks: {url}")
+            st.success(f"Saved {len(result.tracks)} tracks as a private playlist.")
+            if url.startswith("https://open.spotify.com/"):
+                st.link_button("Open the playlist in Spotify", url, icon=":material/open_in_new:")

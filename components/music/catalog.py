@@ -24,6 +24,7 @@ from components.music.state import (
     music_state,
 )
 from components.shared.flash import flash
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.media.local_files import LocalFileError, resolve_local_file
 from core.music.catalog import (
@@ -62,7 +63,7 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
             state.use_catalog(chosen, report)
             available = store.list()
         except CatalogError as exc:
-            st.error(f"The configured catalog (MLSTUDIO_MUSIC_CATALOG) could not be used: {exc}")
+            st.error(markdown_text(f"The configured catalog (MLSTUDIO_MUSIC_CATALOG) could not be used: {exc}"))
     if chosen is None or chosen not in available:
         if not available:
             return None
@@ -72,7 +73,7 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
     try:
         return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
     except (CatalogError, OSError) as exc:
-        st.error(f"{exc}")
+        st.error(markdown_text(str(exc)))
         if st.button("Delete the damaged catalog", key=DELETE_DAMAGED):
             store.delete(chosen)
             state.catalog = None
@@ -81,9 +82,9 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
 
 
 def show_report(report: CatalogReport) -> None:
-    st.caption(report.summary())
+    st.caption(markdown_text(report.summary()))
     if report.bad_rows:
-        lines = "\n".join(f"- line {row.line}: {row.reason}" for row in report.bad_rows)
+        lines = "\n".join(f"- line {row.line}: {markdown_text(row.reason)}" for row in report.bad_rows)
         st.warning(
             f"{report.bad_row_count:,} rows were skipped. The first ones:\n{lines}",
             icon=":material/rule:",
@@ -127,7 +128,7 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
     shown = report.source if report else (index.name if index else "")
     # With no catalog yet the ways to get one are the page itself, not something to expand.
     panel = (
-        st.expander(f"Catalog: {shown} ({len(index):,} tracks)", icon=":material/library_music:")
+        st.expander(f"Catalog: {markdown_text(shown)} ({len(index):,} tracks)", icon=":material/library_music:")
         if index is not None
         else st.container(border=True)
     )
@@ -165,7 +166,7 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                     )
                 except CatalogError as exc:
                     bar.empty()
-                    st.error(str(exc), icon=":material/cloud_off:")
+                    st.error(markdown_text(str(exc)), icon=":material/cloud_off:")
                 else:
                     state.use_catalog(catalog_id, report)
                     st.rerun()
@@ -188,7 +189,7 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                     try:
                         chosen = resolve_local_file(path, allowed, settings.deployed, folder_required=False)
                     except LocalFileError as exc:
-                        st.error(str(exc))
+                        st.error(markdown_text(str(exc)))
                     else:
                         _load(partial(load_catalog_file, chosen, store))
         st.caption(
@@ -202,12 +203,12 @@ def _load(action: Callable[[], tuple[str, CatalogReport]]) -> None:
         with st.spinner("Reading and checking the catalog…"):
             catalog_id, report = action()
     except CatalogError as exc:
-        st.error(str(exc), icon=":material/error:")
+        st.error(markdown_text(str(exc)), icon=":material/error:")
         if exc.report is not None and exc.report.bad_rows:
             show_report(exc.report)
     except OSError as exc:
         log.warning("catalog file error: %s", exc)
-        st.error(f"Could not read the file: {exc.strerror or exc}. Check the path and permissions.")
+        st.error(markdown_text(f"Could not read the file: {exc.strerror or exc}. Check the path and permissions."))
     else:
         music_state().use_catalog(catalog_id, report)
         st.rerun()

@@ -11,6 +11,7 @@ import streamlit as st
 from components.music.account import save_playlist_panel
 from components.music.spotify import spotify_client
 from components.music.state import EXPORT, FETCH_COVERS, MAP, PLAY, RADAR, TABLE, MusicState
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
 from core.music.spotify import SpotifyError
@@ -95,7 +96,7 @@ def fetch_covers(settings: Settings, result: Recommendations, covers: dict[str, 
                     if track.image_url:
                         covers[track_id] = track.image_url
         except SpotifyError as exc:
-            st.warning(f"Covers not loaded: {exc}")
+            st.warning(markdown_text(f"Covers not loaded: {exc}"))
         else:
             st.rerun()
 
@@ -171,7 +172,7 @@ def player(result: Recommendations) -> None:
     )
     track_id = str(result.tracks["track_id"].iat[choice])
     st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
-    st.caption(f"Why this track: {result.tracks['why'].iat[choice]}")
+    st.caption(f"Why this track: {markdown_text(str(result.tracks['why'].iat[choice]))}")
 
 
 def results_panel(settings: Settings, index: CatalogIndex, state: MusicState) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import streamlit as st
 
 from components.music.account import account_panel
@@ -47,7 +49,7 @@ def seed_chips(seeds: list[Seed]) -> None:
     columns = st.columns(len(seeds))
     for number, (column, seed) in enumerate(zip(columns, seeds, strict=True)):
         column.button(
-            seed.chip,
+            markdown_text(seed.chip),
             key=f"{REMOVE_SEED_PREFIX}{number}",
             icon=":material/close:",
             on_click=remove_from_seeds,
@@ -55,6 +57,14 @@ def seed_chips(seeds: list[Seed]) -> None:
             help=f"{seed.kind}: remove this seed",
             width="stretch",
         )
+
+
+def _spotify_link(name: str, url: str) -> str:
+    """The name as a link to its Spotify page; as plain text if the address is not Spotify's."""
+    shown = markdown_text(name)
+    if re.fullmatch(r"https://open\.spotify\.com/[A-Za-z0-9/_-]+", url):
+        return f"[{shown}]({url})"
+    return shown
 
 
 def catalog_search(index: CatalogIndex) -> None:
@@ -72,7 +82,7 @@ def catalog_search(index: CatalogIndex) -> None:
     artists = index.search_artists(query, limit=4)
     genres = index.search_genres(query, limit=4)
     if tracks.empty and not artists and not genres:
-        st.warning(f"Nothing in the catalog matches “{query}”. Try fewer words or another spelling.")
+        st.warning(f"Nothing in the catalog matches “{markdown_text(query)}”. Try fewer words or another spelling.")
         return
     box = st.container(height=260, border=True)
     for row in tracks.itertuples():
@@ -138,21 +148,21 @@ def spotify_search(settings: Settings, index: CatalogIndex, state: MusicState) -
     try:
         result = search_spotify(client, kind, query, page)
     except SpotifyError as exc:
-        st.error(str(exc), icon=":material/cloud_off:")
+        st.error(markdown_text(str(exc)), icon=":material/cloud_off:")
         return
     if not result.items:
-        st.info(f"Spotify found nothing for “{query}”.")
+        st.info(f"Spotify found nothing for “{markdown_text(query)}”.")
         return
     for item in result.items:
         cover, text, button = st.columns([1, 6, 1], vertical_alignment="center")
         if item.image_url:
             cover.image(item.image_url, width=48)
         if kind == "track":
-            text.markdown(f"[{markdown_text(item.name)}]({item.url}) — {markdown_text(', '.join(item.artists))}")
+            text.markdown(f"{_spotify_link(item.name, item.url)} — {markdown_text(', '.join(item.artists))}")
             button.button("Add", key=f"{ADD_SPOTIFY_PREFIX}{item.id}", on_click=add_spotify_track, args=(index, item))
         else:
             genres = f" · {markdown_text(', '.join(item.genres[:3]))}" if item.genres else ""
-            text.markdown(f"[{markdown_text(item.name)}]({item.url}){genres}")
+            text.markdown(f"{_spotify_link(item.name, item.url)}{genres}")
             button.button(
                 "Add",
                 key=f"{ADD_SPOTIFY_ARTIST_PREFIX}{item.id}",
@@ -174,7 +184,7 @@ def seed_averages(index: CatalogIndex, seeds: list[Seed]) -> dict[str, float]:
     try:
         return index.seed_values(seeds)
     except EngineError as exc:  # a seed from another catalog
-        st.warning(f"{exc} Remove that seed.")
+        st.warning(markdown_text(f"{exc} Remove that seed."))
         return {}
 
 

@@ -12,6 +12,7 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from components.shared.text import markdown_text
 from core.errors import UserError
 
 log = logging.getLogger("mlstudio")
@@ -27,7 +28,7 @@ def error_boundary(doing: str) -> Iterator[None]:
     try:
         yield
     except UserError as exc:
-        st.warning(str(exc), icon=":material/warning:")
+        st.warning(markdown_text(str(exc)), icon=":material/warning:")
     except Exception:
         log.exception("error while %s", doing)
         show_bug_notice(doing)

@@ -6,6 +6,8 @@ from typing import Literal
 
 import streamlit as st
 
+from components.shared.text import markdown_text
+
 FlashKind = Literal["success", "info", "warning", "error"]
 
 
@@ -25,4 +27,5 @@ def show_flashes(scope: str) -> None:
 
 
 def show_message(kind: FlashKind, message: str) -> None:
-    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](message)
+    """Draw a plain-text message (it may quote a title, a file name or a URL: shown as typed)."""
+    {"success": st.success, "info": st.info, "warning": st.warning, "error": st.error}[kind](markdown_text(message))

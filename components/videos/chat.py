@@ -16,7 +16,7 @@ from streamlit.delta_generator import DeltaGenerator
 from components.shared import resources as shared_resources
 from components.shared.memo import session_memo
 from components.shared.shell import SPEECH_LABELS
-from components.shared.text import markdown_text
+from components.shared.text import markdown_stream, markdown_text
 from components.videos import resources as videos_resources
 from components.videos import state as state
 from core.ai import factory
@@ -69,7 +69,7 @@ def render_voice_settings(settings: Settings) -> None:
         try:
             voices = _speech(settings).voices()
         except AIError as exc:
-            st.warning(str(exc))
+            st.warning(markdown_text(str(exc)))
             return
         labels = {v.id: v.label for v in voices}
         st.selectbox("Voice", list(labels), key=state.VOICE, format_func=lambda voice: labels.get(voice, voice))
@@ -81,9 +81,9 @@ def render_chat(settings: Settings, library: Library, record: VideoRecord) -> No
     try:
         engine = engine_for(settings, library, record)
     except (AIError, InputError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return
-    st.caption(f"Answering with: {engine.name}")
+    st.caption(f"Answering with: {markdown_text(engine.name)}")
     render_voice_settings(settings)
     history = library.chat(record.id)
     view = state.current()
@@ -121,7 +121,7 @@ def _transcribe_question(settings: Settings, data: bytes) -> str | None:
         with st.spinner("Listening…"):
             result = transcriber.transcribe(path)
     except AIError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return None
     finally:
         path.unlink(missing_ok=True)
@@ -149,10 +149,10 @@ def _answer(
         with st.chat_message("assistant"):
             try:
                 stream = engine.ask(question, past)
-                st.write_stream(markdown_text(piece) for piece in stream)
+                st.write_stream(markdown_stream(stream))
                 answer = stream.answer
             except AIError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(str(exc)))
                 return
             _citations(tuple(answer.citations), len(history) + 1)
     library.add_chat_turns(
@@ -165,7 +165,7 @@ def _answer(
                 speech = _speech(settings).synthesize(speakable(answer.text), st.session_state.get(state.VOICE))
             state.current().spoken = state.SpokenAnswer(speech.data, speech.mime)
         except AIError as exc:
-            st.warning(f"The answer could not be spoken: {exc}")
+            st.warning(markdown_text(f"The answer could not be spoken: {exc}"))
     st.rerun()
 
 
@@ -180,5 +180,5 @@ def _citations(citations: Sequence[Citation], message_number: int) -> None:
             icon=":material/play_circle:",
             on_click=state.seek,
             args=(citation.start,),
-            help=citation.text[:300],
+            help=markdown_text(citation.text[:300]),
         )

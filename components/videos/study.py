@@ -69,12 +69,12 @@ def study_service(settings: Settings, library: Library) -> StudyService | None:
     try:
         return _service(settings, library)
     except AIError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return None
 
 
 def render_summary(service: StudyService, record: VideoRecord) -> None:
-    st.caption(f"Built with: {service.engine_name}. {RULES_NOTE}")
+    st.caption(f"Built with: {markdown_text(service.engine_name)}. {RULES_NOTE}")
     _summary(service, record)
 
 
@@ -171,7 +171,7 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
     question = questions[index]
     st.progress(index / len(questions), text=f"Question {index + 1} of {len(questions)}")
     st.markdown(f"**{markdown_text(question.question)}**")
-    labels = [f"{letter}. {option}" for letter, option in zip("ABCD", question.options, strict=True)]
+    labels = [f"{letter}. {markdown_text(option)}" for letter, option in zip("ABCD", question.options, strict=True)]
     answered = progress.chosen(index)
     choice = st.radio(
         "Your answer",
@@ -191,7 +191,10 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
     if answered == question.answer:
         st.success(f"Correct: {question.answer_letter}.", icon=":material/check_circle:")
     else:
-        st.error(f"Not quite. The answer is {question.answer_letter}. {question.answer_text}", icon=":material/cancel:")
+        st.error(
+            f"Not quite. The answer is {question.answer_letter}. {markdown_text(question.answer_text)}",
+            icon=":material/cancel:",
+        )
     st.text(question.explanation)
     cols = st.columns([2, 3], vertical_alignment="center")
     with cols[0]:
@@ -287,7 +290,8 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
         titles = service.chapter_titles(record.id)
         with st.container(border=True):
             origin = " · yours" if card.origin == "user" else ""
-            chapter = f" · {chapter_label(card.card.chapter, titles)}" if card.card.chapter < len(titles) else ""
+            label = chapter_label(card.card.chapter, titles) if card.card.chapter < len(titles) else ""
+            chapter = f" · {markdown_text(label)}" if label else ""
             st.caption(f"{KIND_LABELS[card.card.kind]}{chapter}{origin} · card {position + 1} of {len(queue)}")
             st.markdown(f"#### {markdown_text(card.card.front)}")
             _card_moment(service, record, card.card)

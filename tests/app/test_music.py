@@ -9,6 +9,7 @@ from streamlit.testing.v1 import AppTest
 from components.music.state import STATE
 from core.music.catalog import CatalogStore, load_catalog_upload
 from tests.music.generate import csv_bytes, make_catalog
+from tests.support.text import shown
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "music.py"
 
@@ -68,7 +69,7 @@ def test_download_failure_offline_is_a_message(data_dir: Path, monkeypatch: pyte
     next(b for b in app.button if b.label == "Download and cache").click()
     app.run()
     assert not app.exception
-    assert "Could not reach 127.0.0.1:9" in " ".join(e.value for e in app.error)
+    assert "Could not reach 127.0.0.1:9" in shown(" ".join(e.value for e in app.error))
     assert "Upload the catalog CSV" in " ".join(e.value for e in app.error)
 
 
@@ -249,7 +250,8 @@ def test_spotify_login_top_tracks_and_save_playlist(data_dir: Path, spotify) -> 
     assert not app.exception
     playlist = next(iter(spotify.playlists.values()))
     assert len(playlist["items"]) == 20 and playlist["public"] is False
-    assert "Saved 20 tracks: https://open.spotify.com/playlist/" in " ".join(s.value for s in app.success)
+    assert "Saved 20 tracks as a private playlist." in " ".join(s.value for s in app.success)
+    assert app.get("link_button")[-1].proto.url.startswith("https://open.spotify.com/playlist/")
 
 
 def test_login_landing_tab_shows_the_code(data_dir: Path) -> None:
@@ -281,7 +283,7 @@ def test_missing_configured_catalog_and_corrupt_cache_are_messages(
     monkeypatch.setenv("MLSTUDIO_MUSIC_CATALOG", str(data_dir / "nowhere.csv"))
     shared_resources.base_settings.clear()
     app = page()
-    assert "MLSTUDIO_MUSIC_CATALOG" in " ".join(e.value for e in app.error)
+    assert "MLSTUDIO_MUSIC_CATALOG" in shown(" ".join(e.value for e in app.error))
     assert "No catalog yet" in app.info[0].value
 
     monkeypatch.delenv("MLSTUDIO_MUSIC_CATALOG")
@@ -482,7 +484,7 @@ def test_a_bad_link_is_a_message_and_falls_back_to_defaults(data_dir: Path) -> N
     }
     app.run()
     assert not app.exception, [e.value for e in app.exception]
-    warnings = " ".join(w.value for w in app.warning)
+    warnings = shown(" ".join(w.value for w in app.warning))
     assert "The link's catalog “not-here” is not on this machine" in warnings
     assert "The link's genre “polka” is not in the catalog" in warnings
     assert "“planet:mars” is not a seed" in warnings
