@@ -579,6 +579,7 @@ def download_source(
     deployed: bool = True,
     guard: FetchGuard | None = None,
     max_rows: int = MAX_ROWS,
+    max_bytes: int = MAX_CSV_BYTES,
 ) -> tuple[str, CatalogReport]:
     """Download a public catalog (streaming, with progress), validate it and cache it as Parquet.
 
@@ -599,6 +600,11 @@ def download_source(
                 for chunk in response.iter_content(chunk_size=256 * 1024):
                     handle.write(chunk)
                     done += len(chunk)
+                    if done > max_bytes:
+                        raise CatalogError(
+                            f"The download is larger than {max_bytes / 2**20:,.0f} MB, too large for a catalog. "
+                            "Try the other source, or upload the catalog CSV."
+                        )
                     if progress:
                         progress(done, total)
     except FetchRefused as exc:

@@ -92,3 +92,42 @@ def test_rows_are_numbered_across_chunks(monkeypatch: pytest.MonkeyPatch) -> Non
     frame, report = read_catalog_csv("\n".join(lines).encode(), "bad.csv")
     assert [row.line for row in report.bad_rows] == [4, 21]
     assert len(frame) == 28 and report.rows_read == 30
+
+
+def test_an_endless_download_stops_at_the_byte_limit_and_leaves_no_partial_file(tmp_path: Path) -> None:
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from core.music.catalog import SOURCES, CatalogStore, download_source
+
+    class Endless(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Type", "text/csv")
+            self.end_headers()
+            try:
+                self.wfile.write(b"track_id,track_name\n")
+                while True:
+                    self.wfile.write(b"x" * 65536)
+            except (BrokenPipeError, ConnectionResetError):
+                pass
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Endless)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    store = CatalogStore(tmp_path / "music")
+    try:
+        with pytest.raises(CatalogError, match=r"larger than 4 MB, too large for a catalog\. Try the other source"):
+            download_source(
+                SOURCES[1],
+                store,
+                url=f"http://127.0.0.1:{server.server_port}/all.csv",
+                deployed=False,
+                max_bytes=4 << 20,
+            )
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert list(store.folder.iterdir()) == []
