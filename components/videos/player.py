@@ -6,9 +6,12 @@ import datetime as dt
 
 import streamlit as st
 
+from components.shared.shell import session_settings
 from components.shared.text import markdown_text
 from components.videos import state as state
+from components.videos.transcript_lines import CORRECT_HINT, render_line, render_revert
 from core.ai.base import Segment
+from core.videos.corrections import uncertain_words
 from core.videos.library import Library, VideoRecord
 from core.videos.sources import export_stem
 from core.videos.study.review import ReviewStore
@@ -35,6 +38,7 @@ def render_player(library: Library, record: VideoRecord, start_at: float) -> Non
 
 
 def render_transcript(record: VideoRecord, segments: list[Segment], current: float) -> None:
+    library = state.library(session_settings())
     head, filt = st.columns([2, 3])
     head.subheader("Transcript")
     needle = filt.text_input(
@@ -50,7 +54,7 @@ def render_transcript(record: VideoRecord, segments: list[Segment], current: flo
         if not shown:
             st.caption("No line matches.")
         for i, segment in shown[(page - 1) * PAGE_LINES : page * PAGE_LINES]:
-            left, right = st.columns([1, 6], vertical_alignment="center")
+            left, right, edit = st.columns([1, 6, 0.5], vertical_alignment="center", gap="small")
             active = i == playing
             left.button(
                 format_timestamp(segment.start),
@@ -60,8 +64,10 @@ def render_transcript(record: VideoRecord, segments: list[Segment], current: flo
                 args=(segment.start,),
                 help="Play from here",
             )
-            speaker = f"{segment.speaker}: " if segment.speaker else ""
-            right.text(f"{speaker}{segment.text}")
+            render_line(right, edit, record, i, segment)
+    unsure = any(uncertain_words(s) for s in segments)
+    st.caption(("Gray words: the recognizer was unsure (hover the line). " if unsure else "") + CORRECT_HINT)
+    render_revert(library, record)
     cols = st.columns(len(EXPORT_FORMATS))
     stem = export_stem(record.title)
     for col, fmt in zip(cols, EXPORT_FORMATS, strict=True):

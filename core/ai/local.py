@@ -147,7 +147,7 @@ class WhisperTranscriber:
                             if w.word.strip()
                         )
                         segment = Segment(float(piece.start), float(piece.end), text, words=words)
-                        segments.append(segment.clamped(duration))
+                        segments.extend(s.clamped(duration) for s in split_at_sentences(segment))
                         logprobs.append(float(piece.avg_logprob))
                     if duration > 0:
                         progress(min(1.0, float(piece.end) / duration), "Transcribing")
@@ -156,6 +156,37 @@ class WhisperTranscriber:
                 raise AIError("The local speech recognizer could not read this audio.") from exc
         mean = sum(logprobs) / len(logprobs) if logprobs else None
         return TranscriptionResult(segments, "en", mean, duration)
+
+
+_ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof.", "vs.", "etc.", "e.g.", "i.e.", "no."})
+
+
+def split_at_sentences(segment: Segment, min_words: int = 4) -> list[Segment]:
+    """A segment that holds several sentences, as one segment per sentence, timed by its words.
+
+    Whisper, when prompted, often returns a whole 30-second window as one segment; transcript lines,
+    citations and corrections work better a sentence at a time. A piece shorter than `min_words` stays
+    with its neighbour; abbreviations ("St.", "Dr.") do not end a sentence.
+    """
+    words = segment.words
+    if len(words) < 2 * min_words:
+        return [segment]
+    groups: list[list[Word]] = [[]]
+    for i, word in enumerate(words):
+        groups[-1].append(word)
+        ends = word.word.endswith((".", "?", "!")) and word.word.lower() not in _ABBREVIATIONS
+        following = words[i + 1].word if i + 1 < len(words) else ""
+        if ends and following[:1].isupper() and len(groups[-1]) >= min_words and len(words) - i - 1 >= min_words:
+            groups.append([])
+    if len(groups) == 1:
+        return [segment]
+    pieces = []
+    for n, group in enumerate(groups):
+        start = segment.start if n == 0 else group[0].start
+        end = segment.end if n == len(groups) - 1 else group[-1].end
+        text = " ".join(w.word for w in group)
+        pieces.append(Segment(start, max(start, end), text, segment.speaker, tuple(group)))
+    return pieces
 
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")

@@ -111,3 +111,28 @@ def test_local_transcriber_is_deterministic(heard, transcriber) -> None:
     audio, first = heard
     again = transcriber.transcribe(audio, prompt="Volcanoes. Mount Etna, lava, the Ring of Fire.")
     assert again.segments == first.segments
+
+
+def _timed(text: str, start: float = 0.0) -> tuple[Word, ...]:
+    return tuple(Word(w, start + i * 0.5, start + i * 0.5 + 0.4, 0.9) for i, w in enumerate(text.split()))
+
+
+def test_a_long_segment_is_split_into_sentences_by_its_word_times() -> None:
+    from core.ai.local import split_at_sentences
+
+    text = "Mount St. Helens erupted in 1980. It lies in Washington State. Ash fell far away."
+    segment = Segment(0.0, 9.0, text, words=_timed(text))
+    pieces = split_at_sentences(segment)
+    assert [p.text for p in pieces] == [
+        "Mount St. Helens erupted in 1980.",
+        "It lies in Washington State.",
+        "Ash fell far away.",
+    ]
+    assert pieces[0].start == 0.0 and pieces[-1].end == 9.0
+    assert pieces[1].start == pytest.approx(3.0) and pieces[1].end == pytest.approx(5.4)
+    assert [w for p in pieces for w in p.words] == list(segment.words)
+    short = "Yes. It did erupt in 1980 after a long quiet time."
+    assert len(split_at_sentences(Segment(0.0, 6.0, short, words=_timed(short)))) == 1  # "Yes." is too short alone
+    assert split_at_sentences(Segment(0.0, 2.0, "No words here. At all, really no.")) == [
+        Segment(0.0, 2.0, "No words here. At all, really no.")
+    ]
