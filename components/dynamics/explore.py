@@ -15,6 +15,7 @@ from components.dynamics import resources as dynamics_resources
 from components.dynamics import state as keys
 from components.dynamics.state import RENDERINGS, Explore
 from components.shared.memo import memo_value, session_memo
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.dynamics.classify import RULE_TEXT, AttractorClass
 from core.dynamics.link import VIEWS, View
@@ -304,7 +305,7 @@ def spectrum_and_class(explore: Explore) -> None:
                 params.n, params.d, params.s, params.seed, spec_transient + spectrum_steps
             )
         except ParameterError as exc:
-            st.error(f"{exc}")
+            st.error(markdown_text(str(exc)))
             return
     spectrum = analysis.spectrum
     label = analysis.classification

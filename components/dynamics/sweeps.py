@@ -23,6 +23,7 @@ from components.dynamics.state import (
     SearchForm,
     SearchResult,
 )
+from components.shared.text import markdown_text
 from core.dynamics.classify import AttractorClass
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
 from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
@@ -122,7 +123,7 @@ def _run_search(state: AttractorState, form: SearchForm) -> None:
             result.rows, result.done = rows, fraction
             sweep.progress(fraction, f", {len(rows)} found")
     except ParameterError as exc:
-        st.error(f"{exc}")
+        st.error(markdown_text(str(exc)))
     sweep.end()
 
 
@@ -174,7 +175,7 @@ def _sweep(iterate: Iterator[tuple[float, Any]], verb: str, stop_key: str) -> It
             yield snapshot
             sweep.progress(fraction)
     except ParameterError as exc:
-        st.error(f"{exc}")
+        st.error(markdown_text(str(exc)))
     sweep.end()
 
 

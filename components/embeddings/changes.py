@@ -10,6 +10,7 @@ from components.embeddings import state as keys
 from components.embeddings.state import EmbeddingsState
 from components.shared.errors import error_boundary
 from components.shared.flash import flash
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.embeddings import actions
 from core.embeddings.store import store_info
@@ -64,7 +65,7 @@ def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any,
                         public_url=settings.mlstudio_fiftyone_public_url,
                     )
             except AppLaunchError as exc:
-                st.error(str(exc))
+                st.error(markdown_text(str(exc)))
         if state.app_url:
             st.link_button("Open the FiftyOne App", state.app_url, icon=":material/open_in_new:")
             st.caption(f"Running at {state.app_url}")

@@ -18,6 +18,7 @@ from components.embeddings import state as keys
 from components.embeddings.state import EmbeddingsState, seed, set_view
 from components.shared import resources as shared_resources
 from components.shared.flash import flash, show_flashes
+from components.shared.text import markdown_text
 from components.videos.resources import library as video_library
 from core.ai.base import Segment
 from core.config import Settings
@@ -110,7 +111,7 @@ def _add(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
         with st.spinner(spinner):
             dataset, summary = load()
     except DatasetError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return
     st.session_state[keys.DATASET] = dataset.name
     flash(keys.IMPORTED, "success", f"Added {dataset.name}: {summary}.")
@@ -188,7 +189,9 @@ def dataset_picker(column: Any, fo: ModuleType, state: EmbeddingsState, data_dir
     seed(keys.DATASET, state.view.dataset)
     wanted = st.session_state[keys.DATASET]
     if wanted not in names:  # a link to a dataset deleted since (or never here)
-        st.warning(f"There is no dataset {wanted!r} in this app's FiftyOne database; showing {DIGITS_NAME}.")
+        st.warning(
+            markdown_text(f"There is no dataset {wanted!r} in this app's FiftyOne database; showing {DIGITS_NAME}.")
+        )
         st.session_state[keys.DATASET] = DIGITS_NAME
     name = column.selectbox("Dataset", names, key=keys.DATASET, help="Datasets in this app's FiftyOne database.")
     if name != state.view.dataset:
@@ -196,7 +199,7 @@ def dataset_picker(column: Any, fo: ModuleType, state: EmbeddingsState, data_dir
     try:
         dataset = digits_dataset(fo, data_dir) if name == DIGITS_NAME else load_dataset(fo, name)
     except DatasetError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         st.stop()
     kind = dataset_kind(dataset)
     opened = OpenDataset(dataset, kind, samples_of(dataset), passages_of(dataset) if kind == "text" else {})

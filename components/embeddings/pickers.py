@@ -8,6 +8,7 @@ import streamlit as st
 
 from components.embeddings import state as keys
 from components.embeddings.state import EmbeddingsState, seed, set_view
+from components.shared.text import markdown_text
 from core.embeddings.embedders import EMBEDDERS
 from core.embeddings.projections import METHOD_LABELS
 from core.embeddings.view import METHOD_CHOICES, Method
@@ -20,7 +21,11 @@ def embedder_picker(column: Any, state: EmbeddingsState, kind: str) -> str:
     wanted = st.session_state[keys.EMBEDDER]
     if wanted not in choices:
         if state.restored:  # a link's embedder; after a dataset switch the box just starts at the default
-            st.warning(f"The embedding {wanted!r} does not fit this dataset; showing {EMBEDDERS[choices[0]].label}.")
+            st.warning(
+                markdown_text(
+                    f"The embedding {wanted!r} does not fit this dataset; showing {EMBEDDERS[choices[0]].label}."
+                )
+            )
         st.session_state[keys.EMBEDDER] = choices[0]
     embedder: str = column.selectbox(
         "Embedding",

@@ -17,6 +17,7 @@ from components.embeddings.datasets import OpenDataset
 from components.embeddings.state import EmbeddingsState, seed, set_view
 from components.shared.flash import flash, show_flashes
 from components.shared.memo import forget, memo_value, session_memo
+from components.shared.text import markdown_text
 from core.embeddings.explore import MapEntry, map_entry, sample_rows
 from core.embeddings.projection_jobs import start_projection, store_points, warm_worker
 from core.embeddings.projections import (
@@ -112,7 +113,7 @@ def projected_map(
                 forget(keys.PROJECTION_MEMO)
             session_memo(keys.PROJECTION_MEMO, key, lambda: _stored_or_pca(data, analysis, request, embedder))
     except ProjectionError as exc:
-        st.warning(str(exc))
+        st.warning(markdown_text(str(exc)))
     show_flashes(keys.JOB_NEWS)
     if state.job is not None:
         job_panel(fo, state, data, key)

@@ -13,6 +13,7 @@ from typing import Any
 import streamlit as st
 
 from components.shared.session import tool_state, url_changes, write_url
+from components.shared.text import markdown_text
 from core.embeddings.projection_jobs import ProjectionJob
 from core.embeddings.selections import load_selection, save_selection
 from core.embeddings.view import URL_NAMES, View, from_query, problems_message, to_query
@@ -77,7 +78,7 @@ def restore_from_url(state: EmbeddingsState, data_dir: Path) -> None:
         else:
             selected = stored.sample_ids
     if problems:
-        st.warning(problems_message(problems), icon=":material/link_off:")
+        st.warning(markdown_text(problems_message(problems)), icon=":material/link_off:")
     state.view, state.selected, state.restored = view, selected, True
     widgets: dict[str, Any] = {
         DATASET: view.dataset,

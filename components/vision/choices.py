@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 from components.shared.memo import session_memo
+from components.shared.text import markdown_text
 from components.vision import resources
 from components.vision import state as keys
 from components.vision.state import VisionState
@@ -95,7 +96,7 @@ def _torchvision_model(key: str) -> LoadedModel | None:
     try:
         return resources.model(key, progress)
     except ModelUnavailable as exc:
-        st.error(str(exc), icon=":material/cloud_off:")
+        st.error(markdown_text(str(exc)), icon=":material/cloud_off:")
         return None
     finally:
         bar.empty()
@@ -125,7 +126,7 @@ def user_model_panel() -> ModelChoice:
                     keys.USER_MODEL_MEMO, ref, lambda: checked_user_model(architecture, data, names_text)
                 )
         except ModelFileError as exc:
-            st.error(str(exc), icon=":material/error:")
+            st.error(markdown_text(str(exc)), icon=":material/error:")
             return ModelChoice(USER_MODEL, None)
         return ModelChoice(USER_MODEL, loaded, ref)
 
@@ -144,7 +145,7 @@ def image_panel(state: VisionState) -> ImageChoice:
     try:
         return ImageChoice(ref, resources.sample_image(name))
     except ImageError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return ImageChoice(ref, None)
 
 
@@ -157,7 +158,7 @@ def _uploaded_image(state: VisionState) -> ImageChoice:
         try:
             stored = resources.upload_store().save(upload.getvalue(), upload.name)
         except ImageError as exc:
-            st.error(str(exc), icon=":material/broken_image:")
+            st.error(markdown_text(str(exc)), icon=":material/broken_image:")
             state.upload_id = None
             return ImageChoice(ImageRef("upload"), None)
         if not stored.kept:
@@ -172,10 +173,10 @@ def _uploaded_image(state: VisionState) -> ImageChoice:
     try:
         image = resources.upload_store().load(state.upload_id)
     except UploadMissing as exc:
-        st.error(str(exc), icon=":material/broken_image:")
+        st.error(markdown_text(str(exc)), icon=":material/broken_image:")
         state.upload_id = None
         return ImageChoice(ImageRef("upload"), None)
-    st.caption(f"{image.name}, uploaded earlier. Upload another image to replace it.")
+    st.caption(f"{markdown_text(image.name)}, uploaded earlier. Upload another image to replace it.")
     return ImageChoice(ImageRef("upload", upload_id=state.upload_id), image)
 
 
@@ -192,7 +193,7 @@ def target_panel(state: VisionState, model: ModelChoice, predictions: list[Predi
     ):
         choice, problem = usable_target(choice, len(categories))
         if problem:
-            st.warning(problem, icon=":material/link_off:")
+            st.warning(markdown_text(problem), icon=":material/link_off:")
         for key, value in ((class_a, choice.class_a), (class_b, choice.class_b)):
             if value is not None:
                 session.setdefault(key, value)
@@ -226,7 +227,7 @@ def layers_panel(state: VisionState, model: ModelChoice) -> list[str]:
         wanted = state.link.layers if state.link.model == model.key else None
         chosen, problem = usable_layers(wanted, list(labels), loaded.default_layers)
         if problem:
-            st.warning(problem, icon=":material/link_off:")
+            st.warning(markdown_text(problem), icon=":material/link_off:")
         st.session_state[key] = chosen
     layers = st.multiselect("Layers (a row each)", list(labels), format_func=labels.__getitem__, key=key)
     with st.expander("Layer tree (from a dry run)"):

@@ -11,6 +11,7 @@ import numpy as np
 import streamlit as st
 
 from components.shared.memo import forget, memo_value, session_memo
+from components.shared.text import markdown_text
 from components.vision import state as keys
 from components.vision import views
 from components.vision.choices import ImageChoice, ModelChoice
@@ -84,10 +85,10 @@ def grid_panel(
         if result is None:
             return None
     for method, message in result.errors.items():
-        st.error(f"{method}: {message}", icon=":material/error:")
+        st.error(markdown_text(f"{method}: {message}"), icon=":material/error:")
     if not result.runs:
         return None
-    st.subheader(f"Where the model looks for “{request.target.describe(model.loaded.categories)}”")
+    st.subheader(f"Where the model looks for “{markdown_text(request.target.describe(model.loaded.categories))}”")
     st.caption(run_summary(result, len(request.layers)))
     values = display_values(result.runs, display.shared)
     views.grid(prepared.rgb, result, values, display)
