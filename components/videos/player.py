@@ -123,9 +123,9 @@ def render_video_header(record: VideoRecord, busy: bool) -> bool:
     st.divider()
     st.header(plain(record.title), anchor=False)
     if record.warning:
-        st.warning(record.warning)
+        st.warning(markdown_text(record.warning))
     if record.ready or busy:
         return False
     if record.error:
-        st.error(record.error)
+        st.error(markdown_text(record.error))
     return st.button("Process", type="primary", key=state.RESUME)
