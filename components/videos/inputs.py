@@ -9,6 +9,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from components.shared.text import markdown_text
 from components.videos import state as state
 from components.videos.jobs import process_steps, start_job, start_processing
 from core.config import Settings
@@ -137,7 +138,7 @@ def start_source(settings: Settings, library: Library, source: Source) -> bool:
                 max_seconds=settings.max_media_seconds,
             )
     except (pipeline.InputError, LocalFileError) as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return False
     start_processing(settings, library, record.id)
     return True
@@ -152,7 +153,7 @@ def _start_link(settings: Settings, library: Library, url: str) -> bool:
     try:
         url = check_url(url, settings.deployed)
     except DownloadError as exc:
-        st.error(str(exc))
+        st.error(markdown_text(str(exc)))
         return False
     start_job(
         "Fetching the link",
