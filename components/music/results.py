@@ -15,6 +15,7 @@ from components.shared.text import markdown_text
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
 from core.music.spotify import SpotifyError
+from core.spreadsheet import frame_csv
 
 log = logging.getLogger(__name__)
 
@@ -184,7 +185,7 @@ def results_panel(settings: Settings, index: CatalogIndex, state: MusicState) ->
     fetch_covers(settings, result, state.covers)
     st.download_button(
         "Export CSV",
-        export_frame(result).to_csv(index=False).encode(),
+        frame_csv(export_frame(result)).encode(),
         file_name="recommendations.csv",
         mime="text/csv",
         icon=":material/download:",

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from core.embeddings.datasets import LABEL_FIELD, safe_name
 from core.errors import UserError
+from core.spreadsheet import spreadsheet_cell
 
 LOG_KEY = "mlstudio_changelog"
 _lock = threading.Lock()
@@ -228,8 +229,7 @@ def log_csv(changes: Sequence[Change]) -> str:
 
 def _csv_safe(value: Any) -> str:
     """Text that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@") else text
+    return str(spreadsheet_cell("" if value is None else str(value)))
 
 
 def export_name(dataset_name: str) -> str:

@@ -6,13 +6,12 @@ importing a re-export updates the notes instead of duplicating them.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from core.spreadsheet import csv_text
 from core.videos.study.model import Flashcard, QuizQuestion, Summary
 from core.videos.transcript import format_timestamp
 
@@ -49,21 +48,14 @@ def quiz_markdown(questions: Sequence[QuizQuestion], title: str) -> str:
 
 
 def flashcards_csv(cards: Sequence[Flashcard]) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["front", "back", "type", "timestamp", "seconds", "card_id"])
-    for card in cards:
-        writer.writerow(
-            [
-                card.front,
-                card.back,
-                KIND_LABELS[card.kind],
-                format_timestamp(card.start),
-                round(card.start, 1),
-                card.id,
-            ]
-        )
-    return buffer.getvalue()
+    """The deck as CSV; a card text that starts like a formula (=, +, -, @) gets a leading apostrophe."""
+    return csv_text(
+        ["front", "back", "type", "timestamp", "seconds", "card_id"],
+        (
+            [card.front, card.back, KIND_LABELS[card.kind], format_timestamp(card.start), round(card.start, 1), card.id]
+            for card in cards
+        ),
+    )
 
 
 def deck_id(video_id: str) -> int:
