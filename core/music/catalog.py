@@ -17,6 +17,7 @@ import re
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import IO, Any
 
@@ -383,6 +384,10 @@ def _count_skipped_lines(
                 report.bad_rows.append(BadRow(int(match.group(1)), match.group(2).strip()))
 
 
+def _out_of_range(raw: pd.Series, spec: FeatureSpec, position: int) -> str:
+    return f"{spec.name}={raw.iloc[position]!r} is not a number in {spec.low}..{spec.high}"
+
+
 @dataclass
 class _ChunkConverter:
     """Turns each parsed chunk into our columns, dropping (and reporting) rows with bad values."""
@@ -423,37 +428,38 @@ class _ChunkConverter:
             out[column] = frame[mapping[column]].str.strip() if column in mapping else ""
         out["genre"] = out["genre"].str.lower()
 
-        problems = pd.Series("", index=frame.index)
-        problems = problems.mask(out["track_id"].isna() & (problems == ""), "track id is not a Spotify id")
-        problems = problems.mask((out["track_name"] == "") & (problems == ""), "track name is empty")
-        problems = problems.mask((out["artist"] == "") & (problems == ""), "artist is empty")
+        # Each check: which rows fail it, and the reason for one row (only made for the rows shown).
+        checks: list[tuple[np.ndarray, Callable[[int], str]]] = [
+            (out["track_id"].isna().to_numpy(), lambda _i: "track id is not a Spotify id"),
+            ((out["track_name"] == "").to_numpy(), lambda _i: "track name is empty"),
+            ((out["artist"] == "").to_numpy(), lambda _i: "artist is empty"),
+        ]
         for spec in FEATURES:
             if spec.name not in mapping:
                 out[spec.name] = np.nan
                 continue
             raw = frame[mapping[spec.name]]
-            values = pd.to_numeric(raw.str.strip(), errors="coerce")
+            stripped = raw.str.strip()
+            values = pd.to_numeric(stripped, errors="coerce")
             if spec.name == "duration_ms" and self.seconds_not_ms:
                 values = values * 1000
             bad = values.isna() | (values < spec.low) | (values > spec.high)
             if not spec.similarity:
-                bad = bad & (raw.str.strip() != "")
-            reason = raw.map(lambda v, n=spec.name, s=spec: f"{n}={v!r} is not a number in {s.low}..{s.high}")
-            problems = problems.mask(bad & (problems == ""), reason)
+                bad = bad & (stripped != "")
+            checks.append((bad.to_numpy(), partial(_out_of_range, raw, spec)))
             out[spec.name] = values.where(~bad)
 
-        bad_mask = problems != ""
+        bad_mask = np.logical_or.reduce([failed for failed, _ in checks])
         # Pandas numbers data rows from 0 across chunks; line 1 is the header. Lines skipped by the
         # parser shift it, so count how many skipped lines came before each row.
         skipped = sorted(skipped_lines) if len(skipped_lines) <= MAX_BAD_ROWS_SHOWN else []
-        for label in frame.index[bad_mask.to_numpy()][: MAX_BAD_ROWS_SHOWN * 2]:
-            if len(report.bad_rows) >= MAX_BAD_ROWS_SHOWN:
-                break
-            line = int(label) + 2
+        for position in np.flatnonzero(bad_mask)[: max(0, MAX_BAD_ROWS_SHOWN - len(report.bad_rows))]:
+            line = int(frame.index[position]) + 2
             for skipped_line in skipped:
                 if skipped_line <= line:
                     line += 1
-            report.bad_rows.append(BadRow(line, str(problems.loc[label])))
+            reason = next(explain(int(position)) for failed, explain in checks if failed[position])
+            report.bad_rows.append(BadRow(line, reason))
         self.bad_values += int(bad_mask.sum())
         return out[~bad_mask]
 

@@ -2,7 +2,8 @@
 
 `run_bounded(setup, action)` runs `setup` (imports, building the bomb file), then `action` under an
 address-space limit of the current size plus `limit_mb`, and reports the peak resident memory the
-action added (ru_maxrss after minus before), the user message it raised, or that it ran out of memory.
+action added (VmHWM after, reset before, minus the resident size before), the user message it raised,
+or that it ran out of memory.
 The limit keeps a bomb that is not refused from taking the machine down with the test.
 """
 
@@ -21,18 +22,29 @@ ROOT = Path(__file__).resolve().parents[2]
 _PROGRAM = """
 import json, resource, sys, traceback
 
-def _vm_bytes():
+def _status_kb(field):
     with open("/proc/self/status") as status:
         for line in status:
-            if line.startswith("VmSize:"):
-                return int(line.split()[1]) * 1024
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
     return 0
+
+
+def _vm_bytes():
+    return _status_kb("VmSize") * 1024
 
 {setup}
 
 _limit = _vm_bytes() + {limit_mb} * 1024 * 1024
 resource.setrlimit(resource.RLIMIT_AS, (_limit, resource.RLIM_INFINITY))
-_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+# Peak resident memory of this process image (VmHWM), reset here; ru_maxrss would include the
+# memory of the parent this process was forked from.
+try:
+    with open("/proc/self/clear_refs", "w") as _refs:
+        _refs.write("5")
+    _before = _status_kb("VmRSS")
+except OSError:
+    _before = _status_kb("VmHWM")
 _result = {{"outcome": "finished", "error": None, "message": None}}
 try:
 {action}
@@ -45,7 +57,7 @@ except BaseException as _exc:
     _result["message"] = str(_exc)
     if not isinstance(_exc, UserError):
         traceback.print_exc()
-_result["peak_mb"] = (resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - _before) / 1024
+_result["peak_mb"] = (_status_kb("VmHWM") - _before) / 1024
 print("RESULT " + json.dumps(_result))
 """
 
