@@ -7,6 +7,7 @@ Keys are `SecretStr`, so they never show up in a repr, a log line or an error me
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tomllib
@@ -20,8 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, f
 from core.errors import UserError
 
 ChatProvider = Literal["offline", "openai", "openai_compatible"]
-EmbeddingsProvider = Literal["local", "openai"]
-TranscriptionProvider = Literal["local", "openai"]
+EmbeddingsProvider = Literal["local", "openai", "openai_compatible"]
+TranscriptionProvider = Literal["local", "openai", "openai_compatible"]
 SpeechProvider = Literal["piper", "espeak", "openai"]
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -64,11 +65,22 @@ class Settings(BaseModel):
     mlstudio_transcription_model: str = Field(default="whisper-1", min_length=1)
     mlstudio_speech_provider: SpeechProvider = "piper"
     mlstudio_speech_model: str = Field(default="gpt-4o-mini-tts", min_length=1)
-    openai_api_key: SecretStr | None = None
+    openai_api_key: SecretStr | None = Field(
+        default=None, description="Key for OpenAI itself: sent only to api.openai.com, never to OPENAI_BASE_URL."
+    )
     openai_base_url: str | None = Field(
         default=None,
         pattern=r"^https?://\S+$",
-        description="OpenAI-compatible endpoint (Ollama, vLLM, LM Studio, llama.cpp server).",
+        description="URL of the OpenAI-compatible server (Ollama, vLLM, LM Studio, llama.cpp server); used only "
+        "by the backends set to openai_compatible.",
+    )
+    openai_compatible_api_key: SecretStr | None = Field(
+        default=None, description="Key for the OpenAI-compatible server: sent only to OPENAI_BASE_URL."
+    )
+    mlstudio_guard_compatible_url: bool = Field(
+        default=False,
+        description="When deployed, connect to OPENAI_BASE_URL only through the fetch guard (public addresses). "
+        "Always on for a URL typed in the sidebar.",
     )
 
     # Music
@@ -120,6 +132,26 @@ class Settings(BaseModel):
     @property
     def has_openai_key(self) -> bool:
         return self.openai_api_key is not None and bool(self.openai_api_key.get_secret_value())
+
+    @property
+    def has_compatible_key(self) -> bool:
+        key = self.openai_compatible_api_key
+        return key is not None and bool(key.get_secret_value())
+
+    @property
+    def backend_fingerprint(self) -> str:
+        """Changes when a backend choice, the server URL or a key changes (a digest: no key in it)."""
+        parts = [
+            self.mlstudio_chat_provider,
+            self.mlstudio_chat_model,
+            self.mlstudio_embeddings_provider,
+            self.mlstudio_transcription_provider,
+            self.openai_base_url or "",
+            str(self.mlstudio_guard_compatible_url),
+            self.openai_api_key.get_secret_value() if self.openai_api_key else "",
+            self.openai_compatible_api_key.get_secret_value() if self.openai_compatible_api_key else "",
+        ]
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
     @property
     def has_spotify_credentials(self) -> bool:
@@ -214,24 +246,21 @@ def backend_status(settings: Settings) -> list[BackendStatus]:
             BackendStatus("Chat", f"OpenAI {chat_model}" + ("" if key else " (no key: add one below)"), key)
         )
     elif settings.mlstudio_chat_provider == "openai_compatible":
-        url = settings.openai_base_url
-        statuses.append(
-            BackendStatus(
-                "Chat",
-                f"{chat_model} at {url}" if url else "OpenAI-compatible (set OPENAI_BASE_URL)",
-                bool(url),
-            )
-        )
+        statuses.append(BackendStatus("Chat", *_compatible(settings, chat_model)))
     else:
         statuses.append(BackendStatus("Chat", "offline engine", True))
 
     if settings.mlstudio_embeddings_provider == "openai":
         statuses.append(BackendStatus("Embeddings", f"OpenAI {settings.mlstudio_embedding_model}", key))
+    elif settings.mlstudio_embeddings_provider == "openai_compatible":
+        statuses.append(BackendStatus("Embeddings", *_compatible(settings, settings.mlstudio_embedding_model)))
     else:
         statuses.append(BackendStatus("Embeddings", "all-MiniLM-L6-v2 (local)", True))
 
     if settings.mlstudio_transcription_provider == "openai":
         statuses.append(BackendStatus("Transcription", f"OpenAI {settings.mlstudio_transcription_model}", key))
+    elif settings.mlstudio_transcription_provider == "openai_compatible":
+        statuses.append(BackendStatus("Transcription", *_compatible(settings, settings.mlstudio_transcription_model)))
     else:
         statuses.append(BackendStatus("Transcription", "faster-whisper tiny.en (local)", True))
 
@@ -247,3 +276,10 @@ def backend_status(settings: Settings) -> list[BackendStatus]:
     else:
         statuses.append(BackendStatus("Spotify", "not configured", False))
     return statuses
+
+
+def _compatible(settings: Settings, model: str) -> tuple[str, bool]:
+    url = settings.openai_base_url
+    if not url:
+        return "OpenAI-compatible server (no URL yet: add one below)", False
+    return f"{model} at {url}", True

@@ -7,11 +7,14 @@ import logging
 import streamlit as st
 
 from components.shared import resources as shared_resources
+from components.shared.text import markdown_text
 from core.config import ConfigError, Settings, backend_status
 
 log = logging.getLogger(__name__)
 
 OPENAI_KEY = "shell.openai_api_key"
+COMPATIBLE_URL = "shell.compatible_url"
+COMPATIBLE_KEY = "shell.compatible_api_key"
 SPOTIFY_ID = "shell.spotify_client_id"
 SPOTIFY_SECRET = "shell.spotify_client_secret"
 CHAT_PROVIDER = "shell.chat_provider"
@@ -21,10 +24,15 @@ SPEECH_PROVIDER = "shell.speech_provider"
 
 CHAT_PROVIDER_LABELS = {
     "offline": "Offline engine (no key)",
-    "openai": "OpenAI",
-    "openai_compatible": "OpenAI-compatible server",
+    "openai": "OpenAI (api.openai.com)",
+    "openai_compatible": "OpenAI-compatible server at a URL",
 }
-LOCAL_OR_OPENAI = {"local": "On this machine", "openai": "OpenAI"}
+LOCAL_OR_OPENAI = {
+    "local": "On this machine",
+    "openai": "OpenAI (api.openai.com)",
+    "openai_compatible": "The OpenAI-compatible server",
+}
+COMPATIBLE_CHOICES = (CHAT_PROVIDER, EMBEDDINGS_PROVIDER, TRANSCRIPTION_PROVIDER)
 SPEECH_LABELS = {"piper": "Piper (local)", "espeak": "eSpeak NG (local)", "openai": "OpenAI"}
 
 
@@ -32,8 +40,20 @@ def session_settings() -> Settings:
     """The process settings with this session's pasted keys and choices applied."""
     base = shared_resources.base_settings()
     state = st.session_state
+    typed_url = (state.get(COMPATIBLE_URL) or "").strip()
+    # A URL typed here is the user's: the configured server's key never goes to it, and it is guarded.
+    server = (
+        {
+            "openai_base_url": typed_url,
+            "openai_compatible_api_key": state.get(COMPATIBLE_KEY) or "",
+            "mlstudio_guard_compatible_url": True,
+        }
+        if typed_url and typed_url != base.openai_base_url
+        else {"openai_compatible_api_key": state.get(COMPATIBLE_KEY) or None}
+    )
     try:
         return base.with_overrides(
+            **server,
             openai_api_key=state.get(OPENAI_KEY) or None,
             spotify_client_id=state.get(SPOTIFY_ID) or None,
             spotify_client_secret=state.get(SPOTIFY_SECRET) or None,
@@ -43,7 +63,7 @@ def session_settings() -> Settings:
             mlstudio_speech_provider=state.get(SPEECH_PROVIDER) or None,
         )
     except ConfigError as exc:
-        st.sidebar.warning(f"Ignoring a session value: {exc}")
+        st.sidebar.warning(markdown_text(f"Ignoring a session value: {exc}"))
         return base
 
 
@@ -59,14 +79,33 @@ def render_sidebar() -> Settings:
             _choice("Embeddings", LOCAL_OR_OPENAI, base.mlstudio_embeddings_provider, EMBEDDINGS_PROVIDER)
             _choice("Transcription", LOCAL_OR_OPENAI, base.mlstudio_transcription_provider, TRANSCRIPTION_PROVIDER)
             _choice("Speech", SPEECH_LABELS, base.mlstudio_speech_provider, SPEECH_PROVIDER)
-            st.text_input("OpenAI API key", type="password", key=OPENAI_KEY, placeholder="sk-...")
+            st.text_input(
+                "OpenAI API key",
+                type="password",
+                key=OPENAI_KEY,
+                placeholder="sk-...",
+                help="Sent only to api.openai.com.",
+            )
+            if any(st.session_state.get(key, None) == "openai_compatible" for key in COMPATIBLE_CHOICES):
+                st.text_input(
+                    "Server URL (OpenAI-compatible)",
+                    key=COMPATIBLE_URL,
+                    placeholder=base.openai_base_url or "http://localhost:11434/v1",
+                    help="Ollama, vLLM, LM Studio or a llama.cpp server. Empty: the server the app is set up with.",
+                )
+                st.text_input(
+                    "Server API key (if it needs one)",
+                    type="password",
+                    key=COMPATIBLE_KEY,
+                    help="Sent only to the server URL above; your OpenAI key is never sent there.",
+                )
             st.text_input("Spotify client ID", type="password", key=SPOTIFY_ID)
             st.text_input("Spotify client secret", type="password", key=SPOTIFY_SECRET)
         settings = session_settings()
         st.markdown("**Backends**")
         for status in backend_status(settings):
             icon = ":material/check_circle:" if status.ready else ":material/radio_button_unchecked:"
-            st.caption(f"{icon} {status.label}")
+            st.caption(f"{icon} {markdown_text(status.label)}")
     return settings
 
 

@@ -11,7 +11,7 @@ import logging
 import tempfile
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlparse
 
 from pydantic import SecretStr
@@ -32,6 +32,10 @@ from core.ai.base import (
     no_progress,
 )
 from core.ai.local import split_sentences
+from core.errors import UserError
+
+if TYPE_CHECKING:
+    import httpx2 as httpx
 
 log = logging.getLogger(__name__)
 
@@ -59,8 +63,18 @@ PIECE_BITRATE_KBPS = 48
 OVERLAP_SECONDS = 1.5
 
 
+#: Where the "OpenAI" choice connects: always OpenAI itself. It is passed explicitly, so the SDKs never fall
+#: back to OPENAI_BASE_URL from the environment (that URL belongs to the OpenAI-compatible choice).
+OPENAI_API_URL = "https://api.openai.com/v1"
+
+
 def _where(base_url: str | None) -> str:
     return urlparse(base_url).netloc if base_url else "api.openai.com"
+
+
+def _endpoint(base_url: str | None) -> str:
+    """The URL a client is built with: the compatible server's, or OpenAI's when `base_url` is None."""
+    return base_url or OPENAI_API_URL
 
 
 def translate_error(exc: BaseException, base_url: str | None = None) -> AIError:
@@ -70,6 +84,8 @@ def translate_error(exc: BaseException, base_url: str | None = None) -> AIError:
     where = _where(base_url)
     if isinstance(exc, AIError):
         return exc
+    if isinstance(exc, UserError):  # e.g. the fetch guard refused the server's address
+        return AIError(str(exc))
     if isinstance(exc, openai.AuthenticationError):
         return AuthError(
             f"{where} rejected the API key (401). Check the key in the sidebar or pick the offline engine."
@@ -136,6 +152,7 @@ class OpenAIChat:
         base_url: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 2,
+        http_client: httpx.Client | None = None,
     ) -> None:
         from langchain_openai import ChatOpenAI
 
@@ -144,10 +161,11 @@ class OpenAIChat:
         self._llm = ChatOpenAI(
             model=model,
             api_key=SecretStr(_api_key(api_key, base_url)),
-            base_url=base_url,
+            base_url=_endpoint(base_url),
             timeout=timeout,
             max_retries=max_retries,
             temperature=0.2,
+            http_client=http_client,
         )
 
     def complete(self, messages: Sequence[Message]) -> str:
@@ -184,6 +202,7 @@ class OpenAIEmbedder:
         base_url: str | None = None,
         timeout: float = 60.0,
         max_retries: int = 2,
+        http_client: httpx.Client | None = None,
     ) -> None:
         from langchain_openai import OpenAIEmbeddings
 
@@ -192,10 +211,11 @@ class OpenAIEmbedder:
         self._emb = OpenAIEmbeddings(
             model=model,
             api_key=SecretStr(_api_key(api_key, base_url)),
-            base_url=base_url,
+            base_url=_endpoint(base_url),
             timeout=timeout,
             max_retries=max_retries,
             check_embedding_ctx_length=False,
+            http_client=http_client,
         )
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
@@ -211,11 +231,21 @@ class OpenAIEmbedder:
             raise translate_error(exc, self.base_url) from exc
 
 
-def _client(api_key: str | None, base_url: str | None, timeout: float, max_retries: int) -> Any:
+def _client(
+    api_key: str | None,
+    base_url: str | None,
+    timeout: float,
+    max_retries: int,
+    http_client: httpx.Client | None = None,
+) -> Any:
     import openai
 
     return openai.OpenAI(
-        api_key=_api_key(api_key, base_url), base_url=base_url, timeout=timeout, max_retries=max_retries
+        api_key=_api_key(api_key, base_url),
+        base_url=_endpoint(base_url),
+        timeout=timeout,
+        max_retries=max_retries,
+        http_client=http_client,
     )
 
 
@@ -249,12 +279,13 @@ class OpenAITranscriber:
         timeout: float = 300.0,
         max_retries: int = 2,
         upload_limit: int = UPLOAD_LIMIT_BYTES,
+        http_client: httpx.Client | None = None,
     ) -> None:
         self.model = model
         self.base_url = base_url
-        self.name = f"OpenAI {model}"
+        self.name = f"{model} at {_where(base_url)}" if base_url else f"OpenAI {model}"
         self.upload_limit = upload_limit
-        self._client = _client(api_key, base_url, timeout, max_retries)
+        self._client = _client(api_key, base_url, timeout, max_retries, http_client)
         if model.startswith("gpt-4o") and "diarize" not in model:
             raise AIError(
                 f"{model} returns no timestamps. Set MLSTUDIO_TRANSCRIPTION_MODEL to whisper-1 "
