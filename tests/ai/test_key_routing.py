@@ -63,8 +63,8 @@ def test_the_openai_choice_builds_clients_for_api_openai_com_only(monkeypatch: p
     assert isinstance(embedder, openai_backend.OpenAIEmbedder)
     assert embedder._emb.openai_api_base == "https://api.openai.com/v1"
     for backend in (transcriber, speech):
-        assert str(backend._client.base_url) == "https://api.openai.com/v1/"  # type: ignore[attr-defined]
-        assert backend._client.api_key == OPENAI_KEY  # type: ignore[attr-defined]
+        client = vars(backend)["_client"]
+        assert str(client.base_url) == "https://api.openai.com/v1/" and client.api_key == OPENAI_KEY
 
 
 def test_openai_key_reaches_only_openai(doubles: tuple[OpenAIDouble, OpenAIDouble], tmp_path: Path) -> None:
