@@ -13,6 +13,7 @@ from components.shared.text import markdown_text
 from components.videos import state as state
 from components.videos.jobs import process_steps, start_job, start_processing
 from core.config import Settings
+from core.files import disk_full_as_user_error
 from core.media.local_files import LocalFileError, resolve_local_file
 from core.videos import pipeline
 from core.videos.library import Library, VideoRecord
@@ -184,11 +185,15 @@ def _ingest_upload(settings: Settings, library: Library, uploaded: UploadedFile)
     handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 (closed by the with below)
         dir=state.staging_dir(settings), suffix=Path(uploaded.name).suffix, delete=False
     )
-    with handle:
-        uploaded.seek(0)
-        while block := uploaded.read(1 << 20):
-            handle.write(block)
     path = Path(handle.name)
+    try:
+        with disk_full_as_user_error("saving the upload"), handle:
+            uploaded.seek(0)
+            while block := uploaded.read(1 << 20):
+                handle.write(block)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
     try:
         return pipeline.ingest_media_file(
             library,

@@ -48,6 +48,11 @@ def check_url(url: str, deployed: bool, guard: FetchGuard | None = None) -> str:
 
 def _friendly(message: str) -> str:
     lowered = message.lower()
+    if "no space left on device" in lowered or "disk quota exceeded" in lowered:
+        return (
+            "The disk is full, so the download stopped and its partial files were removed. "
+            "Delete videos you no longer need, then try again."
+        )
     if "unsupported url" in lowered:
         return "This site is not supported for downloads. Upload the video or its subtitles instead."
     if "private" in lowered or "sign in" in lowered or "login" in lowered or "members-only" in lowered:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
+import os
+import shutil
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,7 @@ from langchain_core.embeddings import Embeddings
 
 from core.ai.base import Embedder, Progress, no_progress
 from core.errors import UserError
+from core.files import disk_full_as_user_error
 from core.videos.chunks import Chunk
 
 log = logging.getLogger(__name__)
@@ -76,11 +79,20 @@ class VideoIndex:
         return [(self.chunks[int(doc.metadata["chunk"])], float(score)) for doc, score in hits]
 
     def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.store.save_local(str(folder))
-        (folder / "chunks.json").write_text(
-            json.dumps({"embedder": self.embedder_name, "chunks": [c.to_dict() for c in self.chunks]})
-        )
+        """Write the index to `<folder>.part` and swap it in whole; a failure (a full disk) leaves no part."""
+        partial = folder.with_name(folder.name + ".part")
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            with disk_full_as_user_error("saving the search index"):
+                partial.mkdir(parents=True)
+                self.store.save_local(str(partial))
+                (partial / "chunks.json").write_text(
+                    json.dumps({"embedder": self.embedder_name, "chunks": [c.to_dict() for c in self.chunks]})
+                )
+                shutil.rmtree(folder, ignore_errors=True)
+                os.replace(partial, folder)
+        finally:
+            shutil.rmtree(partial, ignore_errors=True)
 
     @classmethod
     def load(cls, folder: Path, embedder: Embedder, trusted_root: Path) -> VideoIndex:

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from core.ai.base import Segment
+from core.files import copy_atomic, disk_full_as_user_error, write_text_atomic
 from core.videos.conversation import ChatTurn, QuizProgress
 
 SCHEMA = """
@@ -115,9 +116,11 @@ class Library:
         return cls(data_dir / "videos")
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
+    def _connect(self, journal: str = "DELETE") -> Iterator[sqlite3.Connection]:
         db = sqlite3.connect(self.db_path, timeout=30)
         db.row_factory = sqlite3.Row
+        if journal != "DELETE":
+            db.execute(f"PRAGMA journal_mode={journal}")
         try:
             with db:
                 yield db
@@ -168,12 +171,33 @@ class Library:
         with self._lock, self._connect() as db:
             db.execute(f"UPDATE videos SET {columns} WHERE id = ?", (*fields.values(), video_id))
 
+    def record_error(self, video_id: str, message: str) -> None:
+        """Set a video's error, also on a full disk (the journal in memory: an in-place update needs no space)."""
+        try:
+            self.update(video_id, error=message)
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            with self._lock, self._connect("MEMORY") as db:
+                db.execute("UPDATE videos SET error = ?, updated = ? WHERE id = ?", (message, time.time(), video_id))
+
     def delete(self, video_id: str) -> None:
-        with self._lock, self._connect() as db:
+        """Remove a video and its files. Works on a full disk: the files go first (that frees space),
+        and when SQLite still cannot write its rollback journal the journal is kept in memory."""
+        shutil.rmtree(self.root / "items" / safe_id(video_id), ignore_errors=True)
+        try:
+            self._delete_rows(video_id, journal="DELETE")
+        except sqlite3.OperationalError as exc:
+            if "full" not in str(exc):
+                raise
+            with disk_full_as_user_error("deleting"):
+                self._delete_rows(video_id, journal="MEMORY")
+
+    def _delete_rows(self, video_id: str, journal: str) -> None:
+        with self._lock, self._connect(journal) as db:
             db.execute("DELETE FROM videos WHERE id = ?", (video_id,))
             db.execute("DELETE FROM chat_turns WHERE video_id = ?", (video_id,))
             db.execute("DELETE FROM quiz_progress WHERE video_id = ?", (video_id,))
-        shutil.rmtree(self.root / "items" / safe_id(video_id), ignore_errors=True)
 
     # -- what a user did with a video: the chat, the quiz in progress ---------------------------
     def chat(self, video_id: str) -> builtins.list[ChatTurn]:
@@ -212,11 +236,7 @@ class Library:
     # -- files ---------------------------------------------------------------------------------
     def write_json(self, video_id: str, name: str, data: Any) -> Path:
         path = self.folder(video_id) / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".tmp")
-        partial.write_text(json.dumps(data, ensure_ascii=False))
-        os.replace(partial, path)
-        return path
+        return write_text_atomic(path, json.dumps(data, ensure_ascii=False), f"saving {name}")
 
     def read_json(self, video_id: str, name: str) -> Any | None:
         path = self.folder(video_id) / name
@@ -240,8 +260,7 @@ class Library:
         original = self.folder(video_id) / ORIGINAL_TRANSCRIPT
         current = self.folder(video_id) / "transcript.json"
         if not original.is_file() and current.is_file():
-            shutil.copyfile(current, original.with_name(original.name + ".tmp"))
-            os.replace(original.with_name(original.name + ".tmp"), original)
+            copy_atomic(current, original, "keeping the original transcript")
         self.save_transcript(video_id, segments)
 
     def original_transcript(self, video_id: str) -> builtins.list[Segment] | None:

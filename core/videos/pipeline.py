@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from core.ai.base import AIError, Cancelled, Embedder, Segment, Transcriber
-from core.errors import UserError
+from core.errors import DiskFullError, UserError
+from core.files import copy_atomic, is_disk_full
 from core.media.ffmpeg import (
     MediaError,
     MediaInfo,
@@ -137,12 +138,7 @@ def ingest_media_file(
     if not suffix or mimetypes.guess_type(f"x{suffix}")[0] is None:
         suffix = ".mp4" if info.has_video else ".m4a"
     target = library.folder(video_id) / f"media{suffix}"
-    partial = target.with_name(target.name + ".part")
-    if move:
-        shutil.move(str(path), partial)
-    else:
-        shutil.copyfile(path, partial)
-    partial.replace(target)
+    copy_atomic(path, target, "saving the media file", move=move)
     kind = "video" if info.has_video else "audio"
     mime = mimetypes.guess_type(target.name)[0] or f"{kind}/mp4"
     if not mime.startswith(kind):
@@ -353,12 +349,25 @@ def process(
         library.update(video_id, error=str(exc))
         raise
     except Exception as exc:
+        if is_disk_full(exc):
+            full = exc if isinstance(exc, DiskFullError) else DiskFullError("processing")
+            log.warning("processing %s stopped: the disk is full (%s)", video_id, exc)
+            _record_error(library, video_id, str(full))
+            raise full from exc
         log.exception("processing %s failed", video_id)
         library.update(video_id, error="Processing failed unexpectedly. Press Process to retry.")
         raise InputError("Processing failed unexpectedly; finished steps are kept. Press Process to retry.") from exc
     final = library.get(video_id)
     assert final is not None
     return final
+
+
+def _record_error(library: Library, video_id: str, message: str) -> None:
+    """Put the error on the video's record; on a full disk even that small write may fail (logged)."""
+    try:
+        library.record_error(video_id, message)
+    except Exception:
+        log.warning("could not record the error of %s", video_id, exc_info=True)
 
 
 def load_index(library: Library, video_id: str, embedder: Embedder) -> VideoIndex:
