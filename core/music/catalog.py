@@ -26,6 +26,7 @@ import pandas as pd
 import requests
 
 from core.errors import UserError
+from core.files import text_encoding
 from core.net.guard import FetchGuard, FetchRefused, guard_for
 from core.net.requests_transport import guarded_session
 
@@ -281,16 +282,8 @@ def _open_text(source: Path | bytes | IO[bytes], name: str, limit: int) -> IO[by
     return io.BufferedReader(_BoundedReader(inner, limit, name), buffer_size=64 * 1024)
 
 
-def _looks_like_csv(sample: bytes) -> bool:
-    if b"\x00" in sample:
-        return False
-    try:
-        text = sample.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A cut in the middle of a multi-byte character at the end of the sample is fine.
-        if exc.start < len(sample) - 4:
-            return False
-        text = sample[: exc.start].decode("utf-8")
+def _looks_like_csv(sample: bytes, encoding: str) -> bool:
+    text = sample.decode(encoding, errors="replace")
     first_line = text.splitlines()[0] if text else ""
     return "," in first_line or "\t" in first_line or ";" in first_line
 
@@ -313,7 +306,8 @@ def read_catalog_csv(
         handle.seek(0)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
         raise CatalogError(f"Could not read {name}: {exc}. Check the file and try again.", report) from None
-    if not sample or not _looks_like_csv(sample):
+    encoding = text_encoding(sample)
+    if encoding is None or not _looks_like_csv(sample, encoding):
         raise CatalogError(f"{name} is not a CSV text file. Upload a .csv (or .csv.gz) with a header row.", report)
     separator = "\t" if sample.split(b"\n", 1)[0].count(b"\t") > sample.split(b"\n", 1)[0].count(b",") else ","
     parts: list[pd.DataFrame] = []
@@ -328,7 +322,7 @@ def read_catalog_csv(
                 dtype=str,
                 keep_default_na=False,
                 on_bad_lines="warn",
-                encoding="utf-8",
+                encoding=encoding,
                 encoding_errors="replace",
                 chunksize=CHUNK_ROWS,
             )
