@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import logging
+import math
 import os
 import shutil
 from collections.abc import Iterator
@@ -116,3 +117,23 @@ def text_encoding(sample: bytes) -> str | None:
         if match.encoding == "cp1252" and match.chaos <= best.chaos and match.coherence >= best.coherence:
             return "cp1252"
     return str(best.encoding)
+
+
+def format_size(size: int, rounding: str = "nearest") -> str:
+    """A byte count as people read it: "850 KB", "20 MB", "21.4 MB" (MB = 2**20 bytes, as the limits).
+
+    `rounding` "up" for a file's size and "down" for a limit, so a file over a limit never reads as
+    equal to it ("20.1 MB; the limit is 20 MB", not "20 MB; the limit is 20 MB").
+    """
+    step = {"nearest": round, "up": math.ceil, "down": math.floor}[rounding]
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 2**20:
+        return f"{step(size / 1024)} KB"
+    tenths = step(size / 2**20 * 10)
+    return f"{tenths // 10} MB" if tenths % 10 == 0 else f"{tenths / 10:.1f} MB"
+
+
+def size_and_limit(size: int, limit: int) -> tuple[str, str]:
+    """(size, limit) formatted to compare at a glance: ("21.4 MB", "20 MB")."""
+    return format_size(size, "up"), format_size(limit, "down")

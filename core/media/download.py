@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from core.errors import UserError
+from core.files import format_size
 from core.net.guard import FetchGuard, FetchRefused, guard_for
 
 log = logging.getLogger(__name__)
@@ -184,7 +185,8 @@ def fetch(
     if not files:
         size = (result or {}).get("filesize") or 0
         if size and size > max_bytes:
-            raise DownloadError(f"This video is larger than the {max_bytes // 2**20} MB limit. Use its subtitles.")
+            limit = format_size(max_bytes, "down")
+            raise DownloadError(f"This video is larger than the {limit} limit. Use its subtitles.")
         raise DownloadError("The download produced no file. Upload the video or its subtitles instead.")
     progress(1.0, "Downloaded")
     return RemoteMedia(**common, media_path=files[0])

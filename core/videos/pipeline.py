@@ -17,7 +17,7 @@ from pathlib import Path
 
 from core.ai.base import AIError, Cancelled, Embedder, Segment, Transcriber
 from core.errors import DiskFullError, UserError
-from core.files import copy_atomic, is_disk_full
+from core.files import copy_atomic, is_disk_full, size_and_limit
 from core.media.ffmpeg import (
     MediaError,
     MediaInfo,
@@ -92,9 +92,9 @@ class ProgressReporter:
 def check_media(path: Path, size: int, max_bytes: int, max_seconds: float = MAX_MEDIA_SECONDS) -> MediaInfo:
     """By content: ffmpeg must read it, and it must have an audio track with a duration under the limit."""
     if size > max_bytes:
+        shown, limit = size_and_limit(size, max_bytes)
         raise InputError(
-            f"This file is {size / 2**20:.0f} MB; the limit is {max_bytes / 2**20:.0f} MB. "
-            "Trim it, upload the audio only, or use subtitles."
+            f"This file is {shown}; the limit is {limit}. Trim it, upload the audio only, or use subtitles."
         )
     if size == 0:
         raise InputError("This file is empty. Choose another file.")

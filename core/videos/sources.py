@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from core.files import size_and_limit
 from core.videos.pipeline import InputError
 
 MAX_SUBTITLE_BYTES = 20 * 2**20
@@ -14,9 +15,9 @@ TextKind = Literal["subtitles", "pasted"]
 
 def check_upload_size(size: int, max_mb: int) -> None:
     if size > max_mb * 2**20:
+        shown, limit = size_and_limit(size, max_mb * 2**20)
         raise InputError(
-            f"This file is {size / 2**20:.0f} MB; the limit is {max_mb} MB. "
-            "Trim it, upload the audio only, or use subtitles."
+            f"This file is {shown}; the limit is {limit}. Trim it, upload the audio only, or use subtitles."
         )
 
 

@@ -15,6 +15,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from core.errors import UserError
+from core.files import size_and_limit
 
 ASSETS_DIR = Path(__file__).resolve().parents[2] / "assets" / "vision"
 ALLOWED_FORMATS = {"PNG": "PNG", "JPEG": "JPEG", "WEBP": "WebP", "MPO": "JPEG"}
@@ -74,9 +75,9 @@ def load_image_bytes(
     if not data:
         raise ImageError("The file is empty. Choose a PNG, JPEG or WebP image.")
     if len(data) > max_bytes:
+        size, limit = size_and_limit(len(data), max_bytes)
         raise ImageError(
-            f"The file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB. "
-            "Save a smaller version of the image and upload that."
+            f"The file is {size}; the limit is {limit}. Save a smaller version of the image and upload that."
         )
     try:
         with warnings.catch_warnings():
@@ -84,10 +85,8 @@ def load_image_bytes(
             image: Image.Image = Image.open(io.BytesIO(data))
             image_format = (image.format or "").upper()
             if image_format not in ALLOWED_FORMATS:
-                raise ImageError(
-                    f"This file is {'a ' + image_format if image_format else 'not a'} image format the "
-                    "viewer accepts. Use PNG, JPEG or WebP."
-                )
+                refused = f"{image_format} images are not accepted" if image_format else "This is not an image"
+                raise ImageError(f"{refused} here. Upload a PNG, JPEG or WebP image instead.")
             width, height = image.size
             if max(width, height) > max_side:
                 raise ImageError(
