@@ -65,6 +65,56 @@ def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
     assert "Chat: offline engine" in " ".join(caption.value for caption in fresh.sidebar.caption)
 
 
+def sidebar_and_settings() -> None:
+    import streamlit as st
+
+    from components.shared.shell import render_sidebar
+
+    settings = render_sidebar()
+    compatible_key = settings.openai_compatible_api_key
+    st.session_state["seen"] = {
+        "url": settings.openai_base_url,
+        "guarded": settings.mlstudio_guard_compatible_url,
+        "server_key": compatible_key.get_secret_value() if compatible_key else None,
+        "openai_key": settings.openai_api_key.get_secret_value() if settings.openai_api_key else None,
+    }
+
+
+def test_openai_and_a_compatible_server_are_two_choices_with_their_own_keys(monkeypatch) -> None:
+    from components.shared import resources as shared_resources
+    from tests.support.text import shown
+
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("OPENAI_COMPATIBLE_API_KEY", "operators-server-key")
+    shared_resources.base_settings.clear()
+    try:
+        app = AppTest.from_function(sidebar_and_settings, default_timeout=60)
+        app.run()
+        assert "Sent only to api.openai.com." in app.sidebar.text_input(key="shell.openai_api_key").help
+        app.sidebar.selectbox(key="shell.chat_provider").select_index(2)  # "OpenAI-compatible server at a URL"
+        app.run()
+        # The configured server with its configured key, not guarded (the operator's own server).
+        assert app.session_state["seen"]["url"] == "http://127.0.0.1:9/v1"
+        assert app.session_state["seen"]["server_key"] == "operators-server-key"
+        assert app.session_state["seen"]["guarded"] is False
+
+        app.sidebar.text_input(key="shell.openai_api_key").input("sk-openai-only")
+        app.sidebar.text_input(key="shell.compatible_url").input("http://127.0.0.2:8000/v1")
+        app.run()
+        seen = app.session_state["seen"]
+        assert seen["url"] == "http://127.0.0.2:8000/v1" and seen["guarded"] is True
+        assert not seen["server_key"]  # the operator's key never goes to a URL the user typed
+        assert seen["openai_key"] == "sk-openai-only"
+        app.sidebar.text_input(key="shell.compatible_api_key").input("users-server-key")
+        app.run()
+        assert app.session_state["seen"]["server_key"] == "users-server-key"
+        sidebar_text = shown(" ".join(caption.value for caption in app.sidebar.caption))
+        assert "Chat: gpt-4o-mini at http://127.0.0.2:8000/v1" in sidebar_text
+        assert "users-server-key" not in sidebar_text and "sk-openai-only" not in sidebar_text
+    finally:
+        shared_resources.base_settings.clear()
+
+
 def test_bad_configuration_is_a_message_not_a_traceback(monkeypatch) -> None:
     from components.shared import resources as shared_resources
 
