@@ -30,6 +30,7 @@ from core.embeddings.datasets import (
     digits_dataset,
     import_zip,
     load_dataset,
+    name_for_upload,
     samples_of,
     zoo_dataset,
 )
@@ -128,8 +129,8 @@ def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
         )
         new_name = st.text_input("Dataset name", key=keys.UPLOAD_NAME, placeholder="my-images")
         if st.button("Import into FiftyOne", key=keys.IMPORT_ZIP, disabled=upload is None) and upload is not None:
-            name = new_name or upload.name.removesuffix(".zip")
-            _add("Checking and importing the images...", partial(_from_zip, fo, data_dir, upload.getvalue(), name))
+            load = partial(_from_zip, fo, data_dir, upload.getvalue(), new_name, upload.name)
+            _add("Checking and importing the images...", load)
     with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", icon=":material/cloud_download:"):
         cols = st.columns(3)
         zoo_name = str(
@@ -166,8 +167,8 @@ def _transcript_import(fo: ModuleType, data_dir: Path) -> None:
         _add("Splitting the transcript into passages and chapters...", load)
 
 
-def _from_zip(fo: ModuleType, data_dir: Path, content: bytes, name: str) -> tuple[Any, str]:
-    dataset, report = import_zip(fo, data_dir, content, name)
+def _from_zip(fo: ModuleType, data_dir: Path, content: bytes, typed_name: str, filename: str) -> tuple[Any, str]:
+    dataset, report = import_zip(fo, data_dir, content, name_for_upload(fo, typed_name, filename))
     return dataset, report.summary()
 
 

@@ -95,6 +95,20 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
+def name_for_upload(fo: ModuleType, typed: str, filename: str) -> str:
+    """The name of a dataset from an uploaded zip: the one the user typed (checked), else one made from
+    the file's name that is valid and not taken ("###.zip" -> "images", "cats.zip" twice -> "cats-2")."""
+    if typed.strip():
+        return safe_name(typed)
+    stem = filename.rsplit("/", 1)[-1]
+    stem = stem[:-4] if stem.lower().endswith(".zip") else stem
+    base = _NAME_RE.sub("-", stem.strip()).strip("-.")[:50] or "images"
+    name, number = base, 2
+    while fo.dataset_exists(name):
+        name, number = f"{base}-{number}", number + 1
+    return name
+
+
 def list_datasets(fo: ModuleType) -> list[str]:
     return sorted(fo.list_datasets())
 
