@@ -25,7 +25,7 @@ from core.ai.base import Embedder, Segment
 from core.errors import UserError
 from core.videos.corrections import Forget, correct_line, is_corrected, revert_corrections, uncertain_words
 from core.videos.library import Library, VideoRecord
-from core.videos.transcript import LOW_CONFIDENCE, format_timestamp
+from core.videos.transcript import LOW_CONFIDENCE, format_timestamp, word_spans
 
 EDIT = "ttv.edit"  # base of the per-line edit buttons' keys
 EDIT_TEXT = "ttv.edit_text"
@@ -39,11 +39,13 @@ def line_markdown(segment: Segment) -> str:
     speaker = f"**{markdown_text(segment.speaker)}:** " if segment.speaker else ""
     if not segment.words:
         return speaker + markdown_text(segment.text)
-    words = [
-        f":gray[{markdown_text(w.word)}]" if w.probability < LOW_CONFIDENCE else markdown_text(w.word)
-        for w in segment.words
+    pieces = [
+        f":gray[{markdown_text(text)}]"
+        if word is not None and word.probability < LOW_CONFIDENCE
+        else markdown_text(text)
+        for text, word in word_spans(segment)
     ]
-    return speaker + " ".join(words)
+    return speaker + "".join(pieces)
 
 
 def line_tooltip(segment: Segment) -> str | None:

@@ -92,9 +92,9 @@ class WhisperTranscriber:
     Decoding: beam search (`beam_size`), Silero voice-activity filtering (the VAD model ships inside
     faster-whisper, so it works offline), word timestamps with word probabilities, temperature 0 only
     (the same audio always gives the same transcript). `prompt` (the title, description, chapter names)
-    steers spelling of names: it is the initial prompt of the first window and, as hotwords, of every
-    later one (with condition_on_previous_text off, the initial prompt alone reaches only 30 s).
-    All times are clamped to the audio's duration.
+    is the initial prompt: it steers the spelling of names. Decoding runs without timestamp tokens: with a
+    prompt, timestamp tokens let tiny.en jump over whole sentences (bench.eval_videos, see bench_videos);
+    lines come from the word times instead (`split_at_sentences`). All times are clamped to the audio.
     """
 
     name = "faster-whisper tiny.en (local)"
@@ -106,7 +106,7 @@ class WhisperTranscriber:
         threads: int = 0,
         beam_size: int = 5,
         vad_filter: bool = True,
-        prompt_as_hotwords: bool = True,
+        timestamp_tokens: bool = False,
     ) -> None:
         from faster_whisper import WhisperModel
 
@@ -115,7 +115,7 @@ class WhisperTranscriber:
         )
         self.beam_size = beam_size
         self.vad_filter = vad_filter
-        self.prompt_as_hotwords = prompt_as_hotwords
+        self.timestamp_tokens = timestamp_tokens
         self._lock = threading.Lock()
 
     def transcribe(
@@ -135,7 +135,7 @@ class WhisperTranscriber:
                     temperature=0.0,  # no sampled fallback: the same audio gives the same transcript
                     word_timestamps=True,
                     initial_prompt=prompt,
-                    hotwords=prompt if self.prompt_as_hotwords else None,
+                    without_timestamps=not self.timestamp_tokens,
                 )
                 duration = float(info.duration or 0.0)
                 for piece in pieces:
@@ -180,11 +180,24 @@ def split_at_sentences(segment: Segment, min_words: int = 4) -> list[Segment]:
             groups.append([])
     if len(groups) == 1:
         return [segment]
+    offsets: list[int] = []  # where each word ends in the text, so "20,000" keeps its spacing
+    position = 0
+    for word in words:
+        found = segment.text.find(word.word, position)
+        if found < 0:
+            return [segment]
+        position = found + len(word.word)
+        offsets.append(position)
     pieces = []
+    cut = 0
+    done = 0
     for n, group in enumerate(groups):
         start = segment.start if n == 0 else group[0].start
         end = segment.end if n == len(groups) - 1 else group[-1].end
-        text = " ".join(w.word for w in group)
+        done += len(group)
+        upto = offsets[done - 1] if n < len(groups) - 1 else len(segment.text)
+        text = segment.text[cut:upto].strip()
+        cut = upto
         pieces.append(Segment(start, max(start, end), text, segment.speaker, tuple(group)))
     return pieces
 

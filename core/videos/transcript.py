@@ -232,3 +232,24 @@ def transcription_prompt(
     if sentence_end >= limit // 2:
         return cut[: sentence_end + 1]
     return cut[: cut.rfind(" ")].rstrip(" ,;:") if " " in cut else cut
+
+
+def word_spans(segment: Segment) -> list[tuple[str, Word | None]]:
+    """The line's text in order, cut into its recognized words (with their data) and what lies between.
+
+    Joining the pieces gives `segment.text` exactly ("20,000" stays one piece of text even when the
+    recognizer's words are "20" and ",000"). A segment without word data is one piece.
+    """
+    spans: list[tuple[str, Word | None]] = []
+    position = 0
+    for word in segment.words:
+        found = segment.text.find(word.word, position) if word.word else -1
+        if found < 0:
+            continue
+        if found > position:
+            spans.append((segment.text[position:found], None))
+        spans.append((word.word, word))
+        position = found + len(word.word)
+    if position < len(segment.text):
+        spans.append((segment.text[position:], None))
+    return spans

@@ -136,3 +136,18 @@ def test_a_long_segment_is_split_into_sentences_by_its_word_times() -> None:
     assert split_at_sentences(Segment(0.0, 2.0, "No words here. At all, really no.")) == [
         Segment(0.0, 2.0, "No words here. At all, really no.")
     ]
+
+
+def test_numbers_keep_their_spacing_when_split_and_shown() -> None:
+    from core.ai.local import split_at_sentences
+    from core.videos.transcript import word_spans
+
+    text = "A healthy colony holds 20,000 bees. Almost all of them are workers."
+    raw = ["A", "healthy", "colony", "holds", "20", ",000", "bees.", "Almost", "all", "of", "them", "are", "workers."]
+    words = tuple(Word(w, i * 0.5, i * 0.5 + 0.4, 0.9 if w != ",000" else 0.2) for i, w in enumerate(raw))
+    pieces = split_at_sentences(Segment(0.0, 7.0, text, words=words))
+    assert [p.text for p in pieces] == ["A healthy colony holds 20,000 bees.", "Almost all of them are workers."]
+    spans = word_spans(pieces[0])
+    assert "".join(t for t, _ in spans) == pieces[0].text
+    assert [t for t, w in spans if w is not None and w.probability < 0.5] == [",000"]
+    assert word_spans(Segment(0.0, 1.0, "No word data.")) == [("No word data.", None)]
