@@ -10,7 +10,7 @@ logging.basicConfig(level=os.environ.get("MLSTUDIO_LOG_LEVEL", "INFO"))
 
 st.set_page_config(
     page_title="ML Studio",
-    page_icon=":material/science:",
+    page_icon="🧪",  # an emoji becomes an inline SVG; a :material: icon is fetched from fonts.gstatic.com
     layout="wide",
     initial_sidebar_state="expanded",
 )
