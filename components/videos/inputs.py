@@ -14,6 +14,7 @@ from components.videos import state as state
 from components.videos.jobs import process_steps, start_job, start_processing
 from core.config import Settings
 from core.files import disk_full_as_user_error
+from core.media.ffmpeg import describe_seconds
 from core.media.local_files import LocalFileError, resolve_local_file
 from core.videos import pipeline
 from core.videos.library import Library, VideoRecord
@@ -78,7 +79,8 @@ def _link_tab(busy: bool) -> LinkSource | None:
 
 def _upload_tab(settings: Settings, busy: bool) -> UploadSource | None:
     uploaded = st.file_uploader(
-        f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB)",
+        f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB "
+        f"and {describe_seconds(settings.max_media_seconds)})",
         type=list(MEDIA_TYPES),
         key=state.UPLOAD,
         max_upload_size=settings.mlstudio_max_upload_mb,
