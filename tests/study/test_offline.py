@@ -4,7 +4,7 @@ from core.ai.base import Segment
 from core.videos.study.checks import normalize, question_problem, similar, supported_by
 from core.videos.study.model import StudyError
 from core.videos.study.offline import StudyMaterial, make_flashcards, make_quiz, prepare, summarize
-from tests.study.lecture import CHAPTERS, KEY_TERMS, lecture_segments
+from tests.study.lecture import CHAPTERS, lecture_segments
 
 
 def test_chapters_follow_the_topic_shifts(material: StudyMaterial) -> None:
@@ -15,22 +15,17 @@ def test_chapters_follow_the_topic_shifts(material: StudyMaterial) -> None:
     assert starts == sorted(starts)
 
 
-def test_summary_covers_every_chapter_with_its_key_term(material: StudyMaterial) -> None:
+def test_summary_names_every_chapter_in_a_fifth_of_the_sentences(material: StudyMaterial) -> None:
     summary = summarize(material)
     assert len(summary.points) == len(CHAPTERS)
-    for point, chapter, (topic, term) in zip(summary.points, material.chapters, KEY_TERMS.items(), strict=True):
-        text = " ".join(
-            [
-                point.text,
-                *(c.text for c in point.children),
-                *(d.text for c in point.children for d in c.children),
-            ]
-        ).lower()
-        assert term in text, topic
+    for point, chapter, topic in zip(summary.points, material.chapters, CHAPTERS, strict=True):
+        assert topic in f"{chapter.title} {point.text}".lower(), (topic, chapter.title, point.text)
         assert chapter.start <= point.start <= chapter.end
         assert all(chapter.start <= c.start <= chapter.end for c in point.children)
-        assert len(point.children) >= 2
-    assert summary.overview
+        assert len(point.children) <= 3
+    used = {p.text for p in [*summary.points, *(c for p in summary.points for c in p.children)]}
+    assert len(used) <= 0.2 * len(material.sentences)
+    assert summary.overview and {p.text for p in summary.overview} <= used
 
 
 def test_quiz_questions_are_sound_distinct_and_spread(material: StudyMaterial) -> None:

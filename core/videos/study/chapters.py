@@ -354,7 +354,7 @@ DISTINCTNESS = 0.6  # weight of (closeness to this chapter - closeness to the ne
 REPEAT_BONUS = 0.04  # per doubling of how often the phrase is said
 SPECIFIC_BONUS = 0.02  # for a phrase of two or three words ("waggle dance" over "dance")
 SPREAD_PENALTY = 0.15  # for a phrase said in every chapter (the video's subject), in proportion
-ANNOUNCED_BONUS = 0.1  # for a phrase of an agenda line or signpost ("Now let us turn to photosynthesis")
+ANNOUNCED_BONUS = 0.2  # for a phrase of an agenda line or signpost ("Now let us turn to photosynthesis")
 OPENING_BONUS = 0.05  # for a phrase of the chapter's first sentence about the subject (its topic sentence)
 
 
@@ -367,13 +367,14 @@ def title_candidates(
     if not vocabulary:
         return [[] for _ in docs]
     said_in = [{p.key for p in found} for found in phrases]
-    announced: list[set[tuple[str, ...]]] = []
+    announced: list[set[str]] = []  # words of the chapter's agenda lines and signposts, lowercase
     opening: list[set[tuple[str, ...]]] = []
     for c, doc in enumerate(docs):
         kinds = [(sent, language.signpost_kind(sent.text)) for sent in doc.sents]
         # the video's own introduction announces the video's subject, not its first chapter's
         signposts = [sent for sent, kind in kinds if kind in ("agenda", "signpost")] if c else []
-        announced.append({p.key for sent in signposts for p in noun_phrases(sent)})
+        # by the words ("Our second topic is roasting": spaCy reads "is roasting" as a verb)
+        announced.append({t.lower_ for sent in signposts for t in sent})
         first = next((sent for sent, kind in kinds if kind is None), None)
         opening.append({p.key for p in noun_phrases(first)} if first is not None else set())
     vectors = _unit_rows(np.asarray(embedder.embed_documents(vocabulary), dtype=np.float32))
@@ -393,7 +394,7 @@ def title_candidates(
                 + REPEAT_BONUS * math.log2(phrase.count)
                 + SPECIFIC_BONUS * (2 <= len(phrase.key) <= 3)
                 - SPREAD_PENALTY * spread / max(1, len(docs) - 1)
-                + ANNOUNCED_BONUS * (phrase.key in announced[c])
+                + ANNOUNCED_BONUS * set(phrase.text.lower().split()).issubset(announced[c])
                 + OPENING_BONUS * (phrase.key in opening[c])
             )
             scored.append((float(score), phrase))
