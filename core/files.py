@@ -14,7 +14,7 @@ import logging
 import math
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from core.errors import DiskFullError
@@ -125,7 +125,8 @@ def format_size(size: int, rounding: str = "nearest") -> str:
     `rounding` "up" for a file's size and "down" for a limit, so a file over a limit never reads as
     equal to it ("20.1 MB; the limit is 20 MB", not "20 MB; the limit is 20 MB").
     """
-    step = {"nearest": round, "up": math.ceil, "down": math.floor}[rounding]
+    steps: dict[str, Callable[[float], int]] = {"nearest": round, "up": math.ceil, "down": math.floor}
+    step = steps[rounding]
     if size < 1024:
         return f"{size} bytes"
     if size < 2**20:

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.ai.base import Cancelled, Progress, no_progress
-from core.errors import UserError
+from core.errors import DiskFullError, UserError
+from core.files import partial_file
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +132,8 @@ def run_with_progress(
     reader.join(timeout=5)
     if process.returncode != 0:
         log.warning("ffmpeg failed: %s", "".join(stderr_lines[-10:]))
+        if any("No space left on device" in line or "Disk quota exceeded" in line for line in stderr_lines):
+            raise DiskFullError("extracting the audio")
         raise MediaError("ffmpeg could not read this media (the file may be corrupt or truncated).")
     progress(1.0, label)
 
@@ -147,8 +150,15 @@ def extract_audio(
 
     With `max_seconds`, at most that much audio is written, whatever the file really holds.
     """
-    partial = target.with_name(target.name + ".part.wav")
     limit = ["-t", f"{max_seconds:.3f}"] if max_seconds is not None and max_seconds > 0 else []
+    with partial_file(target, "extracting the audio") as partial:
+        _extract_audio(source, partial, limit, sample_rate, duration, progress)
+    return target
+
+
+def _extract_audio(
+    source: Path, partial: Path, limit: list[str], sample_rate: int, duration: float, progress: Progress
+) -> None:
     run_with_progress(
         [
             "-i",
@@ -171,8 +181,6 @@ def extract_audio(
         progress,
         "Extracting audio",
     )
-    partial.replace(target)
-    return target
 
 
 def max_volume_db(path: Path) -> float:

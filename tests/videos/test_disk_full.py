@@ -182,3 +182,18 @@ def test_on_a_real_full_disk_writes_fail_cleanly_and_delete_works(small_disk: Pa
     assert library.get("v2") is None and not (small_disk / "videos" / "items" / "v2").exists()
     assert [r.id for r in library.list()] == ["v1"]
     assert leftovers(small_disk) == []
+
+
+def test_audio_extraction_on_a_real_full_disk(small_disk: Path, tmp_path: Path) -> None:
+    from core.media.ffmpeg import extract_audio, ffmpeg_binary
+
+    source = tmp_path / "tone.m4a"
+    subprocess.run(
+        [ffmpeg_binary(), "-loglevel", "error", "-f", "lavfi", "-i", "sine=frequency=440:duration=60", str(source)],
+        check=True,
+    )
+    (small_disk / "items").mkdir()
+    fill(small_disk)
+    with pytest.raises(DiskFullError, match="extracting the audio"):
+        extract_audio(source, small_disk / "items" / "audio.wav", duration=60.0)
+    assert leftovers(small_disk) == [] and not (small_disk / "items" / "audio.wav").exists()
