@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING
 
 from core.ai.base import Segment
 from core.videos import language
-from core.videos.chunks import TimedSentence
 from core.videos.study.chapters import central_order, chapter_vectors
 from core.videos.study.checks import normalize, question_problem, shuffled, similar
 from core.videos.study.material import BLANK, NUMBER, StudyMaterial
@@ -767,56 +766,3 @@ def _add_statement(
         used_answers.add(normalize(statement.answer))
         kinds["statement"] = kinds.get("statement", 0) + 1
         return
-
-
-# ----------------------------------------------------------------------------------------- for the flashcards
-# core/videos/study/cards.py still imports these three (its rewrite drops them); thin and self-contained.
-
-
-@dataclass(frozen=True)
-class Cloze:
-    sentence: TimedSentence
-    answer: str
-    kind: str  # "number" | "term"
-    chapter: int
-
-    @property
-    def prompt(self) -> str:
-        pattern = re.compile(rf"(?<!\w){re.escape(self.answer)}(?!\w)", re.IGNORECASE)
-        return pattern.sub(BLANK, self.sentence.text, count=1)
-
-
-def _contains(sentence: str, phrase: str) -> bool:
-    return re.search(rf"(?<!\w){re.escape(phrase)}(?!\w)", sentence, re.IGNORECASE) is not None
-
-
-def _clozes(material: StudyMaterial) -> Iterator[list[Cloze]]:
-    """Per chapter, cloze candidates (a key term or a number) from its sentences, most central first."""
-    for chapter, vectors in zip(material.chapters, chapter_vectors(material.chapters, material.vectors), strict=True):
-        terms = [*chapter.keyphrases, *material.terms]
-        candidates = []
-        for i in central_order(vectors):
-            sentence = chapter.sentences[i]
-            if len(sentence.text.split()) < 6 or language.meta_kind(sentence.text):
-                continue
-            term = next((t for t in terms if _contains(sentence.text, t) and len(t) < len(sentence.text) / 2), None)
-            if term is not None:
-                match = re.search(rf"(?<!\w){re.escape(term)}(?!\w)", sentence.text, re.IGNORECASE)
-                candidates.append(Cloze(sentence, match.group() if match else term, "term", chapter.index))
-            number = NUMBER.search(sentence.text)
-            if number is not None:
-                candidates.append(Cloze(sentence, number.group().strip(), "number", chapter.index))
-        yield candidates
-
-
-def _distractors(cloze: Cloze, material: StudyMaterial, rng: random.Random, count: int = 3) -> list[str] | None:
-    if cloze.kind == "number":
-        pool = [n for n in material.numbers if n != cloze.answer and not _contains(cloze.sentence.text, n)]
-    else:
-        words = set(cloze.answer.lower().split())
-        pool = [
-            t for t in material.terms if not _contains(cloze.sentence.text, t) and not words & set(t.lower().split())
-        ]
-        rng.shuffle(pool)
-    chosen = list(dict.fromkeys(_match_case(p, cloze.answer) for p in pool))[:count]
-    return chosen if len(chosen) == count else None
