@@ -35,6 +35,7 @@ def _processed_lighthouse(data_dir: Path) -> VideoRecord:
 def _ask(page: Page, question: str, count: int) -> str:
     wait_until_rendered(page)
     box = page.get_by_test_id("stChatInputTextArea").last
+    expect(box).to_be_visible(timeout=180_000)  # the answer engine is built (or rebuilt) first
     box.fill(question)
     box.press("Enter")
     replies = page.get_by_test_id("stChatMessage").filter(has=page.get_by_test_id("stChatMessageAvatarAssistant"))
