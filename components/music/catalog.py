@@ -59,7 +59,9 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
     chosen = state.catalog
     if chosen is None and settings.mlstudio_music_catalog is not None:
         try:
-            chosen, report = load_catalog_file(settings.mlstudio_music_catalog.expanduser(), store)
+            chosen, report = load_catalog_file(
+                settings.mlstudio_music_catalog.expanduser(), store, settings.mlstudio_max_catalog_rows
+            )
             state.use_catalog(chosen, report)
             available = store.list()
         except CatalogError as exc:
@@ -162,7 +164,11 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                 bar = st.progress(0.0, text="Starting the download…")
                 try:
                     catalog_id, report = download_source(
-                        source, store, partial(show_progress, bar), deployed=settings.deployed
+                        source,
+                        store,
+                        partial(show_progress, bar),
+                        deployed=settings.deployed,
+                        max_rows=settings.mlstudio_max_catalog_rows,
                     )
                 except CatalogError as exc:
                     bar.empty()
@@ -178,7 +184,11 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                 max_upload_size=settings.mlstudio_max_upload_mb,
             )
             if upload is not None and st.button("Use this file", key=USE_UPLOAD):
-                _load(partial(load_catalog_upload, upload.getvalue(), upload.name, store))
+                _load(
+                    partial(
+                        load_catalog_upload, upload.getvalue(), upload.name, store, settings.mlstudio_max_catalog_rows
+                    )
+                )
         if local_tab:
             with local_tab[0]:
                 path = st.text_input("Path to a catalog CSV on this machine", key=LOCAL_PATH)
@@ -191,7 +201,7 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                     except LocalFileError as exc:
                         st.error(markdown_text(str(exc)))
                     else:
-                        _load(partial(load_catalog_file, chosen, store))
+                        _load(partial(load_catalog_file, chosen, store, settings.mlstudio_max_catalog_rows))
         st.caption(
             "Features used: " + ", ".join(spec.label for spec in FEATURES) + ". Keys in this catalog are "
             "Spotify track ids, so every result links to Spotify."
