@@ -337,6 +337,8 @@ def _wh_phrase(kind: str) -> Callable[[str | None, Span, Sequence[Token]], str |
             text = " ".join(words)
             text = re.sub(r"how many (percent|%)", "what percent", text)
             prefix = f"{preposition} " if preposition else ""
+            if text.lower().endswith("how many"):
+                return None  # "In how many did the company go bankrupt?": a year heard as "1,889", no count
             if not text.lower().startswith(f"{prefix}how many") and not text.lower().startswith(
                 f"{prefix}what percent"
             ):
