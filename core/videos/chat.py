@@ -265,6 +265,13 @@ CALIBRATION_QUESTIONS = (
 )
 
 ANSWER_KINDS = ("who", "when", "where", "number")
+# verbs that carry little meaning of their own: "How long does it take?", "What did he make?"
+LIGHT_VERBS = frozenset(
+    {"be", "have", "do", "get", "make", "go", "take", "come", "give", "put", "use", "happen", "need"}
+)
+RATE_QUESTION = re.compile(
+    r"\b(fast|speed|rate|quickly|per|every|each|a (year|day|week|month|second|minute|hour))\b", re.I
+)
 CAUSE_LEAD = re.compile(r"\b(because|since|due to|so that|in order to)\b\s*(.+)$", re.I)
 
 
@@ -273,6 +280,7 @@ class _Prepared:
     sentences: list[language.Sentence]
     vectors: np.ndarray  # one unit vector per sentence window
     window_lemmas: list[frozenset[str]]
+    earlier_lemmas: list[frozenset[str]]  # the previous sentence's, for a sentence that refers back to it
     idf: dict[str, float]
     unseen_idf: float
     vocabulary: frozenset[str]
@@ -291,6 +299,7 @@ class _Found:
     score: float
     lead: str = ""
     reason: str = ""
+    also: language.Sentence | None = None  # a second sentence that completes a how / why answer
 
 
 def _key(lemma: str) -> str:
@@ -348,8 +357,10 @@ class OfflineAnswerEngine(AnswerEngine):
     LEXICAL_WEIGHT = 0.45
     MARGIN = 0.06
     WORD_SIMILARITY = 0.55
-    SUBJECT_SHARE = 0.2
+    SUBJECT_SHARE = 0.1
     KNOWN_SHARE = 0.5
+    DEFINITION_BONUS = 0.5
+    SECOND_GAP = 0.06
 
     def __init__(
         self,
@@ -365,6 +376,7 @@ class OfflineAnswerEngine(AnswerEngine):
         self.threshold = threshold
         self.max_sentences = max_sentences
         self._prepared: _Prepared | None = None
+        self._word_vectors: dict[str, np.ndarray] = {}
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------------------------- preparation
@@ -390,6 +402,7 @@ class OfflineAnswerEngine(AnswerEngine):
         sentences = language.timed_sentences(self.segments)
         windows: list[str] = []
         window_lemmas: list[frozenset[str]] = []
+        earlier_lemmas: list[frozenset[str]] = []
         for i, sentence in enumerate(sentences):
             previous = sentences[i - 1] if i else None
             if previous is not None and language.PRONOUN_START.match(sentence.text):
@@ -398,6 +411,8 @@ class OfflineAnswerEngine(AnswerEngine):
             else:
                 windows.append(sentence.text)
                 window_lemmas.append(_keys(sentence.lemmas))
+            referred = previous is not None and sentence.refers_back and previous.meta is None
+            earlier_lemmas.append(_keys(previous.lemmas) if referred and previous is not None else frozenset())
         count = max(1, len(sentences))
         frequency = Counter(k for s in sentences for k in _keys(s.lemmas))
         idf = {k: math.log((count + 1) / (df + 0.5)) for k, df in frequency.items()}
@@ -405,6 +420,7 @@ class OfflineAnswerEngine(AnswerEngine):
             sentences=sentences,
             vectors=self._embed(windows),
             window_lemmas=window_lemmas,
+            earlier_lemmas=earlier_lemmas,
             idf=idf,
             unseen_idf=math.log((count + 1) / 0.5),
             vocabulary=frozenset(frequency),
@@ -478,26 +494,58 @@ class OfflineAnswerEngine(AnswerEngine):
             return np.zeros(0), np.zeros(0)
         cosine = prepared.vectors @ vector
         aliases = aliases or {}
-        own = _keys(info.lemmas)
-        extra = _keys(context) - own
-        weights = {k: prepared.idf.get(k, prepared.unseen_idf) for k in own}
-        weights.update({k: 0.5 * prepared.idf.get(k, prepared.unseen_idf) for k in extra})
+        weights: dict[str, float] = {}
+        for lemma, strength in info.weights:
+            key = _key(lemma)
+            if lemma in info.lemmas or key in prepared.vocabulary:  # implied words only when the video says them
+                weights[key] = max(weights.get(key, 0.0), strength * prepared.idf.get(key, prepared.unseen_idf))
+        for key in _keys(context) - set(weights):
+            weights[key] = 0.5 * prepared.idf.get(key, prepared.unseen_idf)
         whole = sum(weights.values())
-        lexical = np.array(
-            [
-                sum(w for k, w in weights.items() if k in lemmas or i in aliases.get(k, ())) / whole if whole else 0.0
-                for i, lemmas in enumerate(prepared.window_lemmas)
-            ],
-            dtype=np.float32,
-        )
+        lexical = np.zeros(len(prepared.window_lemmas), dtype=np.float32)
+        if whole:
+            for i, (lemmas, earlier) in enumerate(zip(prepared.window_lemmas, prepared.earlier_lemmas, strict=True)):
+                said = sum(w for k, w in weights.items() if k in lemmas or i in aliases.get(k, ()))
+                implied = sum(0.5 * w for k, w in weights.items() if k in earlier and k not in lemmas)
+                lexical[i] = (said + implied) / whole
+        if info.term:
+            defining = [language.defines(s.text, info.term) for s in prepared.sentences]
+            lexical = lexical + self.DEFINITION_BONUS * np.array(defining, dtype=np.float32)
         score = cosine + self.LEXICAL_WEIGHT * lexical
         usable = np.array([s.answerable for s in prepared.sentences])
         return np.where(usable, score, -1.0), lexical
 
+    def _quantities(self, info: language.QuestionInfo, sentence: language.Sentence) -> list[language.Quantity]:
+        """The numbers of the sentence (and of the one its pronoun points back to) that measure what is asked."""
+        wants_rate = bool(RATE_QUESTION.search(info.text))
+        found = []
+        for said in self._evidence(sentence):
+            for quantity in said.quantities:
+                if quantity.text.lower() in info.text.lower():
+                    continue
+                if info.measures and quantity.dimension not in info.measures:
+                    continue
+                if not info.measures and quantity.dimension == "date":
+                    continue
+                if quantity.rate and not wants_rate and "count" not in info.measures:
+                    continue
+                if (  # "How many ships ...?" is not answered by a count of people
+                    info.measured
+                    and quantity.dimension == "count"
+                    and quantity.of
+                    and _key(quantity.of) != _key(info.measured)
+                    and float(self._word_vector(quantity.of) @ self._word_vector(info.measured)) < self.WORD_SIMILARITY
+                ):
+                    continue
+                found.append(quantity)
+        if info.measured:  # "How much water ...?": the quantity of water first
+            found.sort(key=lambda q: _key(q.of) != _key(info.measured))
+        return found
+
     def _fits(self, info: language.QuestionInfo, sentence: language.Sentence) -> bool:
         """Does the sentence hold an answer of the kind the question asks for?"""
         if info.kind == "number":
-            return bool(sentence.numbers)
+            return bool(self._quantities(info, sentence))
         if info.kind in ("who", "when", "where"):
             wanted = set(info.expected)
             if info.kind == "when" and re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", sentence.text):
@@ -556,26 +604,91 @@ class OfflineAnswerEngine(AnswerEngine):
         unknown = self._unknown_nouns(prepared, info, aliases)
         if unknown and float(lexical[order[0]]) < self.KNOWN_SHARE:
             return _Found(None, best, reason=f"words the video does not say: {unknown}")
-        fallback: language.Sentence | None = None
+        fallback: int | None = None
         for i in order[:8]:
             if float(score[i]) < max(prepared.cutoff, best - 0.25):
                 break
             sentence = prepared.sentences[i]
-            if info.kind in ANSWER_KINDS and lexical[i] < self.SUBJECT_SHARE:
+            if info.kind in ANSWER_KINDS and not self._about(prepared, info, i, float(lexical[i]), aliases):
                 continue
             if self._fits(info, sentence):
-                return _Found(sentence, float(score[i]), self._lead(info, sentence))
-            fallback = fallback or sentence
+                return _Found(sentence, float(score[i]), self._lead(info, sentence), also=self._second(info, score, i))
+            fallback = i if fallback is None else fallback
         if info.kind not in ANSWER_KINDS and fallback is not None:  # a why with no cause word: the best match
-            return _Found(fallback, best, self._lead(info, fallback))
+            sentence = prepared.sentences[fallback]
+            return _Found(sentence, best, self._lead(info, sentence), also=self._second(info, score, fallback))
         return _Found(None, best, reason=f"no sentence holds a {info.kind} answer")
+
+    def _second(self, info: language.QuestionInfo, score: np.ndarray, first: int) -> language.Sentence | None:
+        """A how or why is often answered over two sentences: the next best one, when it scores almost as high."""
+        if info.kind not in ("how", "why"):
+            return None
+        prepared = self.prepared
+        floor = max(prepared.cutoff, float(score[first]) - self.SECOND_GAP)
+        for i in np.argsort(-score)[:3]:
+            i = int(i)
+            if i != first and float(score[i]) >= floor and abs(i - first) > 0:
+                return prepared.sentences[i]
+        return None
+
+    def _window(self, prepared: _Prepared, i: int, aliases: dict[str, frozenset[int]]) -> frozenset[str]:
+        heard = {k for k, windows in aliases.items() if i in windows}
+        return prepared.window_lemmas[i] | prepared.earlier_lemmas[i] | heard
+
+    def _about(
+        self,
+        prepared: _Prepared,
+        info: language.QuestionInfo,
+        i: int,
+        lexical: float,
+        aliases: dict[str, frozenset[int]],
+    ) -> bool:
+        """Is the sentence about what the question asks of? A fact of the right kind about another thing is no
+        answer ("How many ships pass?" is not answered by "40,000 people worked on it")."""
+        if lexical < self.SUBJECT_SHARE:
+            return False
+        window = self._window(prepared, i, aliases)
+        names = [_key(n) for n in info.names if not n[:1].isdigit() and _key(n) in prepared.vocabulary | set(aliases)]
+        if names and not set(names) & window:
+            return False
+        if info.subject and _key(info.subject) not in window and not self._close(info.subject, window):
+            return False
+        for verb in info.verbs:  # the question's verb ("widened", "live") must be said, or a close one
+            if not _generic(verb) and _key(verb) not in window and not self._close(verb, window):
+                return False
+        return True
+
+    def _close(self, word: str, window: frozenset[str]) -> bool:
+        """Does the window hold a word close in meaning (MiniLM) to `word`?"""
+        prepared = self.prepared
+        if prepared.word_vectors is None or not prepared.words:
+            return False
+        similarity = prepared.word_vectors @ self._word_vector(word)
+        return any(
+            float(sim) >= self.WORD_SIMILARITY and _key(w) in window
+            for w, sim in zip(prepared.words, similarity, strict=True)
+        )
+
+    def _word_vector(self, word: str) -> np.ndarray:
+        with self._lock:
+            vector = self._word_vectors.get(word)
+        if vector is None:
+            vector = self._embed([word])[0]
+            with self._lock:
+                self._word_vectors[word] = vector
+        return vector
 
     # ------------------------------------------------------------------------------------- wording
 
     def _lead(self, info: language.QuestionInfo, sentence: language.Sentence) -> str:
         if info.kind == "yesno":
             return "No." if self._denies(info, sentence) else "Yes."
-        if info.kind in ANSWER_KINDS:
+        if info.kind == "number":
+            quantities = self._quantities(info, sentence)
+            if quantities:
+                text = quantities[0].text
+                return text[0].upper() + text[1:] + "."
+        elif info.kind in ANSWER_KINDS:
             candidates = [
                 (info.expected.index(label), n, text)
                 for n, (text, label) in enumerate(sentence.entities)
@@ -584,8 +697,6 @@ class OfflineAnswerEngine(AnswerEngine):
             if candidates:  # the label the question asks for first (a person before an army), then word order
                 text = min(candidates)[2]
                 return text[0].upper() + text[1:] + "."
-            if info.kind == "number" and sentence.numbers:
-                return sentence.numbers[0] + "."
         if info.kind == "why":
             found = CAUSE_LEAD.search(sentence.text)
             if found:
@@ -594,7 +705,7 @@ class OfflineAnswerEngine(AnswerEngine):
         return ""
 
     def _denies(self, info: language.QuestionInfo, sentence: language.Sentence) -> bool:
-        if sentence.negated != info.negated:
+        if sentence.negated != info.negated or language.contradicts(info.text, sentence.text):
             return True
         # the question states a number or name of a kind the sentence gives differently
         asked = {n.lower() for n in info.names if n[:1].isdigit()}
@@ -646,6 +757,8 @@ class OfflineAnswerEngine(AnswerEngine):
                 pieces.append(f"The video does not cover {_as_topic(info.text)}.")
                 continue
             evidence = self._evidence(result.sentence)
+            if result.also is not None:
+                evidence += [s for s in self._evidence(result.also) if s not in evidence]
             numbers = []
             for sentence in evidence:
                 same = next((c for c in citations if c.start == sentence.start and c.end == sentence.end), None)

@@ -117,10 +117,12 @@ class Sentence:
     lemmas: frozenset[str]  # content lemmas, lowercase
     entities: tuple[tuple[str, str], ...]  # (text, label)
     numbers: tuple[str, ...]  # number phrases ("about 2,000 eggs" -> "2,000 eggs")
+    quantities: tuple[Quantity, ...]
     noun_phrases: tuple[str, ...]
     negated: bool
     cause: bool
     meta: str | None
+    refers_back: bool = False  # holds a pronoun that points to an earlier sentence ("killed 22,000 of them")
 
     @property
     def labels(self) -> frozenset[str]:
@@ -145,6 +147,103 @@ def content_lemmas(tokens: Iterable[Any]) -> set[str]:
 
 NUMBER_LABELS = ("CARDINAL", "QUANTITY", "MONEY", "PERCENT")
 
+# What a number measures, by its unit's lemma (spaCy labels "20 minutes" TIME and "29.5 days" DATE).
+UNITS = {
+    "length": {
+        "kilometre",
+        "kilometer",
+        "km",
+        "metre",
+        "meter",
+        "m",
+        "centimetre",
+        "centimeter",
+        "cm",
+        "millimetre",
+        "millimeter",
+        "mm",
+        "mile",
+        "foot",
+        "feet",
+        "inch",
+        "yard",
+        "light",
+    },
+    "duration": {
+        "second",
+        "minute",
+        "hour",
+        "day",
+        "week",
+        "month",
+        "year",
+        "decade",
+        "century",
+        "night",
+        "fortnight",
+    },
+    "mass": {"gram", "kilogram", "kg", "g", "milligram", "tonne", "ton", "pound", "ounce", "lb"},
+    "volume": {"litre", "liter", "millilitre", "milliliter", "ml", "cup", "gallon", "teaspoon", "tablespoon"},
+    "temperature": {"degree", "celsius", "fahrenheit", "kelvin"},
+    "money": {"dollar", "euro", "franc", "cent", "penny", "yen"},
+    "percent": {"percent", "%", "per cent"},
+}
+UNIT_DIMENSION = {unit: dimension for dimension, units in UNITS.items() for unit in units}
+RATE_WORDS = {"per", "every", "each", "a", "an"}
+MONTH = re.compile(r"\b(january|february|march|april|may|june|july|august|september|october|november|december)\b", re.I)
+YEAR = re.compile(r"\b(1[0-9]{3}|20[0-9]{2})s?\b")
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number said in a sentence and what it measures: "about 384,400 kilometres" is a length."""
+
+    text: str  # as said, with the counted noun: "up to 2,000 eggs"
+    dimension: str  # length / duration / mass / volume / temperature / money / percent / date / count
+    rate: bool = False  # "3.8 centimetres every year", "1.62 metres per second"
+    of: str = ""  # lemma of what is measured or counted: "350 grams of water" -> "water", "2,000 eggs" -> "egg"
+
+
+def _dimension(entity: Span) -> str:
+    if entity.label_ == "MONEY":
+        return "money"
+    if entity.label_ == "PERCENT":
+        return "percent"
+    units = [UNIT_DIMENSION[t.lemma_.lower()] for t in entity if t.lemma_.lower() in UNIT_DIMENSION]
+    if units:
+        return units[-1]
+    if entity.label_ in ("DATE", "TIME"):
+        return "date" if YEAR.search(entity.text) or MONTH.search(entity.text) or entity.label_ == "TIME" else ""
+    return "count"
+
+
+def _quantities(span: Span) -> tuple[Quantity, ...]:
+    found = []
+    for entity in span.ents:
+        if entity.label_ not in (*NUMBER_LABELS, "DATE", "TIME") or not any(t.like_num for t in entity):
+            continue
+        dimension = _dimension(entity)
+        if not dimension:
+            continue
+        text = entity.text
+        doc = entity.doc
+        after = doc[entity.end] if entity.end < span.end else None
+        measured = ""
+        if dimension == "count" and after is not None and after.pos_ == "NOUN":
+            text = f"{text} {after.text}"
+            dimension = UNIT_DIMENSION.get(after.lemma_.lower(), "count")
+            measured = after.lemma_.lower()
+        elif after is not None and after.lower_ == "of":
+            noun = next((t for t in doc[after.i + 1 : min(span.end, after.i + 4)] if t.pos_ in ("NOUN", "PROPN")), None)
+            measured = noun.lemma_.lower() if noun is not None else ""
+        following = [t.lower_ for t in doc[entity.end : min(span.end, entity.end + 2)]]
+        rate = bool(following) and following[0] in RATE_WORDS and dimension != "date"
+        before = doc[entity.start - 1].lower_ if entity.start > span.start else ""
+        if dimension == "duration" and found and before in ("in", "per", "every", "each", "a"):
+            rate = True  # "100 kilograms of oxygen in one year": the time frame of another number
+        found.append(Quantity(text, dimension, rate, measured))
+    return tuple(found)
+
 
 def _numbers(span: Span) -> tuple[str, ...]:
     found = [e.text for e in span.ents if e.label_ in (*NUMBER_LABELS, "DATE", "TIME")]
@@ -164,10 +263,12 @@ def analyse_span(span: Span, index: int, start: float, end: float, segment: int)
         lemmas=frozenset(content_lemmas(span)),
         entities=tuple((e.text, e.label_) for e in span.ents),
         numbers=_numbers(span),
+        quantities=_quantities(span),
         noun_phrases=tuple(c.text for c in span.noun_chunks),
         negated=any(t.lower_ in NEGATION or t.dep_ == "neg" for t in span),
         cause=bool(CAUSE.search(text)),
         meta=meta_kind(text),
+        refers_back=any(t.lower_ in REFERRING and t.pos_ == "PRON" and t.dep_ not in ("expl",) for t in span),
     )
 
 
@@ -232,7 +333,7 @@ QUESTION_WORD = re.compile(
 EXPECTED = {
     "who": ("PERSON", "ORG", "NORP", "GPE"),  # in order of preference: "Who controlled it?" -> a country
     "when": ("DATE", "TIME"),
-    "where": ("GPE", "LOC", "FAC", "ORG"),
+    "where": ("GPE", "LOC", "FAC", "ORG", "NORP"),  # "Which country was he from?" -> "Austrian"
     "number": ("CARDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME"),
 }
 REFERRING = {
@@ -285,6 +386,159 @@ class QuestionInfo:
     negated: bool
     needs_context: bool  # a pronoun or no subject of its own: read with the conversation
     tokens: tuple[tuple[str, str], ...] = ()  # (word, lemma), lowercase, in order, punctuation left out
+    measures: tuple[str, ...] = ()  # what a number answer must measure (Quantity.dimension); empty: any
+    measured: str = ""  # "How much water ...?" -> "water": the quantity of what
+    weights: tuple[tuple[str, float], ...] = ()  # lemma -> how much it says: nouns 1, verbs and adverbs less
+    subject: str = ""  # lemma of the noun the question is about (its grammatical subject), if it names one
+    verbs: tuple[str, ...] = ()  # lemmas of its main-clause verbs (not be / have / do)
+    term: str = ""  # "What is regolith?" -> "regolith": a definition is asked for
+
+
+MEASURED = {
+    "far": ("length",),
+    "tall": ("length",),
+    "high": ("length", "temperature"),
+    "deep": ("length",),
+    "wide": ("length",),
+    "thick": ("length",),
+    "big": ("length", "mass", "volume", "count"),
+    "large": ("length", "mass", "volume", "count"),
+    "small": ("length", "mass", "volume", "count"),
+    "heavy": ("mass",),
+    "hot": ("temperature",),
+    "cold": ("temperature",),
+    "warm": ("temperature",),
+    "old": ("duration", "date"),
+    "early": ("date", "duration"),
+    "late": ("date", "duration"),
+    "fast": ("length", "count"),
+    "many": ("count",),
+}
+MONEY_WORDS = {"cost", "price", "pay", "spend", "worth", "money", "earn", "charge", "budget", "fund", "sell", "buy"}
+DURATION_VERBS = {
+    "take",
+    "last",
+    "stay",
+    "bake",
+    "proof",
+    "rise",
+    "need",
+    "wait",
+    "live",
+    "spend",
+    "keep",
+    "sit",
+    "rest",
+    "remain",
+    "survive",
+    "stand",
+    "ferment",
+    "cook",
+    "run",
+    "go",
+    "work",
+}
+DEFINITION_QUESTION = re.compile(
+    r"^\W*(?:what|who)\s+(?:is|are|was|were)\s+(?:a |an |the )?(?P<term>[\w' -]{2,60}?)\s*\??$|"
+    r"^\W*what\s+(?:does|do|did)\s+(?:a |an |the )?(?P<term2>[\w' -]{2,60}?)\s+mean\s*\??$",
+    re.I,
+)
+
+
+def _measures(doc: Doc | Span, text: str) -> tuple[str, ...]:
+    """What a "how ..." question's number must measure: how far -> length, how much does it cost -> money."""
+    lower = text.lower()
+    found = MEASURE.match(lower)
+    lemmas = {t.lemma_.lower() for t in doc}
+    if re.search(r"\bwhat (percentage|share|proportion|fraction)\b", lower):
+        return ("percent", "count")
+    if re.search(r"\bwhat (temperature)\b", lower):
+        return ("temperature",)
+    if re.search(r"\bwhat (speed)\b", lower):
+        return ("length",)
+    if re.search(r"\bwhat (distance)\b", lower):
+        return ("length",)
+    if found is None:
+        return ()
+    word = found.group(1)
+    if word == "many":
+        after = re.match(r"^\W*(?:and\s+)?how many\s+(\w+)", lower)
+        unit = UNIT_DIMENSION.get(after.group(1).rstrip("s"), "") if after else ""
+        return (unit,) if unit else ("count",)
+    if word == "much":
+        if lemmas & MONEY_WORDS:
+            return ("money",)
+        if lemmas & {"weigh", "weight"}:
+            return ("mass",)
+        return ("mass", "volume", "count", "percent", "length", "money")
+    if word == "long":
+        verbs = {t.lemma_.lower() for t in doc if t.pos_ == "VERB"}
+        if verbs & DURATION_VERBS or re.search(r"\bfor how long\b", lower) or not verbs - {"be"}:
+            # "How long is the canal?" may ask a length or a duration; "How long does it take?" a duration
+            return ("duration",) if verbs & DURATION_VERBS else ("length", "duration")
+        return ("duration",)
+    return MEASURED.get(word, ())
+
+
+# how much a question word says about which sentence answers it ("how far AWAY": the noun matters more)
+POS_WEIGHT = {"NOUN": 1.0, "PROPN": 1.0, "NUM": 1.0, "X": 1.0, "ADJ": 0.7, "VERB": 0.6, "ADV": 0.35}
+# the words a measure question implies: "How far away is the Moon?" asks the distance
+IMPLIED = {
+    "far": ("distance",),
+    "tall": ("height", "tall"),
+    "high": ("height", "high"),
+    "deep": ("depth", "deep"),
+    "wide": ("width", "wide"),
+    "long": ("length", "long"),
+    "heavy": ("weight", "mass"),
+    "old": ("age", "old"),
+    "hot": ("temperature", "hot"),
+    "cold": ("temperature", "cold"),
+    "fast": ("speed", "fast"),
+    "big": ("size",),
+    "large": ("size",),
+}
+
+
+def _subordinate(token: Any) -> bool:
+    """Is the token inside a subordinate clause ("Who controlled the canal after IT OPENED?")?"""
+    while token.head.i != token.i:
+        if token.dep_ in ("advcl", "relcl", "acl", "ccomp") and token.head.pos_ in ("VERB", "AUX", "NOUN", "PROPN"):
+            return True
+        token = token.head
+    return False
+
+
+def _subject(doc: Doc | Span) -> str:
+    for t in doc:
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") and not _subordinate(t):
+            return t.lemma_.lower()
+    return ""
+
+
+def _weights(doc: Doc | Span, lemmas: Iterable[str], kind: str) -> dict[str, float]:
+    by_lemma: dict[str, float] = {}
+    for t in doc:
+        lemma = t.lemma_.lower()
+        if lemma in lemmas:
+            weight = POS_WEIGHT.get(t.pos_, 0.6) * (0.5 if _subordinate(t) else 1.0)
+            by_lemma[lemma] = max(by_lemma.get(lemma, 0.0), weight)
+    for lemma in lemmas:
+        by_lemma.setdefault(lemma, 0.6)
+    measure = MEASURE.match(doc.text.lower()) if kind == "number" else None
+    if measure is not None:
+        for implied in IMPLIED.get(measure.group(1), ()):
+            by_lemma.setdefault(implied, 0.5)
+    return by_lemma
+
+
+def _measured(doc: Doc | Span) -> str:
+    """ "How much water goes in?" -> "water"; "How many workers died?" -> "worker"."""
+    for t in doc:
+        if t.lower_ in ("much", "many") and t.i + 1 < len(doc) and doc[t.i + 1].pos_ in ("NOUN", "PROPN", "ADJ"):
+            noun = next((n for n in doc[t.i + 1 : t.i + 4] if n.pos_ in ("NOUN", "PROPN")), None)
+            return noun.lemma_.lower() if noun is not None else ""
+    return ""
 
 
 def question_kind(text: str) -> str:
@@ -324,7 +578,14 @@ def analyse_question(doc: Doc | Span) -> QuestionInfo:
     words = [t for t in doc if not t.is_punct]
     nouns = [t for t in words if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in QUESTION_FILLER]
     pronouns = [t for t in doc if t.lower_ in REFERRING and t.dep_ not in ("expl", "mark") and t.pos_ != "SCONJ"]
-    needs_context = bool(pronouns) or not nouns
+    own_words = [
+        t for t in words if t.pos_ not in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART")
+    ]
+    definition = DEFINITION_QUESTION.match(text) if kind in ("what", "who") else None
+    term = (definition.group("term") or definition.group("term2") or "").strip() if definition else ""
+    if term and (len(term.split()) > 4 or {w.lower() for w in term.split()} & REFERRING):
+        term = ""
+    needs_context = bool(pronouns) or not (term or [t for t in own_words if t.lemma_.lower() in lemmas])
     return QuestionInfo(
         text=text,
         kind=kind,
@@ -335,11 +596,21 @@ def analyse_question(doc: Doc | Span) -> QuestionInfo:
         negated=any(t.dep_ == "neg" for t in doc),
         needs_context=needs_context,
         tokens=tuple((t.lower_, t.lemma_.lower()) for t in words),
+        measures=_measures(doc, text) if kind == "number" else (),
+        term=term,
+        measured=_measured(doc) if kind == "number" else "",
+        weights=tuple(sorted(_weights(doc, lemmas, kind).items())),
+        subject=_subject(doc),
+        verbs=tuple(
+            t.lemma_.lower()
+            for t in doc
+            if t.pos_ == "VERB" and not _subordinate(t) and t.lemma_.lower() not in ("be", "have", "do", "get")
+        ),
     )
 
 
 SPLIT = re.compile(
-    r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:who|whom|whose|when|where|why|how|what|which|is|are|was|were|do|does|did|"
+    r"(?:,\s*|\s+)(?:and|but)\s+(?=(?:(?:in|on|at|by|for|from|to|of|with|since|until|after|before)\s+)?(?:who|whom|whose|when|where|why|how|what|which|is|are|was|were|do|does|did|"
     r"can|could|has|have)\b)",
     re.I,
 )
@@ -394,3 +665,71 @@ def signpost_kind(text: str) -> str | None:
     if kind is None and any(p.search(text.strip()) for p in SIGNPOSTS):
         return "signpost"
     return kind
+
+
+def defines(text: str, term: str) -> bool:
+    """Does the sentence define the term? "Regolith is ...", "... broken rock called regolith", "X, a ..."."""
+    words = [re.escape(w) for w in term.lower().split()]
+    if not words:
+        return False
+    name = r"\s+".join([*words[:-1], words[-1] + r"(?:s|es)?"])
+    lower = text.lower()
+    return bool(
+        re.search(
+            rf"(?:^|[,;:]\s*|\b(?:a|an|the)\s+){name}\s*,?\s+(?:is|are|was|were|means|refers to|describes)\b", lower
+        )
+        or re.search(rf"\b(?:called|known as|named|termed|which we call)\s+(?:a |an |the )?{name}\b", lower)
+        or re.search(rf"^(?:a |an |the )?{name}\s*,\s+(?:a|an|the)\b", lower)
+    )
+
+
+# Opposites a yes/no question can be denied by: "Does the curve slope upward?" - "The curve slopes downward."
+OPPOSITES = (
+    ("upward", "downward"),
+    ("up", "down"),
+    ("rise", "fall"),
+    ("increase", "decrease"),
+    ("more", "less"),
+    ("more", "fewer"),
+    ("higher", "lower"),
+    ("above", "below"),
+    ("before", "after"),
+    ("larger", "smaller"),
+    ("bigger", "smaller"),
+    ("longer", "shorter"),
+    ("faster", "slower"),
+    ("hot", "cold"),
+    ("warm", "cool"),
+    ("north", "south"),
+    ("east", "west"),
+    ("first", "last"),
+    ("positive", "negative"),
+    ("strong", "weak"),
+    ("stronger", "weaker"),
+    ("surplus", "shortage"),
+    ("success", "failure"),
+    ("succeed", "fail"),
+    ("open", "close"),
+    ("wet", "dry"),
+    ("inside", "outside"),
+    ("male", "female"),
+    ("always", "never"),
+    ("many", "single"),
+    ("several", "single"),
+    ("multiple", "single"),
+)
+PLURALITY = re.compile(r"\b(more than one|several|multiple|many|two or more)\b", re.I)
+SINGULARITY = re.compile(r"\b(a single|only one|one and only|just one|the only)\b", re.I)
+
+
+def contradicts(question: str, sentence: str) -> bool:
+    """Does the sentence say the opposite of what the yes/no question asks, by an opposite word or number?"""
+    asked = set(re.findall(r"[a-z]+", question.lower()))
+    said = set(re.findall(r"[a-z]+", sentence.lower()))
+    lemmas_asked = {w.rstrip("s") for w in asked}
+    lemmas_said = {w.rstrip("s") for w in said}
+    for a, b in OPPOSITES:
+        for x, y in ((a, b), (b, a)):
+            if x in lemmas_asked and y in lemmas_said and x not in lemmas_said:
+                return True
+    return bool(PLURALITY.search(question) and SINGULARITY.search(sentence) and not PLURALITY.search(sentence))

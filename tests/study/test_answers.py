@@ -168,3 +168,51 @@ def test_names_the_transcript_mishears_still_find_their_sentence(embedder) -> No
     where = misheard.ask("Where is Mount Etna?").answer
     assert where.grounded and _cites(where, "most active volcano") and "Sicily" in where.text, where.text
     assert not misheard.ask("How tall is Mount Everest?").answer.grounded
+
+
+def test_a_number_answer_measures_what_the_question_asks() -> None:
+    (sentence,) = language.timed_sentences([Segment(0.0, 6.0, "Add 350 grams of water, then bake for 20 minutes.")])
+    assert [(q.text, q.dimension, q.of) for q in sentence.quantities] == [
+        ("350 grams", "mass", "water"),
+        ("20 minutes", "duration", ""),
+    ]
+    measures = {
+        "How far away is the Moon?": ("length",),
+        "How much does a ticket cost?": ("money",),
+        "How long does the dough rest?": ("duration",),
+        "How hot is lava?": ("temperature",),
+        "How many moons does Jupiter have?": ("count",),
+    }
+    for question, wanted in measures.items():
+        assert language.analyse_question(language.parse([question])[0]).measures == wanted, question
+
+
+def test_a_measure_question_is_refused_when_the_video_gives_no_number_of_that_kind(engine) -> None:
+    # the lecture says how hot lava is and how much oxygen a tree releases, but no price, no distance
+    for question in ("How much does a tree cost?", "How far does lava flow?", "How long does a tree live?"):
+        answer = engine.ask(question).answer
+        assert not answer.grounded, (question, answer.text)
+    oxygen = engine.ask("How much oxygen can a large tree release in a year?").answer
+    assert oxygen.text.startswith("About 100 kilograms"), oxygen.text
+
+
+def test_a_definition_question_finds_the_defining_sentence(engine) -> None:
+    assert language.defines("Plants take in carbon dioxide through small pores called stomata.", "stomata")
+    assert language.defines("Photosynthesis is the process plants use.", "photosynthesis")
+    assert not language.defines("Plants need photosynthesis to live.", "photosynthesis")
+    history = [Message("user", "Who was the first Roman emperor?"), Message("assistant", "Augustus.")]
+    answer = engine.ask("What are stomata?", history).answer  # a new question: the history is not needed
+    assert _cites(answer, "called stomata") and not _cites(answer, "Augustus"), answer.text
+
+
+def test_yes_no_is_denied_by_an_opposite() -> None:
+    assert language.contradicts("Does the demand curve slope upward?", "The demand curve slopes downward.")
+    assert language.contradicts("Does a colony have more than one queen?", "Each colony has a single queen.")
+    assert not language.contradicts("Does the curve slope downward?", "The demand curve slopes downward.")
+
+
+def test_a_second_part_may_open_with_a_preposition() -> None:
+    assert language.question_parts("How long is the wall, and in which year was it built?") == [
+        "How long is the wall?",
+        "in which year was it built?",
+    ]
