@@ -394,12 +394,14 @@ def _card_actions(
     preview = service.reviews.preview(record.id, card_id, now)
     for col, rating in zip(st.columns(4), RATINGS, strict=True):
         interval = interval_label(preview[rating], now)
-        if col.button(
-            f"{rating.capitalize()} · {interval}",
+        pressed = col.button(
+            rating.capitalize(),
             key=state.keyed(state.CARDS_RATE, rating),
             width="stretch",
             help=f"Next review in {interval}",
-        ):
+        )
+        col.caption(f"in {interval}")
+        if pressed:
             next_due = service.reviews.rate(record.id, card_id, rating)
             st.toast(f"Next review {relative_time(next_due, datetime.now(UTC))}.")
             return progress.rated(queue, shown or "All cards")
