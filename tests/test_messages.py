@@ -49,7 +49,12 @@ def test_image_limit_message_uses_the_same_units() -> None:
 
 
 def test_format_size_small_and_whole() -> None:
-    assert format_size(0) == "0 bytes" and format_size(10) == "10 bytes" and format_size(10 * MB) == "10 MB" and format_size(1536 * 1024) == "1.5 MB"
+    assert (
+        format_size(0) == "0 bytes"
+        and format_size(10) == "10 bytes"
+        and format_size(10 * MB) == "10 MB"
+        and format_size(1536 * 1024) == "1.5 MB"
+    )
 
 
 def test_a_gif_is_refused_in_words_that_say_so() -> None:
