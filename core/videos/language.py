@@ -218,7 +218,7 @@ def _dimension(entity: Span) -> str:
 
 
 def _quantities(span: Span) -> tuple[Quantity, ...]:
-    found = []
+    found: list[Quantity] = []
     for entity in span.ents:
         if entity.label_ not in (*NUMBER_LABELS, "DATE", "TIME") or not any(t.like_num for t in entity):
             continue
