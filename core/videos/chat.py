@@ -361,6 +361,7 @@ class OfflineAnswerEngine(AnswerEngine):
     KNOWN_SHARE = 0.5
     DEFINITION_BONUS = 0.5
     SECOND_GAP = 0.06
+    NAME_IDF = math.log(1 / 0.3)  # a name said in more than about 30% of the sentences does not pick one out
 
     def __init__(
         self,
@@ -648,7 +649,13 @@ class OfflineAnswerEngine(AnswerEngine):
         if lexical < self.SUBJECT_SHARE:
             return False
         window = self._window(prepared, i, aliases)
-        names = [_key(n) for n in info.names if not n[:1].isdigit() and _key(n) in prepared.vocabulary | set(aliases)]
+        names = [  # the question's names the video says, but not in most sentences ("bee" in a talk on bees)
+            _key(n)
+            for n in info.names
+            if not n[:1].isdigit()
+            and _key(n) in prepared.vocabulary | set(aliases)
+            and prepared.idf.get(_key(n), prepared.unseen_idf) >= self.NAME_IDF
+        ]
         if names and not set(names) & window:
             return False
         if info.subject and _key(info.subject) not in window and not self._close(info.subject, window):

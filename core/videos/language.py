@@ -511,8 +511,9 @@ def _subordinate(token: Any) -> bool:
 
 def _subject(doc: Doc | Span) -> str:
     for t in doc:
-        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") and not _subordinate(t):
-            return t.lemma_.lower()
+        asked = any(c.lower_ in ("which", "what", "whose", "many", "much") for c in t.children)
+        if t.dep_ in ("nsubj", "nsubjpass") and t.pos_ in ("NOUN", "PROPN") and not _subordinate(t) and not asked:
+            return t.lemma_.lower()  # the subject, not the thing asked for ("Which COUNTRY was he from?")
     return ""
 
 
