@@ -215,6 +215,11 @@ def _close_locked(wait_for_service: bool = False) -> None:
 
         fod._disconnect()
         fo_dataset.Dataset._instances.clear()  # cached Dataset objects belong to the old database
+        with contextlib.suppress(ImportError):
+            import fiftyone.factory.repo_factory as fo_repos
+
+            fo_repos.RepositoryFactory.repos.clear()  # so do its repositories (collections of the closed client)
+            fo_repos._db = None
     while _services:
         service = _services.pop()
         wrapper = service.child

@@ -44,6 +44,7 @@ def test_a_running_database_is_left_alone(fo: ModuleType, data_dir: Path) -> Non
 
 def test_killed_mongod_is_restarted_on_the_same_data(fo: ModuleType, digits: Any, data_dir: Path) -> None:
     count = len(digits)
+    fo.delete_dataset(fo.Dataset("scratch-before-kill").name)  # FiftyOne caches repositories on first use
     kill_mongod()
 
     assert restart_if_stopped(data_dir) is True
@@ -51,6 +52,7 @@ def test_killed_mongod_is_restarted_on_the_same_data(fo: ModuleType, digits: Any
     assert info is not None and info.database_dir == data_dir / "fiftyone" / "db"
     assert "digits" in fo.list_datasets()
     assert len(fo.load_dataset("digits")) == count
+    fo.delete_dataset(fo.Dataset("scratch-after-restart").name)  # no cached collection of the closed client
     assert restart_if_stopped(data_dir) is False
 
 
