@@ -23,6 +23,7 @@ class OpenAIDouble:
         self.structured_reply: dict[str, Any] = {"answer": "Etna", "evidence": 1}
         self.transcription_sizes: list[int] = []
         self.timeout_sleep = 3.0
+        self.last_chat: dict[str, Any] = {}
         double = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -48,7 +49,8 @@ class OpenAIDouble:
                     )
                     return
                 if self.path.endswith("/chat/completions"):
-                    self._chat(json.loads(body))
+                    double.last_chat = json.loads(body)
+                    self._chat(double.last_chat)
                 elif self.path.endswith("/embeddings"):
                     self._embeddings(json.loads(body))
                 elif self.path.endswith("/audio/transcriptions"):
