@@ -1,5 +1,6 @@
 """Talk to Videos in a real browser: upload the synthesized lecture, wait for the transcript, ask, click a citation."""
 
+import re
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
