@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from components.embeddings import state as keys
 from components.embeddings.state import STATE, EmbeddingsState
 from tests.embeddings.support import session_data_dir
+from tests.support.text import shown
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "embeddings.py"
 
@@ -32,7 +33,7 @@ def emb_state(app: AppTest) -> EmbeddingsState:
 
 def texts(app: AppTest) -> str:
     parts = [e.value for e in (*app.caption, *app.markdown, *app.success, *app.warning, *app.info, *app.error)]
-    return " ".join(str(p) for p in parts)
+    return shown(" ".join(str(p) for p in parts))  # as the user reads it: Markdown escapes removed
 
 
 def test_digits_map_opens_with_pca_quality_and_suspects(page: AppTest) -> None:
