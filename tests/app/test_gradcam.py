@@ -9,12 +9,14 @@ from streamlit.testing.v1 import AppTest
 
 from components.shared import resources as shared_resources
 from components.vision import state as keys
+from tests.support.text import shown
 
 PAGE = Path(__file__).resolve().parents[2] / "app_pages" / "gradcam.py"
 
 
 def texts(app: AppTest, kind: str) -> list[str]:
-    return [element.value for element in app.get(kind)]
+    """The elements' text as the user reads it (Markdown escapes removed)."""
+    return [shown(str(element.value)) for element in app.get(kind)]
 
 
 def image_captions(app: AppTest) -> list[str]:
