@@ -48,6 +48,8 @@ SILENT_DB = -50.0
 PIECE_SECONDS = 120.0
 MAX_MEDIA_SECONDS = 3 * 3600.0  # the default of MLSTUDIO_MAX_MEDIA_MINUTES
 NOT_ENGLISH_LOGPROB = -1.0
+UNSURE_WORD = 0.5  # a word the recognizer gave less than this probability
+UNSURE_SHARE = 0.6
 
 STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08, "deck": 0.05}
 
@@ -294,6 +296,12 @@ def looks_unreliable(segments: list[Segment], mean_logprob: float | None) -> boo
     if len(text.split()) < 5:
         return True
     if mean_logprob is not None and mean_logprob < NOT_ENGLISH_LOGPROB:
+        return True
+    heard = [w.probability for s in segments for w in s.words]
+    if len(heard) >= 5 and sum(p < UNSURE_WORD for p in heard) > UNSURE_SHARE * len(heard):
+        return True  # most words were guesses: tiny.en "hears" English in other languages
+    lines = [s.text.strip().lower() for s in segments if s.text.strip()]
+    if len(lines) >= 3 and len(set(lines)) <= len(lines) / 2:  # one line decoded again and again
         return True
     raw = text.lower().encode()
     return len(text.split()) >= 20 and len(raw) / len(zlib.compress(raw)) > 2.4
