@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from core.videos.study.model import Flashcard
 
@@ -142,12 +142,7 @@ class ReviewStore:
 
         now = now or datetime.now(UTC)
         with self._connect() as db:
-            row = db.execute(
-                "SELECT fsrs_json FROM flashcards WHERE video_id = ? AND card_id = ?", (video_id, card_id)
-            ).fetchone()
-        if row is None:
-            raise KeyError(f"no card {card_id} in this video's deck")
-        state = fsrs.Card.from_json(row[0])
+            state = _card_state(db, video_id, card_id)
         return {
             rating: self._previewer.review_card(state, fsrs.Rating[rating.capitalize()], now)[0].due
             for rating in RATINGS
@@ -188,12 +183,7 @@ class ReviewStore:
             raise ValueError(f"rating must be one of {', '.join(RATINGS)}")
         now = now or datetime.now(UTC)
         with self._connect() as db:
-            row = db.execute(
-                "SELECT fsrs_json FROM flashcards WHERE video_id = ? AND card_id = ?", (video_id, card_id)
-            ).fetchone()
-            if row is None:
-                raise KeyError(f"no card {card_id} in this video's deck")
-            state = fsrs.Card.from_json(row[0])
+            state = _card_state(db, video_id, card_id)
             state, _log = self._scheduler.review_card(state, fsrs.Rating[rating.capitalize()], now)
             db.execute(
                 "UPDATE flashcards SET fsrs_json = ?, due = ?, reviews = reviews + 1 "
@@ -242,3 +232,15 @@ def interval_label(due: datetime, now: datetime) -> str:
     if days < 365:
         return f"{round(days / 30)}mo"
     return f"{days / 365:.1f}y"
+
+
+def _card_state(db: sqlite3.Connection, video_id: str, card_id: str) -> Any:
+    """A card's FSRS state (an `fsrs.Card`), read inside the caller's transaction."""
+    import fsrs
+
+    row = db.execute(
+        "SELECT fsrs_json FROM flashcards WHERE video_id = ? AND card_id = ?", (video_id, card_id)
+    ).fetchone()
+    if row is None:
+        raise KeyError(f"no card {card_id} in this video's deck")
+    return fsrs.Card.from_json(row[0])
