@@ -136,10 +136,15 @@ def test_catalog_name_seed_button_and_why_caption(
     page.goto(f"{app_url}/music?catalog={quote(wanted)}")
     wait_until_rendered(page)
     main = page.locator('[data-testid="stMain"]')
+    shows(main.get_by_test_id("stAlertContentWarning"), f"The link's catalog “{wanted}” is not on this machine")
     frame = make_catalog(600, seed=7)
     track = beacon.hostile("Zorblax")
     frame.loc[0, "track_name"] = track
     file_name = f"{beacon.hostile('catalog')}.csv"
+    # With a catalog from an earlier test on this server the ways to get one sit in its collapsed expander.
+    earlier_catalog = main.get_by_test_id("stExpander").filter(has_text="Catalog:")
+    if earlier_catalog.count():
+        earlier_catalog.locator("summary").click()
     main.get_by_role("tab", name="Upload CSV").click()
     main.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
         {"name": file_name, "mimeType": "text/csv", "buffer": csv_bytes(frame)}
@@ -148,7 +153,6 @@ def test_catalog_name_seed_button_and_why_caption(
     expect(main.get_by_text("Catalog ready: 600 tracks.")).to_be_visible(timeout=30_000)
     wait_until_rendered(page)
     label = main.get_by_test_id("stExpander").locator("summary")
-    shows(main.get_by_test_id("stAlertContentWarning"), f"The link's catalog “{wanted}” is not on this machine")
     shown_name = flat(label.first.inner_text())
     assert "catalog ![x](" in shown_name and "[click](" in shown_name, shown_name
 
