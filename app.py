@@ -19,12 +19,14 @@ from components.shared.errors import error_boundary  # noqa: E402
 from components.shared.navigation import all_pages  # noqa: E402  (after set_page_config)
 from components.shared.session import note_page  # noqa: E402
 from components.shared.shell import render_sidebar  # noqa: E402
+from components.shared.space import space_panel  # noqa: E402
 from core.config import ConfigError  # noqa: E402
 
 page = st.navigation(all_pages())
 note_page(page.url_path)
 try:
-    render_sidebar()
+    with st.sidebar:
+        space_panel(render_sidebar())
 except ConfigError as exc:
     st.error(f"The app's configuration has a problem: {exc} Fix it and reload the page.")
     st.stop()

@@ -20,6 +20,7 @@ from components.embeddings.selection import selection_panel
 from components.embeddings.state import embeddings_state, restore_from_url, sync_url
 from components.shared.errors import error_boundary
 from components.shared.shell import session_settings
+from components.shared.space import owner_space
 
 st.title("Embedding visualizer")
 st.caption(
@@ -29,16 +30,17 @@ st.caption(
 )
 
 settings = session_settings()
-data_dir = settings.data_dir
-fo = store_or_stop(data_dir)
+space = owner_space(settings)
+data_dir = space.root  # this owner's files; the FiftyOne database serves every owner
+fo = store_or_stop(settings.data_dir)
 state = embeddings_state()
 
-with error_boundary("showing the embedding map"), database_faults(data_dir):
+with error_boundary("showing the embedding map"), database_faults(settings.data_dir):
     restore_from_url(state, data_dir)
     add_dataset_panels(fo, settings)
 
     top = st.columns([2, 2, 3])
-    data = dataset_picker(top[0], fo, state, data_dir)
+    data = dataset_picker(top[0], fo, state, space)
     embedder = embedder_picker(top[1], state, data.kind)
     method = method_picker(top[2], state)
     stop_if_too_small(data)

@@ -16,9 +16,10 @@ from components.music.link import link_in_url, restore_link, write_link  # noqa:
 from components.music.recommend import how_it_works, recommend_button  # noqa: E402
 from components.music.results import results_panel  # noqa: E402
 from components.music.seeds import seed_averages, seeds_panel  # noqa: E402
-from components.music.state import music_state  # noqa: E402
+from components.music.state import SCOPE, music_state  # noqa: E402
 from components.music.tuning import tuning_panel  # noqa: E402
 from components.shared.errors import error_boundary  # noqa: E402
+from components.shared.flash import show_flashes  # noqa: E402
 from components.shared.shell import session_settings  # noqa: E402
 
 st.title("Music recommender")
@@ -33,6 +34,7 @@ with error_boundary("showing the music recommender"):
     link = link_in_url()  # None unless the URL changed: a reload, a shared link, Back / Forward
     index = active_index(settings, state, link.catalog if link else None)
     if index is None:
+        show_flashes(SCOPE)  # the seeds panel shows them otherwise, and with no catalog it is not drawn
         how_to_get_a_catalog(settings)
     catalog_panel(settings, index, state)
     if index is None:

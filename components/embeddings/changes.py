@@ -43,6 +43,12 @@ def change_log_panel(dataset: Any) -> None:
 
 def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any, brain_key: str) -> None:
     with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
+        if settings.deployed:
+            st.caption(
+                "Not offered in a deployment: the FiftyOne App lists every dataset in the database, "
+                "other visitors' too. Run ML Studio on your own machine to use it."
+            )
+            return
         info = store_info()
         st.caption(
             f"The FiftyOne App shows the same dataset, tags and the projection (brain run `{brain_key}`, "

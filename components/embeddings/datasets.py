@@ -18,6 +18,7 @@ from components.embeddings import state as keys
 from components.embeddings.state import EmbeddingsState, seed, set_view
 from components.shared import resources as shared_resources
 from components.shared.flash import flash, show_flashes
+from components.shared.space import owner_space
 from components.shared.text import markdown_text
 from components.videos.resources import library as video_library
 from core.ai.base import Segment
@@ -37,6 +38,7 @@ from core.embeddings.datasets import (
 from core.embeddings.explore import known_selection
 from core.embeddings.store import RESTARTED_MESSAGE, DatabaseRestarted, StoreError, reset_failure, restart_if_stopped
 from core.embeddings.text_datasets import Passage, dataset_kind, passages_of, transcript_dataset
+from core.spaces import Space
 from core.videos.transcript import format_timestamp
 
 log = logging.getLogger(__name__)
@@ -106,7 +108,7 @@ def _stop_with_retry(message: str, show: Callable[..., Any]) -> NoReturn:
     st.stop()
 
 
-def _add(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
+def _add(space: Space, spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
     """Run an import; on success select the new dataset and say what it holds, else say what went wrong."""
     try:
         with st.spinner(spinner):
@@ -114,14 +116,15 @@ def _add(spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
     except DatasetError as exc:
         st.error(markdown_text(str(exc)))
         return
-    st.session_state[keys.DATASET] = dataset.name
-    flash(keys.IMPORTED, "success", f"Added {dataset.name}: {summary}.")
+    shown = space.shown_dataset_name(dataset.name)
+    st.session_state[keys.DATASET] = shown
+    flash(keys.IMPORTED, "success", f"Added {shown}: {summary}.")
     st.rerun()
 
 
 def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
     """Three expanders: a zip of class folders, a FiftyOne zoo dataset, a Talk to Videos transcript."""
-    data_dir = settings.data_dir
+    space = owner_space(settings)
     with st.expander("Add a dataset: upload a zip of class folders", icon=":material/upload:"):
         st.caption("One folder per class with the images inside (cat/1.jpg, dog/2.png, ...). Other files are skipped.")
         upload = st.file_uploader(
@@ -129,8 +132,8 @@ def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
         )
         new_name = st.text_input("Dataset name", key=keys.UPLOAD_NAME, placeholder="my-images")
         if st.button("Import into FiftyOne", key=keys.IMPORT_ZIP, disabled=upload is None) and upload is not None:
-            load = partial(_from_zip, fo, data_dir, upload.getvalue(), new_name, upload.name)
-            _add("Checking and importing the images...", load)
+            load = partial(_from_zip, fo, space, upload.getvalue(), new_name, upload.name)
+            _add(space, "Checking and importing the images...", load)
     with st.expander("Add a dataset: FiftyOne zoo (needs internet the first time)", icon=":material/cloud_download:"):
         cols = st.columns(3)
         zoo_name = str(
@@ -140,8 +143,9 @@ def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
         count = int(cols[2].number_input("Samples", 100, 70_000, 5_000, step=500, key=keys.ZOO_COUNT))
         if st.button("Download into FiftyOne", key=keys.ZOO_LOAD):
             _add(
+                space,
                 f"Downloading {ZOO_DATASETS[zoo_name]} (first time only)...",
-                partial(_from_zoo, fo, zoo_name, split, count),
+                partial(_from_zoo, fo, zoo_name, split, count, space.dataset_prefix),
             )
     with st.expander("Add a dataset: a video transcript from Talk to Videos", icon=":material/subtitles:"):
         st.caption(
@@ -149,12 +153,12 @@ def add_dataset_panels(fo: ModuleType, settings: Settings) -> None:
             "(MiniLM embeddings, offline). The map then shows the talk's topics; suspects are passages that "
             "sound like another chapter."
         )
-        _transcript_import(fo, data_dir)
+        _transcript_import(fo, space)
     show_flashes(keys.IMPORTED)
 
 
-def _transcript_import(fo: ModuleType, data_dir: Path) -> None:
-    library = video_library(str(data_dir / "videos"))
+def _transcript_import(fo: ModuleType, space: Space) -> None:
+    library = video_library(str(space.root / "videos"))
     videos = [v for v in library.list() if v.ready]
     if not videos:
         st.caption("No processed video yet: add one on the Talk to Videos page first.")
@@ -163,42 +167,46 @@ def _transcript_import(fo: ModuleType, data_dir: Path) -> None:
         "Video", videos, format_func=lambda v: f"{v.title} ({format_timestamp(v.duration or 0)})", key=keys.VIDEO
     )
     if st.button("Import its transcript", key=keys.IMPORT_VIDEO):
-        load = partial(_from_transcript, fo, data_dir, video.id, video.title, library.transcript(video.id) or [])
-        _add("Splitting the transcript into passages and chapters...", load)
+        load = partial(_from_transcript, fo, space, video.id, video.title, library.transcript(video.id) or [])
+        _add(space, "Splitting the transcript into passages and chapters...", load)
 
 
-def _from_zip(fo: ModuleType, data_dir: Path, content: bytes, typed_name: str, filename: str) -> tuple[Any, str]:
-    dataset, report = import_zip(fo, data_dir, content, name_for_upload(fo, typed_name, filename))
+def _from_zip(fo: ModuleType, space: Space, content: bytes, typed_name: str, filename: str) -> tuple[Any, str]:
+    prefix = space.dataset_prefix
+    name = name_for_upload(fo, typed_name, filename, prefix)
+    dataset, report = import_zip(fo, space.root, content, name, prefix)
     return dataset, report.summary()
 
 
-def _from_zoo(fo: ModuleType, zoo_name: str, split: str, count: int) -> tuple[Any, str]:
-    dataset = zoo_dataset(fo, zoo_name, split, count)
+def _from_zoo(fo: ModuleType, zoo_name: str, split: str, count: int, prefix: str) -> tuple[Any, str]:
+    dataset = zoo_dataset(fo, zoo_name, split, count, prefix)
     return dataset, f"{len(dataset):,} samples"
 
 
 def _from_transcript(
-    fo: ModuleType, data_dir: Path, video_id: str, title: str, segments: list[Segment]
+    fo: ModuleType, space: Space, video_id: str, title: str, segments: list[Segment]
 ) -> tuple[Any, str]:
-    dataset = transcript_dataset(fo, data_dir, video_id, title, segments, shared_resources.text_embedder())
+    embedder = shared_resources.text_embedder()
+    dataset = transcript_dataset(fo, space.root, video_id, title, segments, embedder, prefix=space.dataset_prefix)
     return dataset, f"{len(dataset):,} passages"
 
 
-def dataset_picker(column: Any, fo: ModuleType, state: EmbeddingsState, data_dir: Path) -> OpenDataset:
-    """The dataset box; the chosen dataset opened (a failure or fewer than 5 samples stops the page)."""
-    names = sorted(set(fo.list_datasets()) | {DIGITS_NAME})
+def dataset_picker(column: Any, fo: ModuleType, state: EmbeddingsState, space: Space) -> OpenDataset:
+    """The dataset box (the owner's datasets, by their shown names); the chosen dataset opened (a failure
+    or fewer than 5 samples stops the page)."""
+    owned = (space.shown_dataset_name(n) for n in fo.list_datasets() if space.owns_dataset(n))
+    names = sorted(set(owned) | {DIGITS_NAME})
     seed(keys.DATASET, state.view.dataset)
     wanted = st.session_state[keys.DATASET]
     if wanted not in names:  # a link to a dataset deleted since (or never here)
-        st.warning(
-            markdown_text(f"There is no dataset {wanted!r} in this app's FiftyOne database; showing {DIGITS_NAME}.")
-        )
+        st.warning(markdown_text(f"There is no dataset {wanted!r} among your datasets; showing {DIGITS_NAME}."))
         st.session_state[keys.DATASET] = DIGITS_NAME
     name = column.selectbox("Dataset", names, key=keys.DATASET, help="Datasets in this app's FiftyOne database.")
     if name != state.view.dataset:
         set_view(state, dataset=name)
     try:
-        dataset = digits_dataset(fo, data_dir) if name == DIGITS_NAME else load_dataset(fo, name)
+        stored = space.dataset_name(name)
+        dataset = digits_dataset(fo, space.root, stored) if name == DIGITS_NAME else load_dataset(fo, stored)
     except DatasetError as exc:
         st.error(markdown_text(str(exc)))
         st.stop()

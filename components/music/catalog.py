@@ -24,6 +24,7 @@ from components.music.state import (
     music_state,
 )
 from components.shared.flash import flash
+from components.shared.space import owner_space
 from components.shared.text import markdown_text
 from core.config import Settings
 from core.media.local_files import LocalFileError, resolve_local_file
@@ -44,7 +45,7 @@ log = logging.getLogger(__name__)
 
 
 def catalog_store(settings: Settings) -> CatalogStore:
-    return CatalogStore(settings.data_dir / "music")
+    return CatalogStore(owner_space(settings).root / "music")
 
 
 def active_index(settings: Settings, state: MusicState, wanted: str | None = None) -> CatalogIndex | None:

@@ -21,9 +21,14 @@ def flash(scope: str, kind: FlashKind, message: str) -> None:
 
 
 def show_flashes(scope: str) -> None:
-    """Draw and forget the queued messages of `scope`, oldest first."""
-    for kind, message in st.session_state.pop(_key(scope), []):
-        show_message(kind, message)
+    """Draw and forget the queued messages of `scope`, oldest first.
+
+    They sit in a container drawn on every run, so the widgets below keep their place in the page: when a
+    message goes away on the next run, tabs below it are not rebuilt (and not reset to their first tab).
+    """
+    with st.container():
+        for kind, message in st.session_state.pop(_key(scope), []):
+            show_message(kind, message)
 
 
 def show_message(kind: FlashKind, message: str) -> None:

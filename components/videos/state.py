@@ -13,6 +13,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.session import tool_state, url_changes, write_url
+from components.shared.space import owner_space
 from components.videos import resources as videos_resources
 from core.config import Settings
 from core.videos.jobs import Job
@@ -163,10 +164,11 @@ def processing_settings(settings: Settings) -> Settings:
 
 
 def library(settings: Settings) -> Library:
-    return videos_resources.library(str(settings.data_dir / "videos"))
+    """This session's owner's library (the one shared library when not deployed)."""
+    return videos_resources.library(str(owner_space(settings).root / "videos"))
 
 
 def staging_dir(settings: Settings) -> Path:
-    folder = settings.data_dir / "videos" / "staging"
+    folder = owner_space(settings).root / "videos" / "staging"
     folder.mkdir(parents=True, exist_ok=True)
     return folder

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from components.shared.resources import base_settings
 from core.vision.images import LoadedImage
 from core.vision.uploads import UploadStore
 
@@ -44,4 +43,7 @@ def offered_methods() -> list[str]:
 
 def upload_store() -> UploadStore:
     """Uploaded images, kept under the data dir so a reload or a copied link finds them again."""
-    return UploadStore(base_settings().data_dir / "vision" / "uploads")
+    from components.shared.shell import session_settings
+    from components.shared.space import owner_space
+
+    return UploadStore(owner_space(session_settings()).root / "vision" / "uploads")

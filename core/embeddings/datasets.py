@@ -95,16 +95,17 @@ def safe_name(name: str) -> str:
     return cleaned
 
 
-def name_for_upload(fo: ModuleType, typed: str, filename: str) -> str:
+def name_for_upload(fo: ModuleType, typed: str, filename: str, prefix: str = "") -> str:
     """The name of a dataset from an uploaded zip: the one the user typed (checked), else one made from
-    the file's name that is valid and not taken ("###.zip" -> "images", "cats.zip" twice -> "cats-2")."""
+    the file's name that is valid and not taken ("###.zip" -> "images", "cats.zip" twice -> "cats-2").
+    `prefix` is the owner's (core.spaces): names are checked as stored, returned as shown."""
     if typed.strip():
         return safe_name(typed)
     stem = filename.rsplit("/", 1)[-1]
     stem = stem[:-4] if stem.lower().endswith(".zip") else stem
     base = _NAME_RE.sub("-", stem.strip()).strip("-.")[:50] or "images"
     name, number = base, 2
-    while fo.dataset_exists(name):
+    while fo.dataset_exists(prefix + name):
         name, number = f"{base}-{number}", number + 1
     return name
 
@@ -190,13 +191,13 @@ def _from_class_folders(fo: ModuleType, root: Path, name: str) -> Any:
 ZOO_DATASETS = {"mnist": "MNIST (70,000 handwritten digits)", "cifar10": "CIFAR-10 (60,000 small photos)"}
 
 
-def zoo_dataset(fo: ModuleType, zoo_name: str, split: str = "test", max_samples: int = 5000) -> Any:
+def zoo_dataset(fo: ModuleType, zoo_name: str, split: str = "test", max_samples: int = 5000, prefix: str = "") -> Any:
     """A sample of a FiftyOne zoo dataset, downloaded once into the data dir's zoo folder."""
     import fiftyone.zoo as foz
 
     if zoo_name not in ZOO_DATASETS:
         raise DatasetError(f"Unknown zoo dataset {zoo_name!r}; choose one of {', '.join(ZOO_DATASETS)}.")
-    name = f"{zoo_name}-{split}-{max_samples}"
+    name = f"{prefix}{zoo_name}-{split}-{max_samples}"
     if fo.dataset_exists(name):
         return fo.load_dataset(name)
     try:
@@ -222,17 +223,18 @@ def zoo_dataset(fo: ModuleType, zoo_name: str, split: str = "test", max_samples:
 # --- uploads: a zip of class folders --------------------------------------------------------------
 
 
-def import_zip(fo: ModuleType, data_dir: Path, zip_bytes: bytes, name: str) -> tuple[Any, ZipReport]:
-    """Check a zip of `<class>/<image>` folders, keep only real images, load it into FiftyOne."""
+def import_zip(fo: ModuleType, data_dir: Path, zip_bytes: bytes, name: str, prefix: str = "") -> tuple[Any, ZipReport]:
+    """Check a zip of `<class>/<image>` folders, keep only real images, load it into FiftyOne as the owner's
+    dataset `name` (stored as `prefix` + name)."""
     name = safe_name(name)
-    if fo.dataset_exists(name):
+    if fo.dataset_exists(prefix + name):
         raise DatasetError(f"A dataset named {name!r} exists already. Choose another name or delete it first.")
     target = embeddings_dir(data_dir) / "uploads" / name
     if target.exists():
         shutil.rmtree(target)
     report = extract_class_folders(zip_bytes, target)
     try:
-        dataset = _from_class_folders(fo, target, name)
+        dataset = _from_class_folders(fo, target, prefix + name)
     except Exception as exc:
         shutil.rmtree(target, ignore_errors=True)
         log.exception("FiftyOne import failed")

@@ -71,9 +71,11 @@ def transcript_dataset(
     segments: Sequence[Segment],
     embedder: Embedder,
     passage_words: int = PASSAGE_WORDS,
+    prefix: str = "",
 ) -> Any:
-    """The FiftyOne dataset of this video's transcript passages, created the first time."""
-    name = dataset_name_for(title, video_id)
+    """The FiftyOne dataset of this video's transcript passages, created the first time (named with the
+    owner's `prefix`, core.spaces)."""
+    name = prefix + dataset_name_for(title, video_id)
     if fo.dataset_exists(name):
         return fo.load_dataset(name)
     chunks = build_chunks(segments, target_words=passage_words, overlap_segments=0)
