@@ -6,6 +6,7 @@ from components.shared.errors import error_boundary
 from components.shared.flash import show_flashes
 from components.shared.navigation import TOOLS
 from components.shared.shell import session_settings
+from components.shared.space import owner_space
 from components.videos import state as state
 from components.videos.chat import render_chat
 from components.videos.inputs import render_inputs, start_source
@@ -33,7 +34,7 @@ with error_boundary("opening the video library"):
         st.rerun()
     if view.busy:
         job_panel()
-    render_library(library)
+    render_library(library, owner_space(settings))
     record = library.get(view.video_id) if view.video_id else None
 
 if record is not None:

@@ -11,6 +11,7 @@ from components.shared.text import markdown_text
 from components.videos import state as state
 from components.videos.transcript_lines import CORRECT_HINT, render_line, render_revert
 from core.ai.base import Segment
+from core.spaces import Space
 from core.videos.corrections import uncertain_words
 from core.videos.library import Library, VideoRecord
 from core.videos.sources import export_stem
@@ -82,9 +83,14 @@ def render_transcript(record: VideoRecord, segments: list[Segment], current: flo
         )
 
 
-def render_library(library: Library) -> None:
+def render_library(library: Library, space: Space) -> None:
     records = library.list()
     with st.expander(f"Library ({len(records)})", icon=":material/video_library:", expanded=not records):
+        if not space.shared:
+            st.caption(
+                f"Private to {'your account' if space.kind == 'account' else 'this browser'}: other visitors "
+                "never see these videos. The sidebar's Private space panel has the link that opens them elsewhere."
+            )
         if not records:
             st.caption("Videos you process are kept here, so reopening one costs nothing.")
             return

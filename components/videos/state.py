@@ -147,7 +147,9 @@ def follow_url(view: VideosState, library: Library) -> None:
         return
     video_id = wanted.get(URL_VIDEO) or None
     if video_id is not None and library.get(video_id) is None:
-        flash(SCOPE, "warning", "The video in this link is not in the library (it may have been deleted).")
+        flash(
+            SCOPE, "warning", "The video in this link is not in your library: it was deleted, or it is someone else's."
+        )
         video_id = None
     if video_id != view.video_id:
         view.select(video_id)

@@ -187,7 +187,7 @@ def test_back_to_a_previous_url_opens_the_previous_video(app: AppTest) -> None:
 
 def test_an_unknown_video_in_the_url_is_a_message_and_the_page_opens_empty(app: AppTest) -> None:
     at = _fresh({"video": "no-such-video"})
-    assert any("not in the library" in w.value for w in at.warning)
+    assert any("not in your library" in w.value for w in at.warning)
     assert _view(at).video_id is None and not at.header
     assert "video" not in at.query_params
 

@@ -184,7 +184,7 @@ def test_open_video_and_chat_survive_reload_back_and_a_shared_link(
 
     elsewhere.goto(f"{app_url}/videos?video=no-such-video")
     wait_until_rendered(elsewhere)
-    expect(elsewhere.get_by_test_id("stMain")).to_contain_text("not in the library")
+    expect(elsewhere.get_by_test_id("stMain")).to_contain_text("not in your library")
     assert exception_blocks(elsewhere) == [] and "no-such-video" not in elsewhere.url
     fresh.close()
     context.close()

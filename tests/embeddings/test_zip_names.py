@@ -56,3 +56,21 @@ def test_a_failed_import_leaves_no_files(fo: ModuleType, data_dir: Path) -> None
         ds.import_zip(fo, data_dir, make_zip({"###/cat/a.png": b"not an image", "###/cat/b.txt": b"x"}), name)
     after = uploads(data_dir)
     assert name not in after and set(after) <= set(before) and not fo.dataset_exists(name)
+
+
+def test_two_owners_each_import_cats_and_see_only_their_own(fo: ModuleType, tmp_path: Path, clean: list[str]) -> None:
+    from core.spaces import browser_space, new_space_key, shared_space
+
+    files = {"cats/cat/a.png": png((20, 20)), "cats/dog/b.png": png((9, 9))}
+    owners = [browser_space(tmp_path, new_space_key()) for _ in range(2)]
+    for owner in owners:
+        name = ds.name_for_upload(fo, "", "cats.zip", owner.dataset_prefix)
+        assert name == "cats"  # the other owner's "cats" does not take the name
+        dataset, _report = ds.import_zip(fo, owner.root, make_zip(files), name, owner.dataset_prefix)
+        clean.append(dataset.name)
+        assert dataset.name == owner.dataset_name("cats")
+        assert (owner.root / "embeddings" / "uploads" / "cats").is_dir()
+    for owner in owners:
+        listed = [owner.shown_dataset_name(n) for n in fo.list_datasets() if owner.owns_dataset(n)]
+        assert listed == ["cats"]
+    assert not [n for n in fo.list_datasets() if n in clean and shared_space(tmp_path).owns_dataset(n)]
