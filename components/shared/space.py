@@ -12,6 +12,7 @@ import logging
 
 import streamlit as st
 
+from components.shared.text import markdown_text
 from core.config import Settings
 from core.spaces import Space, account_space, browser_space, is_space_key, new_space_key, shared_space
 
@@ -21,6 +22,8 @@ SPACE = "shell.space"
 SPACE_TO_REMEMBER = "shell.space_to_remember"
 SPACE_COOKIE = "mlstudio_space"
 SPACE_PARAM = "space"
+SIGN_IN = "shell.sign_in"
+SIGN_OUT = "shell.sign_out"
 COOKIE_DAYS = 400  # the longest lifetime browsers allow
 
 
@@ -77,15 +80,19 @@ def space_panel(settings: Settings) -> None:
         return
     space = owner_space(settings)
     _remember_in_browser(st.session_state.pop(SPACE_TO_REMEMBER, None))
+    if space.kind == "account":
+        who = st.user.get("email") or st.user.get("name") or "your account"
+        st.caption(
+            markdown_text(f"Signed in as {who}: your videos, study progress, catalogs and datasets are this account's.")
+        )
+        if st.button("Sign out", key=SIGN_OUT, icon=":material/logout:"):
+            st.logout()
+        return
+    if sign_in_configured():
+        if st.button("Sign in", key=SIGN_IN, icon=":material/login:"):
+            st.login()
+        st.caption("Sign in to keep your work with your account, or go on in this browser's private space.")
     with st.expander("Private space", icon=":material/lock:"):
-        if space.kind == "account":
-            who = st.user.get("email") or st.user.get("name") or "your account"
-            st.caption(
-                f"Signed in as {who}. Your videos, study progress, catalogs and datasets belong to this account."
-            )
-            if st.button("Sign out", key="shell.sign_out"):
-                st.logout()
-            return
         st.caption(
             "Your videos, study progress, catalogs and datasets are private to this browser: other visitors "
             "never see them. To open them in another browser or after clearing cookies, keep this private "
@@ -93,8 +100,6 @@ def space_panel(settings: Settings) -> None:
         )
         base = (st.context.url or "").split("?", 1)[0]
         st.code(f"{base}?{SPACE_PARAM}={st.session_state[SPACE]}", language=None, wrap_lines=True)
-        if sign_in_configured() and st.button("Sign in", key="shell.sign_in", icon=":material/login:"):
-            st.login()
 
 
 def _remember_in_browser(key: str | None) -> None:

@@ -43,8 +43,10 @@ def running_app(
     env: Mapping[str, str] | None = None,
     command: list[str] | None = None,
     log_path: Path | None = None,
+    options: Mapping[str, str] | None = None,
 ) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """Yield (base URL, process) of a running app; stops it afterwards."""
+    """Yield (base URL, process) of a running app (`options`: more `streamlit run` options, e.g.
+    {"secrets.files": path}); stops it afterwards."""
     port = free_port()
     full_env = {**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})}
     if command is None:
@@ -64,6 +66,7 @@ def running_app(
             "none",
             "--browser.gatherUsageStats",
             "false",
+            *(arg for name, value in (options or {}).items() for arg in (f"--{name}", value)),
         ]
     else:
         full_env["PORT"] = str(port)
