@@ -272,6 +272,8 @@ LIGHT_VERBS = frozenset(
 RATE_QUESTION = re.compile(
     r"\b(fast|speed|rate|quickly|per|every|each|a (year|day|week|month|second|minute|hour))\b", re.I
 )
+# a year as Whisper sometimes writes it, with a thousands comma: "in 1,889 the company went bankrupt"
+SAID_YEAR = re.compile(r"\b(?:(?:in|since|until|by|from|before|after) (1),?([0-9]{3})|(1[0-9]{3}|20[0-9]{2}))\b", re.I)
 CAUSE_LEAD = re.compile(r"\b(because|since|due to|so that|in order to)\b\s*(.+)$", re.I)
 
 
@@ -303,8 +305,13 @@ class _Found:
 
 
 def _key(lemma: str) -> str:
-    """Lemmas compared by their first six letters: pollinate = pollinator = pollination."""
-    return lemma[:6] if not lemma[:1].isdigit() else lemma.replace(",", "")
+    """Lemmas compared by their first six letters: pollinate = pollinator = pollination; a trailing "-ing"
+    goes first, so a short stem meets its gerund (knead = kneading, build = building)."""
+    if lemma[:1].isdigit():
+        return lemma.replace(",", "")
+    if lemma.endswith("ing") and len(lemma) >= 7:
+        lemma = lemma[:-3]
+    return lemma[:6]
 
 
 def _keys(lemmas: Iterable[str]) -> frozenset[str]:
@@ -549,12 +556,30 @@ class OfflineAnswerEngine(AnswerEngine):
             return bool(self._quantities(info, sentence))
         if info.kind in ("who", "when", "where"):
             wanted = set(info.expected)
-            if info.kind == "when" and re.search(r"\b(1[0-9]{3}|20[0-9]{2})\b", sentence.text):
+            if info.kind == "when" and self._year(info, sentence):
                 return True
             return any(label in wanted and text.lower() not in info.text.lower() for text, label in sentence.entities)
         if info.kind == "why":
             return sentence.cause
         return True
+
+    @staticmethod
+    def _year(info: language.QuestionInfo, sentence: language.Sentence) -> str:
+        """The first year the sentence says that the question does not."""
+        for found in SAID_YEAR.finditer(sentence.text):
+            year = found.group(3) or f"{found.group(1)}{found.group(2)}"
+            if year not in info.text:
+                return year
+        return ""
+
+    def _adds(self, info: language.QuestionInfo, i: int, context: frozenset[str]) -> bool:
+        """Does the sentence (with the one its pronoun points back to) say more than the question? One that
+        only restates it ("Why do workers die so young?" heard as "Whitey workers die so young.") answers
+        nothing."""
+        if info.kind == "yesno":  # "The demand curve slopes downward." confirms by restating
+            return True
+        new = self.prepared.window_lemmas[i] - _keys(info.lemmas) - _keys(context)
+        return len(new) >= (1 if info.kind in ANSWER_KINDS else 2)
 
     def _missing_names(
         self, prepared: _Prepared, info: language.QuestionInfo, aliases: dict[str, frozenset[int]]
@@ -588,13 +613,21 @@ class OfflineAnswerEngine(AnswerEngine):
         similarity = self._embed(nouns) @ prepared.word_vectors.T
         return [n for n, row in zip(nouns, similarity, strict=True) if float(row.max()) < self.WORD_SIMILARITY]
 
-    def find(self, info: language.QuestionInfo, text: str, context: frozenset[str] = frozenset()) -> _Found:
+    def find(
+        self,
+        info: language.QuestionInfo,
+        text: str,
+        context: frozenset[str] = frozenset(),
+        used: frozenset[int] = frozenset(),
+    ) -> _Found:
         prepared = self.prepared
         if not prepared.sentences:
             return _Found(None, 0.0, reason="empty transcript")
         vector = self._embed([text])[0]
         aliases = self._aliases(prepared, info)
         score, lexical = self._scores(prepared, info, vector, context, aliases)
+        for i in used:  # another part of the question already quoted it: this part asks something else
+            score[i] = -1.0
         order = [int(i) for i in np.argsort(-score)]
         best = float(score[order[0]])
         if best < prepared.cutoff:
@@ -610,6 +643,8 @@ class OfflineAnswerEngine(AnswerEngine):
             if float(score[i]) < max(prepared.cutoff, best - 0.25):
                 break
             sentence = prepared.sentences[i]
+            if not self._adds(info, i, context):
+                continue
             if info.kind in ANSWER_KINDS and not self._about(prepared, info, i, float(lexical[i]), aliases):
                 continue
             if self._fits(info, sentence):
@@ -704,6 +739,8 @@ class OfflineAnswerEngine(AnswerEngine):
             if candidates:  # the label the question asks for first (a person before an army), then word order
                 text = min(candidates)[2]
                 return text[0].upper() + text[1:] + "."
+            if info.kind == "when" and self._year(info, sentence):
+                return f"In {self._year(info, sentence)}."
         if info.kind == "why":
             found = CAUSE_LEAD.search(sentence.text)
             if found:
@@ -730,17 +767,24 @@ class OfflineAnswerEngine(AnswerEngine):
     # ------------------------------------------------------------------------------------- asking
 
     def _context(self, history: Sequence[Message]) -> tuple[str, frozenset[str]]:
+        """The previous question and what its answer led with ("Ferdinand de Lesseps."): a follow-up's "he"
+        or "it" most often points to that answer."""
         previous = [m.content for m in history if m.role == "user"]
         if not previous:
             return "", frozenset()
-        (doc,) = language.parse([previous[-1]])
-        return previous[-1], frozenset(language.content_lemmas(doc))
+        replies = [m.content for m in history if m.role == "assistant"]
+        reply = replies[-1] if replies and history[-1].role == "assistant" else ""
+        lead = "" if reply.startswith(NOT_COVERED) else reply.split("“", 1)[0].strip()
+        text = f"{previous[-1]} {lead}".strip()
+        (doc,) = language.parse([text])
+        return text, frozenset(language.content_lemmas(doc))
 
     def ask(self, question: str, history: Sequence[Message] = ()) -> AnswerStream:
         parts = language.question_parts(question)
         docs = language.parse(parts)
         infos = [language.analyse_question(doc) for doc in docs]
         found: list[_Found] = []
+        used: set[int] = set()
         for n, info in enumerate(infos):
             text, context = info.text, frozenset[str]()
             if info.needs_context:
@@ -750,7 +794,10 @@ class OfflineAnswerEngine(AnswerEngine):
                     previous, context = self._context(history)
                     if previous:
                         text = f"{previous} {info.text}"
-            found.append(self.find(info, text, context))
+            result = self.find(info, text, context, frozenset(used))
+            if result.sentence is not None:
+                used.add(result.sentence.index)
+            found.append(result)
         if not any(f.sentence for f in found):
             text = (
                 f"{NOT_COVERED} I only answer from what is said in the video, and no part of it answers this question."

@@ -85,7 +85,8 @@ META = {
 PATTERNS = {kind: [re.compile(p, re.I) for p in patterns] for kind, patterns in META.items()}
 
 CAUSE = re.compile(
-    r"\b(because|since|so that|so|therefore|thus|hence|due to|owing to|as a result|result(s|ed)? in|"
+    r"(?:^|[,;]\s*)so\b|"  # "so" as a conjunction, not "die so young"
+    r"\b(because|since|so that|therefore|thus|hence|due to|owing to|as a result|result(s|ed)? in|"
     r"cause[sd]?|lead(s|ing)? to|led to|which is why|that is why|this is why|reason|in order to|"
     r"allow(s|ed)?|help(s|ed)?|make(s)?|made|enable(s|d)?|produce(s|d)?|when|wear(s)? )\b",
     re.I,
