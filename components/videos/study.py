@@ -95,7 +95,9 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
     if stored:
         regenerate = st.button("Rebuild summary", key=state.SUMMARY_REBUILD, icon=":material/refresh:")
     elif not st.button("Summarize the whole video", key=state.SUMMARY_BUILD, type="primary"):
-        st.caption("Splits the video into chapters and summarizes each in three levels.")
+        st.caption(
+            "An overview, then each chapter: its main point, key points and details, each with a link to its moment."
+        )
         return
     result = None
     with error_boundary("summarizing the video"), st.spinner("Finding chapters and summarizing ..."):
