@@ -487,7 +487,36 @@ class OfflineAnswerEngine(AnswerEngine):
                 for k in keys:
                     if k not in prepared.vocabulary:
                         found.setdefault(k, set()).update(prepared.sounds[code])
+        if info.term:
+            for k, windows in self._heard_term(prepared, info.term).items():
+                found.setdefault(k, set()).update(windows)
         return {k: frozenset(v) for k, v in found.items()}
+
+    TERM_SOUND = 0.75  # Jaro-Winkler of Metaphone codes: "varroa mite" FRMT ~ "veromy" FRM, "monopoly" !~ "market"
+
+    def _heard_term(self, prepared: _Prepared, term: str) -> dict[str, frozenset[int]]:
+        """A defined term the transcript never spells, but defines under a name that sounds like it ("the
+        veromy, a tiny parasite" for "varroa mite"): the term's lemma keys -> the windows of those sentences."""
+        keys = [_key(w) for w in re.findall(r"[a-z]+", term.lower()) if w not in STOPWORDS]
+        if not keys or all(k in prepared.vocabulary for k in keys):
+            return {}
+        letters = re.sub(r"[^a-z]", "", term.lower())
+        code = _sound(letters)
+        if len(code) < 2:
+            return {}
+        windows: set[int] = set()
+        for sentence in prepared.sentences:
+            for phrase in language.defined_phrases(sentence.text):
+                heard = re.sub(r"[^a-z]", "", phrase.lower())
+                other = _sound(heard)
+                if (
+                    len(other) >= 2
+                    and heard[:1] == letters[:1]
+                    and other[:1] == code[:1]
+                    and jellyfish.jaro_winkler_similarity(code, other) >= self.TERM_SOUND
+                ):
+                    windows.add(sentence.index)
+        return {k: frozenset(windows) for k in keys if k not in prepared.vocabulary} if windows else {}
 
     def _scores(
         self,

@@ -685,6 +685,30 @@ def defines(text: str, term: str) -> bool:
     )
 
 
+_PHRASE = r"([a-z][\w'-]*(?:\s+[a-z][\w'-]*){0,2})"
+DEFINED = (
+    re.compile(rf"\b(?:called|known as|named|termed|which we call)\s+(?:a |an |the )?{_PHRASE}", re.I),
+    re.compile(rf"^(?:a |an |the )?{_PHRASE}\s*,?\s+(?:is|are|was|were|means|refers to)\b", re.I),
+    re.compile(rf"\b(?:a|an|the)\s+{_PHRASE}\s*,\s+(?:a|an|the)\b", re.I),
+)
+
+
+def defined_phrases(text: str) -> list[str]:
+    """What a sentence names or defines: "... broken rock called regolith" -> "regolith"; "X, a tiny ..." -> "X".
+
+    Each found phrase also gives its last word and last two words ("called the of autoise" -> "autoise"),
+    so that a term the transcriber misheard can still be matched by sound."""
+    found: list[str] = []
+    for pattern in DEFINED:
+        for match in pattern.finditer(text):
+            words = match.group(1).split()
+            for phrase in (words, words[-2:], words[-1:], words[:1]):
+                joined = " ".join(phrase)
+                if joined and joined not in found:
+                    found.append(joined)
+    return found
+
+
 # Opposites a yes/no question can be denied by: "Does the curve slope upward?" - "The curve slopes downward."
 OPPOSITES = (
     ("upward", "downward"),
