@@ -579,7 +579,14 @@ def analyse_question(doc: Doc | Span) -> QuestionInfo:
     names = frozenset(t.lemma_.lower() for t in doc if t.pos_ == "PROPN" or any(c.isdigit() for c in t.text))
     words = [t for t in doc if not t.is_punct]
     nouns = [t for t in words if t.pos_ in ("NOUN", "PROPN") and t.lemma_.lower() not in QUESTION_FILLER]
-    pronouns = [t for t in doc if t.lower_ in REFERRING and t.dep_ not in ("expl", "mark") and t.pos_ != "SCONJ"]
+    pronouns = [  # "Who controlled the canal after it opened?": "it" is the canal, said before it
+        t
+        for t in doc
+        if t.lower_ in REFERRING
+        and t.dep_ not in ("expl", "mark")
+        and t.pos_ != "SCONJ"
+        and not (_subordinate(t) and any(n.pos_ in ("NOUN", "PROPN") for n in doc[: t.i]))
+    ]
     own_words = [
         t for t in words if t.pos_ not in ("VERB", "AUX", "ADV", "ADP", "DET", "PRON", "SCONJ", "CCONJ", "PART")
     ]
