@@ -674,6 +674,8 @@ class OfflineAnswerEngine(AnswerEngine):
             sentence = prepared.sentences[i]
             if not self._adds(info, i, context):
                 continue
+            if info.kind == "yesno" and not self._settles(prepared, info, i, aliases):
+                continue
             if info.kind in ANSWER_KINDS and not self._about(prepared, info, i, float(lexical[i]), aliases):
                 continue
             if self._fits(info, sentence):
@@ -728,6 +730,18 @@ class OfflineAnswerEngine(AnswerEngine):
             if not _generic(verb) and _key(verb) not in window and not self._close(verb, window):
                 return False
         return True
+
+    def _settles(
+        self, prepared: _Prepared, info: language.QuestionInfo, i: int, aliases: dict[str, frozenset[int]]
+    ) -> bool:
+        """Can the sentence settle the yes/no question? It must itself say the question's specific verbs
+        ("knead" in "Do I need to knead the dough?"), or close ones, not only refer back to a sentence that does."""
+        window = prepared.window_lemmas[i] | {k for k, windows in aliases.items() if i in windows}
+        return all(
+            _generic(verb) or _key(verb) in window or self._close(verb, window)
+            for verb in info.verbs
+            if verb not in LIGHT_VERBS
+        )
 
     def _close(self, word: str, window: frozenset[str]) -> bool:
         """Does the window hold a word close in meaning (MiniLM) to `word`?"""

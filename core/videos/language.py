@@ -755,10 +755,18 @@ PLURALITY = re.compile(r"\b(more than one|several|multiple|many|two or more)\b",
 SINGULARITY = re.compile(r"\b(a single|only one|one and only|just one|the only)\b", re.I)
 
 
+FRACTIONS = ("half", "third", "quarter", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+
+
 def contradicts(question: str, sentence: str) -> bool:
-    """Does the sentence say the opposite of what the yes/no question asks, by an opposite word or number?"""
+    """Does the sentence say the opposite of what the yes/no question asks, by an opposite word, a number or
+    another fraction ("more than half?" - "a little more than a quarter")?"""
     asked = set(re.findall(r"[a-z]+", question.lower()))
     said = set(re.findall(r"[a-z]+", sentence.lower()))
+    fractions_asked = {w.rstrip("s") for w in asked} & set(FRACTIONS)
+    fractions_said = {w.rstrip("s") for w in said} & set(FRACTIONS)
+    if fractions_asked and fractions_said and not fractions_asked & fractions_said:
+        return True
     lemmas_asked = {w.rstrip("s") for w in asked}
     lemmas_said = {w.rstrip("s") for w in said}
     for a, b in OPPOSITES:
