@@ -681,6 +681,13 @@ class OfflineAnswerEngine(AnswerEngine):
             if self._fits(info, sentence):
                 return _Found(sentence, float(score[i]), self._lead(info, sentence), also=self._second(info, score, i))
             fallback = i if fallback is None else fallback
+        if info.kind == "why" and fallback is not None:  # a reason is most often given right next to the fact
+            for j in (fallback - 1, fallback + 1):
+                if 0 <= j < len(prepared.sentences) and float(score[j]) >= prepared.cutoff:
+                    neighbour = prepared.sentences[j]
+                    if neighbour.cause and self._adds(info, j, context):
+                        lead = self._lead(info, neighbour)
+                        return _Found(neighbour, float(score[j]), lead, also=prepared.sentences[fallback])
         if info.kind not in ANSWER_KINDS and fallback is not None:  # a why with no cause word: the best match
             sentence = prepared.sentences[fallback]
             return _Found(sentence, best, self._lead(info, sentence), also=self._second(info, score, fallback))
