@@ -478,14 +478,15 @@ class OfflineAnswerEngine(AnswerEngine):
             for j in range(len(words) - n + 1):
                 run = words[j : j + n]
                 keys = [_key(lemma) for _, lemma in run]
-                if all(k in prepared.vocabulary for k in keys):
+                known = all(k in prepared.vocabulary for k in keys)
+                if known and n > 1:
                     continue
                 joined = "".join(w for w, _ in run)
                 code = _sound(joined)
                 if len(joined) < 5 or len(code) < MIN_CODE + n - 1 or code not in prepared.sounds:
                     continue
-                for k in keys:
-                    if k not in prepared.vocabulary:
+                for k in keys:  # a word said once as spelled may be heard otherwise elsewhere: Colombia, Columbia
+                    if known or k not in prepared.vocabulary:
                         found.setdefault(k, set()).update(prepared.sounds[code])
         if info.term:
             for k, windows in self._heard_term(prepared, info.term).items():
