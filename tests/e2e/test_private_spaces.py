@@ -85,6 +85,7 @@ def test_two_browsers_see_only_their_own_videos_and_catalogs(
     main.get_by_role("button", name="Use this file").click()
     expect(main.get_by_text("Catalog ready: 400 tracks.")).to_be_visible(timeout=30_000)
     link = private_link(page)
+    page.screenshot(path=str(screenshot_dir / "private-space-link.png"))
     assert link == f"{url}/music?space={key}"
     space = browser_space(data_dir, key)
     assert key not in str(space.root)  # the disk holds a hash of the key, not the key
