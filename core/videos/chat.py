@@ -658,6 +658,9 @@ class OfflineAnswerEngine(AnswerEngine):
         score, lexical = self._scores(prepared, info, vector, context, aliases)
         for i in used:  # another part of the question already quoted it: this part asks something else
             score[i] = -1.0
+        for i in range(len(score)):
+            if score[i] > 0 and not self._adds(info, i, context):
+                score[i] = -1.0
         order = [int(i) for i in np.argsort(-score)]
         best = float(score[order[0]])
         if best < prepared.cutoff:
@@ -673,8 +676,6 @@ class OfflineAnswerEngine(AnswerEngine):
             if float(score[i]) < max(prepared.cutoff, best - 0.25):
                 break
             sentence = prepared.sentences[i]
-            if not self._adds(info, i, context):
-                continue
             if info.kind == "yesno" and not self._settles(prepared, info, i, aliases):
                 continue
             if info.kind in ANSWER_KINDS and not self._about(prepared, info, i, float(lexical[i]), aliases):
