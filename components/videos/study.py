@@ -105,7 +105,7 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
     if result is None:
         return
     for note in result.notes:
-        st.info(note)
+        st.info(markdown_text(note))
     if not result.items:
         return
     summary = result.items[0]
@@ -162,7 +162,7 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
         return
     questions = stored.items
     for note in stored.notes:
-        st.info(note)
+        st.info(markdown_text(note))
     if not questions:
         return
     progress = service.quiz_progress(record.id, questions)
@@ -270,7 +270,7 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
             deck = built.items
             view.cards.pop(record.id, None)
     for note in built.notes if built is not None else []:
-        st.info(note)
+        st.info(markdown_text(note))
     if not deck:
         st.caption("Term, question, fill-in-the-blank and true/false cards, scheduled with FSRS.")
         _add_card(service, record)
