@@ -53,7 +53,7 @@ def test_citation_tooltip(
     video = video_in_library(app_data_dir, "Volcano notes", transcript(hostile))
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     open_video(page, app_url, video)
-    expect(page.get_by_text("Ask the video")).to_be_visible(timeout=60_000)
+    expect(page.get_by_text("Ask the video")).to_be_visible(timeout=180_000)
     box = page.get_by_test_id("stChatInputTextArea").last
     box.fill("Which is the most active volcano in Europe?")
     box.press("Enter")
@@ -79,7 +79,20 @@ class QuizDouble(OpenAIDouble):
     def __init__(self, beacon: Beacon) -> None:
         self.beacon = beacon
         self.quizzes_written = 0
+        self.refusal: str | None = None  # when set, every chat request is refused (400) with this message
         super().__init__()
+        answer = self.server.RequestHandlerClass
+        double = self
+
+        class Refusing(answer):  # type: ignore[misc, valid-type]
+            def do_POST(self) -> None:
+                if double.refusal is None:
+                    super().do_POST()
+                    return
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                self._json(400, {"error": {"message": double.refusal, "type": "invalid_request_error"}})
+
+        self.server.RequestHandlerClass = Refusing
 
     def hostile(self, lead: str) -> str:
         return self.beacon.hostile(lead)
@@ -141,7 +154,9 @@ def test_llm_quiz_options_and_feedback(
     video = video_in_library(data_dir, "Volcano quiz", transcript(spoken(beacon)) + MORE_SPEECH)
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     main = open_video(page, url, video)
+    expect(page.get_by_text("Ask the video")).to_be_visible(timeout=180_000)  # a fresh server loads its models
     page.get_by_role("tab", name="Quiz").click()
+    expect(page.get_by_label("Questions")).to_be_visible(timeout=60_000)
     page.get_by_label("Questions").fill("1")
     page.get_by_label("Questions").press("Enter")
     wait_until_rendered(page)
@@ -168,3 +183,32 @@ def test_llm_quiz_options_and_feedback(
     assert_inert(page, beacon)
     page.screenshot(path=str(screenshot_dir / "text-sinks-llm-quiz.png"), full_page=True)
     page.close()
+
+
+def test_llm_refusal_in_the_quiz_notes(
+    llm_app: tuple[str, Path, QuizDouble], browser: Browser, beacon: Beacon, screenshot_dir: Path
+) -> None:
+    """The server's own error message (a 400's text) is quoted in the notes under the quiz."""
+    url, data_dir, double = llm_app
+    refusal = double.hostile("Refused")
+    speech = transcript(spoken(beacon)) + MORE_SPEECH + "1:05 The crater rim is closed to visitors.\n"
+    video = video_in_library(data_dir, "Volcano refusal", speech)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    double.refusal = refusal
+    try:
+        main = open_video(page, url, video)
+        expect(page.get_by_text("Ask the video")).to_be_visible(timeout=180_000)
+        page.get_by_role("tab", name="Quiz").click()
+        expect(page.get_by_label("Questions")).to_be_visible(timeout=60_000)
+        page.get_by_label("Questions").fill("1")
+        page.get_by_label("Questions").press("Enter")
+        wait_until_rendered(page)
+        page.get_by_role("button", name="New quiz").click()
+        notes = main.get_by_test_id("stAlertContentInfo").filter(has_text="refused the request (400)")
+        shows(notes, f"refused the request (400): {refusal}", timeout_ms=120_000)
+        wait_until_rendered(page)
+        assert_inert(page, beacon)
+        page.screenshot(path=str(screenshot_dir / "text-sinks-llm-refusal.png"), full_page=True)
+    finally:
+        double.refusal = None
+        page.close()
