@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -32,6 +33,7 @@ log = logging.getLogger(__name__)
 
 SeedKind = Literal["track", "artist", "genre"]
 MAX_SEEDS = 5
+POOL_PER_SEED = 300  # nearest neighbours gathered around each seed
 # Weight of each feature in the "sounds like" distance (key and mode matter less to listeners).
 FEATURE_WEIGHTS = {"key": 0.5, "mode": 0.5}
 SOUND_WEIGHT, GENRE_WEIGHT, ARTIST_WEIGHT = 0.7, 0.2, 0.1
@@ -121,7 +123,7 @@ class Query:
     per_artist_cap: int = 2
     diversity: float = 0.3  # 0 = by score only, 1 = as different from each other as possible
     target_weight: float = 1.0
-    pool_per_seed: int = 300
+    pool_per_seed: int = POOL_PER_SEED
 
     def validate(self) -> None:
         if not 1 <= len(self.seeds) <= MAX_SEEDS:
@@ -221,14 +223,25 @@ class CatalogIndex:
     # Below this many tracks a NumPy scan beats FAISS for the few query vectors a request has
     # (measured in bench/bench_music.py); above it FAISS's blocked distance kernels win.
     FAISS_MIN_ROWS = 200_000
+    # From this many tracks an inverted-file index (IVF) answers instead of scanning every row: at
+    # 1M tracks an exact scan costs tens of ms per query vector, the IVF well under one.
+    ANN_MIN_ROWS = 200_000
+    # nprobe is the smallest that finds this share of the exact neighbours on sample queries.
+    ANN_TARGET_RECALL = 0.97
+    ANN_CALIBRATION_QUERIES = 64
 
-    def __init__(self, frame: pd.DataFrame, name: str = "catalog", use_faiss: bool | None = None) -> None:
+    def __init__(
+        self,
+        frame: pd.DataFrame,
+        name: str = "catalog",
+        use_faiss: bool | None = None,
+        approximate: bool | None = None,
+    ) -> None:
         self.frame = frame.reset_index(drop=True)
         self.name = name
         self.matrix, self.means, self.stds = self._standardize(self.frame)
         self.dim = self.matrix.shape[1]
         self.values = {spec.name: self.frame[spec.name].to_numpy(dtype=np.float32) for spec in FEATURES}
-        self.column_arrays = {column: self.frame[column].to_numpy() for column in self.frame.columns}
         self.artist_lower = self.frame["artist"].str.lower().to_numpy()
         self.genre = self.frame["genre"].to_numpy()
         self.track_ids = self.frame["track_id"].to_numpy()
@@ -239,20 +252,74 @@ class CatalogIndex:
         }
         self.song_keys = song_keys(self.frame["track_name"], self.frame["artist"])
         self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
+        # Rows sorted by genre (stable, so each genre keeps catalog order): a genre's vectors are one
+        # contiguous block, searched without copying them out of the big matrix.
+        genre_codes, genre_names = pd.factorize(pd.Series(self.genre))
+        self._rows_by_genre_order = np.argsort(genre_codes, kind="stable")
+        self._matrix_by_genre = self.matrix[self._rows_by_genre_order]
+        starts = np.searchsorted(genre_codes[self._rows_by_genre_order], np.arange(len(genre_names) + 1))
+        self._genre_block = {
+            str(name): (int(starts[code]), int(starts[code + 1])) for code, name in enumerate(genre_names) if name
+        }
         self.index = None
+        self.approximate = False
+        self.build_seconds = 0.0  # of the FAISS index alone
+        self.ann_nprobe = self.ann_nlist = 0
         if use_faiss is None:
             use_faiss = len(self.frame) >= self.FAISS_MIN_ROWS
-        if use_faiss:
+        if approximate is None:
+            approximate = len(self.frame) >= self.ANN_MIN_ROWS
+        if use_faiss or approximate:
             try:
                 import faiss
-
-                index = faiss.IndexFlatL2(self.dim)
-                index.add(self.matrix)
-                self.index = index
             except ImportError:  # pragma: no cover - faiss-cpu is a pinned dependency
                 log.warning("faiss not available: using NumPy for nearest neighbours")
+            else:
+                started = time.perf_counter()
+                if approximate:
+                    self.index = self._build_ivf(faiss)
+                    self.approximate = True
+                else:
+                    flat = faiss.IndexFlatL2(self.dim)
+                    flat.add(self.matrix)
+                    self.index = flat
+                self.build_seconds = time.perf_counter() - started
 
     # -- construction --------------------------------------------------------------------------
+
+    def _build_ivf(self, faiss: Any) -> Any:
+        """IVF-flat index trained on a sample; nprobe calibrated against exact search on sample queries."""
+        rng = np.random.default_rng(0)
+        rows = len(self.matrix)
+        nlist = int(np.clip(np.sqrt(rows), 16, 4096))
+        sample = self.matrix[rng.choice(rows, min(rows, 48 * nlist), replace=False)]
+        quantizer = faiss.IndexFlatL2(self.dim)
+        index = faiss.IndexIVFFlat(quantizer, self.dim, nlist, faiss.METRIC_L2)
+        index.cp.min_points_per_centroid = 1  # a sample of 48 per list is enough for 14 dimensions
+        index.cp.niter = 10
+        index.train(sample)
+        index.add(self.matrix)
+        # Calibration queries like the engine's: catalog rows, and rows with some features moved to
+        # other tracks' values (a seed moved towards targets).
+        half = self.ANN_CALIBRATION_QUERIES // 2
+        queries = self.matrix[rng.choice(rows, 2 * half, replace=False)].copy()
+        donors = self.matrix[rng.choice(rows, half, replace=False)]
+        moved = rng.random((half, self.dim)) < 0.3
+        queries[half:][moved] = donors[moved]
+        k = min(POOL_PER_SEED, rows)
+        _, exact = faiss.knn(queries, self.matrix, k)
+        nprobe = nlist
+        for candidate in (2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256):
+            if candidate >= nlist:
+                break
+            index.nprobe = candidate
+            _, found = index.search(queries, k)
+            if neighbour_recall(found, exact) >= self.ANN_TARGET_RECALL:
+                nprobe = candidate
+                break
+        index.nprobe = nprobe
+        self.ann_nprobe, self.ann_nlist = nprobe, nlist
+        return index
 
     @staticmethod
     def _standardize(frame: pd.DataFrame) -> tuple[np.ndarray, dict[str, float], dict[str, float]]:
@@ -358,14 +425,36 @@ class CatalogIndex:
 
     # -- nearest neighbours --------------------------------------------------------------------
 
-    def nearest(self, vectors: np.ndarray, k: int, rows: np.ndarray | None = None) -> np.ndarray:
-        """Row ids of the k nearest catalog rows to each vector (within `rows` when given)."""
+    def nearest(self, vectors: np.ndarray, k: int, rows: np.ndarray | None = None, exact: bool = False) -> np.ndarray:
+        """Row ids of the k nearest catalog rows to each vector (within `rows` when given).
+
+        Over the whole catalog of a large one the answer is approximate (IVF) unless `exact`.
+        """
         vectors = np.ascontiguousarray(np.atleast_2d(vectors), dtype=np.float32)
         if rows is None and self.index is not None:
             k = min(k, len(self))
-            _, found = self.index.search(vectors, k)
+            if exact and self.approximate:
+                import faiss
+
+                _, found = faiss.knn(vectors, self.matrix, k)
+            elif self.approximate:
+                # One vector per call: FAISS then runs it on the calling thread, where a batch would
+                # wake OpenMP threads that cost more than the search on a busy machine (12 ms vs 1 ms).
+                found = np.concatenate([self.index.search(vector[None, :], k)[1] for vector in vectors])
+            else:
+                _, found = self.index.search(vectors, k)
             return np.unique(found[found >= 0])
         subset = self.matrix if rows is None else self.matrix[rows]
+        return self._nearest_in(subset, vectors, k, rows)
+
+    def nearest_in_genre(self, vector: np.ndarray, k: int, genre: str) -> np.ndarray:
+        """`nearest` within one genre's rows (exact; the genre's vectors are one contiguous block)."""
+        start, stop = self._genre_block[genre]
+        rows = self._rows_by_genre_order[start:stop]
+        return self._nearest_in(self._matrix_by_genre[start:stop], np.atleast_2d(vector), k, rows)
+
+    @staticmethod
+    def _nearest_in(subset: np.ndarray, vectors: np.ndarray, k: int, rows: np.ndarray | None) -> np.ndarray:
         if len(subset) == 0:
             return np.empty(0, dtype=np.int64)
         k = min(k, len(subset))
@@ -386,7 +475,8 @@ class CatalogIndex:
 
     # -- the query -----------------------------------------------------------------------------
 
-    def recommend(self, query: Query) -> Recommendations:
+    def recommend(self, query: Query, exact: bool = False) -> Recommendations:
+        """Recommendations for `query`; `exact` makes a large catalog's neighbour search exact."""
         query.validate()
         filters = query.filters()
         seed_rows = [self.seed_rows(seed) for seed in query.seeds]
@@ -395,22 +485,23 @@ class CatalogIndex:
         seed_genres = [self._seed_genre(seed, rows) for seed, rows in zip(query.seeds, seed_rows, strict=True)]
         notes: list[str] = []
 
-        # 1. candidate pool
+        # 1. candidate pool (one search for the seeds and the seeds moved to the targets)
         k = query.pool_per_seed
-        parts = [self.nearest(seed_vectors, k)]
+        vectors = seed_vectors
         if query.targets:
             moved = seed_vectors.copy()
             target_vector = self.embed({**self._mean_values(np.concatenate(seed_rows)), **query.targets})
             for position, name in enumerate(self._dims()):
                 if name in query.targets:
                     moved[:, position] = target_vector[position]
-            parts.append(self.nearest(moved, k))
+            vectors = np.vstack([seed_vectors, moved])
+        parts = [self.nearest(vectors, k, exact=exact)]
         for artist in {a for a in seed_artists if a}:
             rows = np.asarray(self.rows_by_artist.get(artist, []), dtype=np.int64)
             parts.append(rows[:k])
         for vector, genre in zip(seed_vectors, seed_genres, strict=True):
-            if genre and genre in self.rows_by_genre:
-                parts.append(self.nearest(vector, k, rows=np.asarray(self.rows_by_genre[genre])))
+            if genre and genre in self._genre_block:
+                parts.append(self.nearest_in_genre(vector, k, genre))
         pool = np.unique(np.concatenate(parts)).astype(np.int64)
         initial = len(pool)
 
@@ -494,15 +585,12 @@ class CatalogIndex:
             )
             for i in picked
         ]
-        tracks = pd.DataFrame(
-            {
-                **{column: values[rows] for column, values in self.column_arrays.items()},
-                "score": score[picked],
-                "relevance": relevance[picked],
-                "target_penalty": penalty[picked],
-                "why": [e.text() for e in explanations],
-            }
-        )
+        # One take per column block (a dict of per-column arrays costs 4x as much at 20 columns).
+        tracks = self.frame.take(rows).reset_index(drop=True)
+        tracks["score"] = score[picked]
+        tracks["relevance"] = relevance[picked]
+        tracks["target_penalty"] = penalty[picked]
+        tracks["why"] = [e.text() for e in explanations]
         if len(rows) < query.limit:
             notes.append(
                 f"Only {len(rows)} tracks could be returned: the per-artist cap ({query.per_artist_cap}) "
@@ -674,6 +762,12 @@ class CatalogIndex:
                 "genre": self.genre[rows],
             }
         )
+
+
+def neighbour_recall(found: np.ndarray, exact: np.ndarray) -> float:
+    """Share of the exact neighbours (one row of ids per query) that `found` also has."""
+    hits = sum(len(np.intersect1d(f[f >= 0], e[e >= 0])) for f, e in zip(found, exact, strict=True))
+    return hits / max(1, int((exact >= 0).sum()))
 
 
 def squared_distances(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
