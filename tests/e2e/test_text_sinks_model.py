@@ -97,7 +97,7 @@ class QuizDouble(OpenAIDouble):
     def hostile(self, lead: str) -> str:
         return self.beacon.hostile(lead)
 
-    @property  # type: ignore[override]
+    @property
     def structured_reply(self) -> dict[str, Any]:
         prompt = str(self.last_chat["messages"][-1]["content"])
         if "multiple-choice questions" not in prompt:
@@ -136,7 +136,8 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory, beacon: Beacon) -> Iterato
     """An app server of its own whose chat backend is the quiz double (the shared one stays offline)."""
     data_dir = tmp_path_factory.mktemp("mlstudio-llm-data")
     log = tmp_path_factory.mktemp("llm-logs") / "streamlit.log"
-    with QuizDouble(beacon) as double:
+    double = QuizDouble(beacon)
+    with double:
         env = {
             "MLSTUDIO_DATA_DIR": str(data_dir),
             "MLSTUDIO_CHAT_PROVIDER": "openai_compatible",
