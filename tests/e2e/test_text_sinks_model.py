@@ -1,7 +1,7 @@
 """User and model text is text, where a model speaks: a citation tooltip quoting a hostile transcript
-sentence (offline answer engine), and an LLM's quiz (question, options, feedback, explanation) from an
-OpenAI-compatible double on the loopback. Chromium shows the text as typed; the beacon server receives
-no request, and no link or image on the page points at it."""
+sentence (offline answer engine), an LLM's quiz (question, options, feedback, explanation) from an
+OpenAI-compatible double on the loopback, and that server's refusal quoted in the quiz notes. Chromium
+shows the text as typed; the beacon server receives no request, and no link or image points at it."""
 
 from __future__ import annotations
 
