@@ -273,7 +273,13 @@ RATE_QUESTION = re.compile(
     r"\b(fast|speed|rate|quickly|per|every|each|a (year|day|week|month|second|minute|hour))\b", re.I
 )
 # a year as Whisper sometimes writes it, with a thousands comma: "in 1,889 the company went bankrupt"
-SAID_YEAR = re.compile(r"\b(?:(?:in|since|until|by|from|before|after) (1),?([0-9]{3})|(1[0-9]{3}|20[0-9]{2}))\b", re.I)
+# ("in 1,800 villages" or "in 1,800 I&D" is no year: a word other than an article or conjunction follows)
+SAID_YEAR = re.compile(
+    r"\b(?:(?:in|since|until|by|from|before|after) (1),?([0-9]{3})"
+    r"(?=[,.;]|\s+(?:the|a|an|his|her|its|their|when|after|before|and|it|he|she|they|we)\b|\s*$)"
+    r"|(1[0-9]{3}|20[0-9]{2})\b)",
+    re.I,
+)
 CAUSE_LEAD = re.compile(r"\b(because|since|due to|so that|in order to)\b\s*(.+)$", re.I)
 
 
