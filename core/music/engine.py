@@ -226,7 +226,7 @@ class CatalogIndex:
     # From this many tracks an inverted-file index (IVF) answers instead of scanning every row: at
     # 1M tracks an exact scan costs tens of ms per query vector, the IVF well under one.
     ANN_MIN_ROWS = 200_000
-    # nprobe is the smallest that finds this share of the exact neighbours on sample queries.
+    # nprobe is the smallest that finds this share of the exact neighbours on each kind of sample query.
     ANN_TARGET_RECALL = 0.97
     ANN_CALIBRATION_QUERIES = 64
 
@@ -251,12 +251,18 @@ class CatalogIndex:
             g: rows for g, rows in pd.Series(np.arange(len(self.frame))).groupby(self.genre).indices.items() if g
         }
         self.song_keys = song_keys(self.frame["track_name"], self.frame["artist"])
+        # Integer codes: a query compares and dedupes a few thousand candidates by these, not by strings.
+        self.song_codes = pd.factorize(self.song_keys)[0]
+        self.artist_codes = pd.factorize(self.artist_lower)[0]
         self.search_text = (self.frame["track_name"] + " " + self.frame["artist"]).str.lower()
         # Rows sorted by genre (stable, so each genre keeps catalog order): a genre's vectors are one
         # contiguous block, searched without copying them out of the big matrix.
         genre_codes, genre_names = pd.factorize(pd.Series(self.genre))
+        self.genre_codes = genre_codes
+        self._genre_code = {str(name): code for code, name in enumerate(genre_names)}
         self._rows_by_genre_order = np.argsort(genre_codes, kind="stable")
         self._matrix_by_genre = self.matrix[self._rows_by_genre_order]
+        self._norms_by_genre = np.einsum("ij,ij->i", self._matrix_by_genre, self._matrix_by_genre)
         starts = np.searchsorted(genre_codes[self._rows_by_genre_order], np.arange(len(genre_names) + 1))
         self._genre_block = {
             str(name): (int(starts[code]), int(starts[code + 1])) for code, name in enumerate(genre_names) if name
@@ -299,22 +305,16 @@ class CatalogIndex:
         index.cp.niter = 10
         index.train(sample)
         index.add(self.matrix)
-        # Calibration queries like the engine's: catalog rows, and rows with some features moved to
-        # other tracks' values (a seed moved towards targets).
-        half = self.ANN_CALIBRATION_QUERIES // 2
-        queries = self.matrix[rng.choice(rows, 2 * half, replace=False)].copy()
-        donors = self.matrix[rng.choice(rows, half, replace=False)]
-        moved = rng.random((half, self.dim)) < 0.3
-        queries[half:][moved] = donors[moved]
+        queries = self._calibration_queries(rng)
         k = min(POOL_PER_SEED, rows)
-        _, exact = faiss.knn(queries, self.matrix, k)
+        exact = {kind: faiss.knn(vectors, self.matrix, k)[1] for kind, vectors in queries.items()}
         nprobe = nlist
         for candidate in (2, 4, 6, 8, 12, 16, 24, 32, 48, 64, 96, 128, 192, 256):
             if candidate >= nlist:
                 break
             index.nprobe = candidate
-            _, found = index.search(queries, k)
-            if neighbour_recall(found, exact) >= self.ANN_TARGET_RECALL:
+            recalls = [neighbour_recall(index.search(queries[kind], k)[1], exact[kind]) for kind in queries]
+            if min(recalls) >= self.ANN_TARGET_RECALL:
                 nprobe = candidate
                 break
         index.nprobe = nprobe
@@ -341,6 +341,27 @@ class CatalogIndex:
             columns.append((np.nan_to_num(values, nan=mean) - mean) / std * weight)
         matrix = np.ascontiguousarray(np.stack(columns, axis=1), dtype=np.float32)
         return matrix, means, stds
+
+    def _calibration_queries(self, rng: np.random.Generator) -> dict[str, np.ndarray]:
+        """Vectors like the engine's: tracks, tracks moved towards targets, artists' and genres' means."""
+        count = self.ANN_CALIBRATION_QUERIES // 4
+        tracks = self.matrix[rng.choice(len(self.matrix), 2 * count, replace=False)]
+        moved = tracks[count:].copy()
+        donors = self.matrix[rng.choice(len(self.matrix), count, replace=False)]
+        swap = rng.random(moved.shape) < 0.3
+        moved[swap] = donors[swap]
+        artists = list(self.rows_by_artist.values())
+        picked = rng.choice(len(artists), min(count, len(artists)), replace=False)
+        out = {
+            "track": tracks[:count],
+            "moved track": moved,
+            "artist": np.stack([self.matrix[artists[i]].mean(axis=0) for i in picked]),
+        }
+        genres = list(self.rows_by_genre.values())
+        if genres:
+            picked = rng.choice(len(genres), min(count, len(genres)), replace=False)
+            out["genre"] = np.stack([self.matrix[genres[i]].mean(axis=0) for i in picked])
+        return {kind: np.ascontiguousarray(vectors, dtype=np.float32) for kind, vectors in out.items()}
 
     def __len__(self) -> int:
         return len(self.frame)
@@ -451,7 +472,11 @@ class CatalogIndex:
         """`nearest` within one genre's rows (exact; the genre's vectors are one contiguous block)."""
         start, stop = self._genre_block[genre]
         rows = self._rows_by_genre_order[start:stop]
-        return self._nearest_in(self._matrix_by_genre[start:stop], np.atleast_2d(vector), k, rows)
+        vector = np.asarray(vector, dtype=np.float32).ravel()
+        # |x|^2 - 2 x.v (+ |v|^2, the same for every row): one matrix-vector product, no copy of the block.
+        dist = self._norms_by_genre[start:stop] - 2 * (self._matrix_by_genre[start:stop] @ vector)
+        k = min(k, len(rows))
+        return np.unique(rows[np.argpartition(dist, k - 1)[:k]]) if k else np.empty(0, dtype=np.int64)
 
     @staticmethod
     def _nearest_in(subset: np.ndarray, vectors: np.ndarray, k: int, rows: np.ndarray | None) -> np.ndarray:
@@ -487,15 +512,7 @@ class CatalogIndex:
 
         # 1. candidate pool (one search for the seeds and the seeds moved to the targets)
         k = query.pool_per_seed
-        vectors = seed_vectors
-        if query.targets:
-            moved = seed_vectors.copy()
-            target_vector = self.embed({**self._mean_values(np.concatenate(seed_rows)), **query.targets})
-            for position, name in enumerate(self._dims()):
-                if name in query.targets:
-                    moved[:, position] = target_vector[position]
-            vectors = np.vstack([seed_vectors, moved])
-        parts = [self.nearest(vectors, k, exact=exact)]
+        parts = [self.nearest(self._search_vectors(query, seed_rows, seed_vectors), k, exact=exact)]
         for artist in {a for a in seed_artists if a}:
             rows = np.asarray(self.rows_by_artist.get(artist, []), dtype=np.int64)
             parts.append(rows[:k])
@@ -527,20 +544,26 @@ class CatalogIndex:
             [rows for seed, rows in zip(query.seeds, seed_rows, strict=True) if seed.kind == "track"]
             or [np.empty(0, dtype=np.int64)]
         )
-        seed_keys = set(self.song_keys[seed_track_rows])
         kept_nodup = kept[~np.isin(kept, seed_track_rows)]
-        kept_nodup = kept_nodup[[key not in seed_keys for key in self.song_keys[kept_nodup]]]
+        kept_nodup = kept_nodup[~np.isin(self.song_codes[kept_nodup], self.song_codes[seed_track_rows])]
         if len(kept_nodup) == 0:
             raise EngineError("Every candidate was a seed or another version of a seed. Add other seeds.")
 
         # 4. scores
         sound = np.stack([similarity(self.matrix[kept_nodup], vector, self.dim) for vector in seed_vectors], axis=1)
+        candidate_genres, candidate_artists = self.genre_codes[kept_nodup], self.artist_codes[kept_nodup]
         same_genre = np.stack(
-            [(self.genre[kept_nodup] == g) if g else np.zeros(len(kept_nodup), bool) for g in seed_genres],
+            [
+                (candidate_genres == self._genre_code.get(g, -2)) if g else np.zeros(len(kept_nodup), bool)
+                for g in seed_genres
+            ],
             axis=1,
         )
         same_artist = np.stack(
-            [(self.artist_lower[kept_nodup] == a) if a else np.zeros(len(kept_nodup), bool) for a in seed_artists],
+            [
+                (candidate_artists == self.artist_codes[rows[0]]) if a else np.zeros(len(kept_nodup), bool)
+                for a, rows in zip(seed_artists, seed_rows, strict=True)
+            ],
             axis=1,
         )
         per_seed = SOUND_WEIGHT * sound + GENRE_WEIGHT * same_genre + ARTIST_WEIGHT * same_artist
@@ -554,7 +577,7 @@ class CatalogIndex:
 
         # one version per song: the best-scored
         order = np.argsort(-score, kind="stable")
-        _, first = np.unique(self.song_keys[kept_nodup][order], return_index=True)
+        _, first = np.unique(self.song_codes[kept_nodup][order], return_index=True)
         best_versions = np.sort(order[first])
         after_dedupe = len(best_versions)
 
@@ -608,6 +631,21 @@ class CatalogIndex:
             seeds=list(query.seeds),
             notes=notes,
         )
+
+    def search_vectors(self, query: Query) -> np.ndarray:
+        """The vectors whose whole-catalog neighbours start the pool: each seed, and each seed moved to the targets."""
+        seed_rows = [self.seed_rows(seed) for seed in query.seeds]
+        return self._search_vectors(query, seed_rows, np.stack([self.matrix[rows].mean(axis=0) for rows in seed_rows]))
+
+    def _search_vectors(self, query: Query, seed_rows: list[np.ndarray], seed_vectors: np.ndarray) -> np.ndarray:
+        if not query.targets:
+            return seed_vectors
+        moved = seed_vectors.copy()
+        target_vector = self.embed({**self._mean_values(np.concatenate(seed_rows)), **query.targets})
+        for position, name in enumerate(self._dims()):
+            if name in query.targets:
+                moved[:, position] = target_vector[position]
+        return np.vstack([seed_vectors, moved])
 
     def _dims(self) -> list[str]:
         names: list[str] = []
