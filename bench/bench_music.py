@@ -109,7 +109,9 @@ def timed(function: Callable[[], object]) -> float:
 def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_count: int) -> None:
     started = time.perf_counter()
     index = CatalogIndex(frame, label)
-    knn = f"FAISS IVF{index.ann_nlist}, nprobe {index.ann_nprobe}" if index.approximate else "exact"
+    knn = "exact"
+    if index.approximate:
+        knn = f"FAISS IVF{index.ann_nlist}, nprobe {index.ann_nprobe}/{index.ann_nprobe_means} means"
     note(f"music {label}: build index ({knn} kNN)", time.perf_counter() - started, "s")
     if index.index is not None:
         note(f"music {label}: of which the FAISS index", index.build_seconds, "s")
@@ -133,9 +135,9 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
         hits = total = 0
         same_results = []
         for query in queries:
-            vectors = index.search_vectors(query)
+            vectors, means = index.search_vectors(query)
             exact_rows = index.nearest(vectors, k, exact=True)
-            hits += len(np.intersect1d(index.nearest(vectors, k), exact_rows))
+            hits += len(np.intersect1d(index.nearest(vectors, k, means=means), exact_rows))
             total += len(exact_rows)
             ours = set(index.recommend(query).tracks["track_id"])
             theirs = set(index.recommend(query, exact=True).tracks["track_id"])
