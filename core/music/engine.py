@@ -52,6 +52,11 @@ RADAR_FEATURES = (
 _BRACKETS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _DASH_SUFFIX = re.compile(r"\s+-\s+.*$")
 _NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are kept
+# The same three patterns for ASCII text in RE2's syntax (Python's \s also matches \v and \x1c-\x1f).
+_ASCII_SPACE = r"[\t\n\v\f\r \x1c-\x1f]"
+_ASCII_BRACKETS = _ASCII_SPACE + r"*[\(\[][^\)\]]*[\)\]]"
+_ASCII_DASH_SUFFIX = _ASCII_SPACE + r"+-" + _ASCII_SPACE + r"+.*$"
+_ASCII_NON_WORD = r"[^0-9A-Za-z]+"
 
 
 class EngineError(UserError, ValueError):
@@ -77,14 +82,50 @@ def song_key(title: str, artist: str) -> str:
 
 
 def song_keys(titles: pd.Series, artists: pd.Series) -> np.ndarray:
-    """`song_key` for whole columns at once (vectorized string operations)."""
-    lower = titles.fillna("").astype(str).str.lower()
+    """`song_key` for whole columns at once.
+
+    Rows of pure-ASCII, single-line text go through Arrow's RE2 (the same patterns spelled in ASCII,
+    where both engines agree; 1M titles in well under a second instead of ~10 s); the rest through
+    Python's `re`, whose classes cover every script.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    titles = titles.fillna("").astype(str).reset_index(drop=True)
+    artists = artists.fillna("").astype(str).reset_index(drop=True)
+    title_array = pa.array(titles.to_numpy(dtype=object), type=pa.large_string())
+    artist_array = pa.array(artists.to_numpy(dtype=object), type=pa.large_string())
+    fast_mask = pc.and_(
+        pc.and_(pc.string_is_ascii(title_array), pc.string_is_ascii(artist_array)),
+        pc.invert(pc.match_substring(title_array, "\n")),
+    )
+    fast = np.asarray(fast_mask.to_numpy(zero_copy_only=False), dtype=bool)
+    out = np.empty(len(titles), dtype=object)
+    if fast.any():
+        chosen = pa.array(fast)
+        lower = pc.ascii_lower(title_array.filter(chosen))
+        base = pc.replace_substring_regex(lower, _ASCII_BRACKETS, "")
+        base = pc.replace_substring_regex(base, _ASCII_DASH_SUFFIX, "")
+        base = pc.ascii_trim(pc.replace_substring_regex(base, _ASCII_NON_WORD, " "), " ")
+        whole = pc.ascii_trim(pc.replace_substring_regex(lower, _ASCII_NON_WORD, " "), " ")
+        base = pc.if_else(pc.equal(base, ""), whole, base)
+        artist = pc.ascii_lower(artist_array.filter(chosen))
+        artist = pc.ascii_trim(pc.replace_substring_regex(artist, _ASCII_NON_WORD, " "), " ")
+        separator = pa.scalar("|", type=pa.large_string())
+        out[fast] = pc.binary_join_element_wise(base, artist, separator).to_numpy(zero_copy_only=False)
+    if not fast.all():
+        out[~fast] = _song_keys_python(titles[~fast], artists[~fast])
+    return out
+
+
+def _song_keys_python(titles: pd.Series, artists: pd.Series) -> np.ndarray:
+    lower = titles.str.lower()
     base = lower.str.replace(_BRACKETS, "", regex=True).str.replace(_DASH_SUFFIX, "", regex=True)
     base = base.str.replace(_NON_WORD, " ", regex=True).str.strip()
     # A title that is all brackets or suffix, e.g. "(Intro)", keeps its own words.
     whole = lower.str.replace(_NON_WORD, " ", regex=True).str.strip()
     base = base.where(base != "", whole)
-    artist = artists.fillna("").astype(str).str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
+    artist = artists.str.lower().str.replace(_NON_WORD, " ", regex=True).str.strip()
     return (base + "|" + artist).to_numpy(dtype=object)
 
 
