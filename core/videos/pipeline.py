@@ -217,7 +217,10 @@ def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber,
         library.write_json(record.id, "pieces/plan.json", plan)
     description, chapters = library.source_context(record.id)
     title = record.title if record.source_kind == "url" else title_from_filename(record.title)
-    prompt = transcription_prompt(title, description, chapters)
+    # A title alone is no help and some harm: with "The Moon in numbers." as the prompt, tiny.en skipped
+    # the talk's first 20 s, which opens with the same words (eval: word accuracy 86.6% with the title
+    # as prompt, 91.5% without). A link's description and chapters carry the names worth the prompt.
+    prompt = transcription_prompt(title, description, chapters) if description.strip() or chapters else ""
     segments: list[Segment] = []
     logprobs: list[float] = []
     total = sum(end - start for start, end in plan) or 1.0
