@@ -140,16 +140,16 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
             show_report(report)
         available = store.list()
         if len(available) > 1 and index is not None:
-            choice = st.selectbox(
+            # The box shows the catalog in use, however it became so (an upload, a link, this box): a pick
+            # left over from an earlier run must not switch back to it.
+            st.session_state[PICK_CATALOG] = index.name
+            st.selectbox(
                 "Catalogs on this machine",
                 available,
-                index=available.index(index.name),
                 format_func=lambda c: getattr(store.report(c), "source", c),
                 key=PICK_CATALOG,
+                on_change=lambda: state.use_catalog(st.session_state[PICK_CATALOG]),
             )
-            if choice != index.name:
-                state.use_catalog(choice)
-                st.rerun()
 
         tabs = ["Download", "Upload CSV"] + ([] if settings.deployed else ["Local file"])
         download_tab, upload_tab, *local_tab = st.tabs(tabs)
