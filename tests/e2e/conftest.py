@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Error
 
+from tests.support.beacon import Beacon
 from tests.support.browser import chromium, exception_blocks
 from tests.support.server import running_app
 
@@ -71,3 +72,11 @@ def browser() -> Iterator[Browser]:
 def screenshot_dir() -> Path:
     SCREENSHOTS.mkdir(exist_ok=True)
     return SCREENSHOTS
+
+
+@pytest.fixture(scope="module")
+def beacon() -> Iterator[Beacon]:
+    server = Beacon()
+    yield server
+    server.server.shutdown()
+    server.server.server_close()

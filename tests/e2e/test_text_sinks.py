@@ -5,54 +5,16 @@ request (no image loaded), and the page has no link or image pointing at it."""
 from __future__ import annotations
 
 import re
-import threading
-from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import quote
 
-import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.music.generate import csv_bytes, make_catalog
+from tests.support.beacon import Beacon
 from tests.support.browser import exception_blocks, wait_until_rendered
 
 WORD_JOINER = "\u2060"
-
-
-class Beacon:
-    """Records every request: any request means hostile Markdown was rendered as an image or followed."""
-
-    def __init__(self) -> None:
-        self.hits: list[str] = []
-        hits = self.hits
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:
-                hits.append(self.path)
-                self.send_response(204)
-                self.end_headers()
-
-            def log_message(self, *args: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.port = self.server.server_address[1]
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def hostile(self, lead: str, image: bool = True) -> str:
-        base = f"http://127.0.0.1:{self.port}"
-        picture = f"![x]({base}/img) " if image else ""  # spaCy ends a spoken sentence at "!"
-        return f"{lead} {picture}[click]({base}/link) {base}/bare www.example.com"
-
-
-@pytest.fixture(scope="module")
-def beacon() -> Iterator[Beacon]:
-    server = Beacon()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def flat(text: str) -> str:

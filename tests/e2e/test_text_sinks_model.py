@@ -11,11 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
 from tests.ai.openai_double import OpenAIDouble
 from tests.e2e.test_text_sinks import (
-    Beacon,
     assert_inert,
     flat,
     open_video,
@@ -24,16 +23,9 @@ from tests.e2e.test_text_sinks import (
     transcript,
     video_in_library,
 )
+from tests.support.beacon import Beacon
 from tests.support.browser import wait_until_rendered
 from tests.support.server import running_app
-
-
-@pytest.fixture(scope="module")
-def beacon() -> Iterator[Beacon]:
-    server = Beacon()
-    yield server
-    server.server.shutdown()
-    server.server.server_close()
 
 
 def spoken(beacon: Beacon) -> str:
@@ -148,12 +140,7 @@ def llm_app(tmp_path_factory: pytest.TempPathFactory, beacon: Beacon) -> Iterato
             yield url, data_dir, double
 
 
-def test_llm_quiz_options_and_feedback(
-    llm_app: tuple[str, Path, QuizDouble], browser: Browser, beacon: Beacon, screenshot_dir: Path
-) -> None:
-    url, data_dir, double = llm_app
-    video = video_in_library(data_dir, "Volcano quiz", transcript(spoken(beacon)) + MORE_SPEECH)
-    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+def ask_for_a_one_question_quiz(page: Page, url: str, video: str) -> Locator:
     main = open_video(page, url, video)
     expect(page.get_by_text("Ask the video")).to_be_visible(timeout=180_000)  # a fresh server loads its models
     page.get_by_role("tab", name="Quiz").click()
@@ -162,6 +149,16 @@ def test_llm_quiz_options_and_feedback(
     page.get_by_label("Questions").press("Enter")
     wait_until_rendered(page)
     page.get_by_role("button", name="New quiz").click()
+    return main
+
+
+def test_llm_quiz_options_and_feedback(
+    llm_app: tuple[str, Path, QuizDouble], browser: Browser, beacon: Beacon, screenshot_dir: Path
+) -> None:
+    url, data_dir, double = llm_app
+    video = video_in_library(data_dir, "Volcano quiz", transcript(spoken(beacon)) + MORE_SPEECH)
+    page = browser.new_page(viewport={"width": 1400, "height": 1100})
+    main = ask_for_a_one_question_quiz(page, url, video)
     expect(main.get_by_text("Question 1 of 1")).to_be_visible(timeout=120_000)
     wait_until_rendered(page)
     assert double.quizzes_written == 1
@@ -197,14 +194,7 @@ def test_llm_refusal_in_the_quiz_notes(
     page = browser.new_page(viewport={"width": 1400, "height": 1100})
     double.refusal = refusal
     try:
-        main = open_video(page, url, video)
-        expect(page.get_by_text("Ask the video")).to_be_visible(timeout=180_000)
-        page.get_by_role("tab", name="Quiz").click()
-        expect(page.get_by_label("Questions")).to_be_visible(timeout=60_000)
-        page.get_by_label("Questions").fill("1")
-        page.get_by_label("Questions").press("Enter")
-        wait_until_rendered(page)
-        page.get_by_role("button", name="New quiz").click()
+        main = ask_for_a_one_question_quiz(page, url, video)
         notes = main.get_by_test_id("stAlertContentInfo").filter(has_text="refused the request (400)")
         shows(notes, f"refused the request (400): {refusal}", timeout_ms=120_000)
         wait_until_rendered(page)
