@@ -49,7 +49,6 @@ def owner_space(settings: Settings) -> Space:
         if key is None:
             key = new_space_key()
             st.session_state[SPACE_TO_REMEMBER] = key
-        st.session_state[SPACE] = key
     st.session_state[SPACE] = key
     return browser_space(settings.data_dir, key)
 
