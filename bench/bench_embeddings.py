@@ -16,6 +16,10 @@ Figures (project vs baseline, same run, same machine):
 - UMAP / t-SNE as the page runs them, in a warm worker process that Stop can end: UMAP on digits through
   the worker (file exchange included) vs the same UMAP in this process (both compiled already); the
   worker's one-time start-up; and the time from Stop to the worker gone, during a t-SNE of 20,000 points.
+- Suspicion (suspected label errors) on digits as the app loads it (the PNGs it writes, raw-pixel embedding),
+  with 5% of labels flipped on purpose: the app's path (BLAS on one thread; then the stored result a
+  reload reads) vs the computation it replaced (the same kNN + 5-fold logistic regression + cleanlab
+  with BLAS's default threads), with the recall of the flipped labels among the top 10% for both.
 - The page: time from the end of a lasso drawn in Chromium to the selection's thumbnails on screen
   (no baseline: printed for the record).
 
@@ -151,6 +155,76 @@ def bench_lasso() -> None:
     )
 
 
+def old_suspicion_scores(embeddings: np.ndarray, labels: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The suspicion computation before issue 16, as it was: (score, suspects), BLAS on its default threads."""
+    from collections import Counter
+
+    from cleanlab.filter import find_label_issues
+    from cleanlab.rank import get_label_quality_scores
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import StratifiedKFold, cross_val_predict
+    from sklearn.neighbors import NearestNeighbors
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    x = np.asarray(embeddings, dtype=np.float32)  # 64 dims: no PCA, as in the app
+    counts = Counter(labels)
+    k = max(1, min(10, int(np.median(list(counts.values()))) - 1, len(labels) - 1))
+    neighbours = NearestNeighbors(n_neighbors=k).fit(x).kneighbors(return_distance=False)
+    label_array = np.asarray(labels, dtype=object)
+    disagreement = (label_array[neighbours] != label_array[:, None]).mean(axis=1)
+    classes = sorted(counts)
+    y = np.array([classes.index(label) for label in labels])
+    model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=300, C=0.5))
+    folds = StratifiedKFold(n_splits=5, shuffle=True, random_state=0)
+    pred_probs = cross_val_predict(model, x, y, cv=folds, method="predict_proba")
+    quality = get_label_quality_scores(y, pred_probs)
+    issues = np.asarray(find_label_issues(y, pred_probs, filter_by="prune_by_noise_rate", n_jobs=1), dtype=bool)
+    return 0.5 * disagreement + 0.5 * (1.0 - quality), (disagreement >= 0.5) | issues
+
+
+def flipped_digits(folder: Path) -> tuple[np.ndarray, list[str], set[int]]:
+    """Digits' raw-pixel embedding from the PNGs the app writes, and labels with 5% flipped (as in the recall test)."""
+    from core.embeddings.datasets import write_digits_pngs
+    from core.embeddings.embedders import embed_pixels
+
+    paths = sorted(write_digits_pngs(folder).glob("*/*.png"))
+    vectors = embed_pixels([str(p) for p in paths])
+    labels = [p.parent.name for p in paths]
+    rng = np.random.default_rng(7)
+    flip = rng.choice(len(labels), size=round(0.05 * len(labels)), replace=False)
+    for index in flip:
+        labels[index] = str((int(labels[index]) + int(rng.integers(1, 10))) % 10)
+    return vectors, labels, {int(i) for i in flip}
+
+
+def bench_suspicion() -> None:
+    from core.embeddings.suspicion import stored_path, stored_suspicion, suspicion
+
+    def recall(score: np.ndarray, suspects: np.ndarray, flip: set[int]) -> tuple[float, float]:
+        top = set(np.argsort(-score)[: len(score) // 10].tolist())
+        return len(flip & top) / len(flip), float(suspects[list(flip)].mean())
+
+    with tempfile.TemporaryDirectory(prefix="bench-suspicion-") as folder:
+        vectors, labels, flip = flipped_digits(Path(folder))
+        suspicion(vectors[:200], labels[:200])  # imports (sklearn, cleanlab) paid before timing, for both
+        old = best_of(lambda: old_suspicion_scores(vectors, labels), 3)
+        new = best_of(lambda: suspicion(vectors, labels), 3)
+        report("suspicion digits: app (BLAS 1 thread) vs before (default)", new, old, "s")
+
+        def first_visit() -> None:
+            stored_path(Path(folder), "digits", "pixels").unlink(missing_ok=True)
+            stored_suspicion(Path(folder), "digits", "pixels", vectors, labels)
+
+        stored = best_of(lambda: stored_suspicion(Path(folder), "digits", "pixels", vectors, labels), 5)
+        report("suspicion digits: stored result read vs computed (app)", stored, best_of(first_visit, 3), "s")
+        result = suspicion(vectors, labels)
+        new_top, new_suspects = recall(result.score, result.suspects, flip)
+        old_top, old_suspects = recall(*old_suspicion_scores(vectors, labels), flip)
+        report("suspicion digits: recall of flipped labels in the top 10%", new_top, old_top, "", higher_is_better=True)
+        report("suspicion digits: recall of flipped labels among suspects", new_suspects, old_suspects, "", True)
+
+
 def bench_page() -> None:
     from tests.support.browser import chromium, wait_until_rendered
     from tests.support.server import running_app
@@ -200,6 +274,7 @@ def main() -> None:
 
     warnings.filterwarnings("ignore")
     digits = load_digits().data.astype(np.float32)
+    bench_suspicion()
     large = large_array()
     bench_pca(digits, large)
     bench_jobs(digits)

@@ -27,8 +27,8 @@ def analysis(data_dir: str, dataset_name: str, embedder: str, filepaths: tuple, 
     from pathlib import Path
 
     from core.embeddings.embedders import embed
-    from core.embeddings.suspicion import suspicion
+    from core.embeddings.suspicion import stored_suspicion
 
     vectors = embed(Path(data_dir), dataset_name, embedder, list(filepaths))
     vectors.setflags(write=False)
-    return vectors, suspicion(vectors, list(labels))
+    return vectors, stored_suspicion(Path(data_dir), dataset_name, embedder, vectors, list(labels))

@@ -11,7 +11,7 @@ import pytest
 
 from core.embeddings.datasets import LABEL_FIELD, samples_of
 from core.embeddings.embedders import embed
-from core.embeddings.suspicion import knn_labels, suspicion
+from core.embeddings.suspicion import knn_labels, stored_path, stored_suspicion, suspicion
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +73,50 @@ def test_small_clean_classes_are_not_suspects_and_a_stray_one_is() -> None:
     assert not clean.suspects.any()
     wrong = suspicion(points, ["a", "a", "c", "b", "b", "c", "c"])  # passage 2 sits with the a's
     assert wrong.suspects[2] and wrong.proposed[2] == "a"
+
+
+def _clusters(seed: int = 0) -> tuple[np.ndarray, list[str]]:
+    rng = np.random.default_rng(seed)
+    centres = rng.normal(scale=5, size=(3, 8))
+    points = np.vstack([centres[c] + rng.normal(size=(20, 8)) for c in range(3)]).astype(np.float32)
+    labels = [name for name in "abc" for _ in range(20)]
+    labels[3] = "b"  # one stray label
+    return points, labels
+
+
+def test_stored_suspicion_is_read_back_equal_and_recomputed_when_labels_change(tmp_path: Path) -> None:
+    points, labels = _clusters()
+    first = stored_suspicion(tmp_path, "toy", "pixels", points, labels)
+    path = stored_path(tmp_path, "toy", "pixels")
+    assert path.is_file() and first.label_quality is not None
+    written = path.stat().st_mtime_ns
+    again = stored_suspicion(tmp_path, "toy", "pixels", points, labels)
+    assert path.stat().st_mtime_ns == written  # read, not recomputed
+    assert np.array_equal(again.score, first.score) and again.proposed == first.proposed
+    assert again.label_quality is not None and np.array_equal(again.label_quality, first.label_quality)
+    assert again.cleanlab_issue is not None and again.cleanlab_issue.dtype == bool
+    assert np.array_equal(again.suspects, first.suspects) and again.suspects[3]
+    assert (again.cleanlab_note, again.predicted, again.neighbors) == (first.cleanlab_note, first.predicted, 10)
+    fixed = list(labels)
+    fixed[3] = "a"
+    after_fix = stored_suspicion(tmp_path, "toy", "pixels", points, fixed)
+    assert not after_fix.suspects[3]
+    assert np.array_equal(after_fix.score, suspicion(points, fixed).score)
+
+
+def test_a_broken_stored_suspicion_is_recomputed(tmp_path: Path) -> None:
+    points, labels = _clusters(1)
+    path = stored_path(tmp_path, "toy", "pixels")
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"not an npz file")
+    result = stored_suspicion(tmp_path, "toy", "pixels", points, labels)
+    assert np.array_equal(result.score, suspicion(points, labels).score)
+    assert stored_suspicion(tmp_path, "toy", "pixels", points, labels).proposed == result.proposed
+
+
+def test_knn_only_results_are_stored_without_cleanlab_fields(tmp_path: Path) -> None:
+    points, labels = _clusters(2)
+    first = stored_suspicion(tmp_path, "toy", "pixels", points, labels, use_cleanlab=False)
+    again = stored_suspicion(tmp_path, "toy", "pixels", points, labels, use_cleanlab=False)
+    assert again.label_quality is None and again.cleanlab_issue is None
+    assert np.array_equal(again.score, first.score) and again.cleanlab_note == "kNN disagreement only"
