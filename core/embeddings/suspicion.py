@@ -23,6 +23,7 @@ import hashlib
 import logging
 import os
 import tempfile
+import threading
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -35,6 +36,9 @@ log = logging.getLogger(__name__)
 
 CLEANLAB_MAX_SAMPLES = 60_000
 CLEANLAB_MIN_PER_CLASS = 5
+# threadpool_limits sets a process-wide count and restores the one it found: two overlapping calls
+# could restore each other's "1" for good, so one computation at a time (each well under a second).
+_blas_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,7 @@ def cleanlab_scores(
 
 
 def suspicion(embeddings: np.ndarray, labels: Sequence[str], k: int = 10, use_cleanlab: bool = True) -> Suspicion:
-    with threadpool_limits(limits=1, user_api="blas"):
+    with _blas_lock, threadpool_limits(limits=1, user_api="blas"):
         return _suspicion(embeddings, labels, k, use_cleanlab)
 
 
