@@ -1,20 +1,104 @@
-"""Grad-CAM viewer: a 4-layer GradCAM grid in one pass vs four separate pytorch-grad-cam calls, and
-per-method CPU latency on EfficientNet-Lite0 (224 x 224, chelsea), one torch thread.
+"""Grad-CAM viewer: scoring the faithfulness of a 4 x 4 grid (4 methods x 4 layers, plus a random
+baseline per layer) vs the former per-map code path; a 4-layer GradCAM grid in one pass vs four
+separate pytorch-grad-cam calls; per-method CPU latency on EfficientNet-Lite0 (224 x 224, chelsea).
 
 `python -m bench.bench_vision`
 """
 
 from __future__ import annotations
 
+import os
+import time
+
+import numpy as np
 import torch
 
 from bench.common import best_of, note, report
-from core.vision.cam import Target, compute_maps, guided_backprop
+from core.vision.cam import SoftmaxTarget, Target, compute_maps, guided_backprop
+from core.vision.grid import GridRequest, compute_grid
 from core.vision.images import center_crop_resize, load_sample
 from core.vision.models import load_embedded
 from core.vision.registry import METHODS
 
 FAST_METHODS = [name for name, info in METHODS.items() if not info.slow and not info.layer_independent]
+GRID_METHODS = ("GradCAM", "HiResCAM", "GradCAMPlusPlus", "XGradCAM")
+CURVE_STEPS = 16
+
+
+def per_map_scores(loaded, x, maps, layers, target) -> list[tuple[float, float, float]]:
+    """The former path (issue 16's 147 s): one RandomCAM run per layer, the library's confidence change
+    on a batch of copies, then one deletion and one insertion model call per map (17 images each),
+    on the default torch threads. Returns (confidence change, deletion AUC, insertion AUC) per map."""
+    import torchvision.transforms.functional as tf
+    from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
+
+    baselines = []
+    for layer in layers:
+        state = np.random.get_state()
+        np.random.seed(0)
+        try:
+            baselines.append(compute_maps(loaded, x, [layer], "RandomCAM", target).maps[0].normalized)
+        finally:
+            np.random.set_state(state)
+    cams = np.stack([np.float32(m) for m in [*maps, *baselines]])
+    probability = SoftmaxTarget(target)
+    with loaded.locked() as model:
+        change = CamMultImageConfidenceChange()(x.repeat(len(cams), 1, 1, 1), cams, [probability] * len(cams), model)
+        scores = []
+        for i, cam in enumerate(cams):
+            h, w = cam.shape
+            order = np.argsort(-cam.ravel(), kind="stable")
+            blurred = tf.gaussian_blur(x, kernel_size=[31, 31], sigma=[10.0, 10.0])
+            masks = np.zeros((CURVE_STEPS + 1, h * w), dtype=np.float32)
+            for step in range(CURVE_STEPS + 1):
+                masks[step, order[: round(step / CURVE_STEPS * h * w)]] = 1.0
+            mask = torch.from_numpy(masks.reshape(CURVE_STEPS + 1, 1, h, w))
+            with torch.no_grad():
+                deletion = probability(model(x * (1 - mask) + blurred * mask)).numpy()
+                insertion = probability(model(blurred * (1 - mask) + x * mask)).numpy()
+            scores.append((float(np.ravel(change)[i]), _auc(deletion), _auc(insertion)))
+    return scores
+
+
+def _auc(curve: np.ndarray) -> float:
+    values = np.asarray(curve, dtype=np.float64)
+    return float(np.sum((values[1:] + values[:-1]) / 2) / (len(values) - 1))
+
+
+def grid_faithfulness(loaded, x, target) -> None:
+    """4 x 4 grid faithfulness: new scoring vs the former per-map path, same maps, same process."""
+    from core.vision.faithfulness import score_grid
+
+    layers = list(loaded.default_layers)
+    result = compute_grid(loaded, x, GridRequest(tuple(layers), GRID_METHODS, target, guided=False), lambda *_: None)
+    cells = [(layer, method) for method in GRID_METHODS for layer in layers]
+    maps = [result.layer_map(cell).normalized for cell in cells]
+    gaps: list[float] = []
+
+    def project() -> None:
+        started = time.perf_counter()
+        last = started
+
+        def progress(_fraction: float, _text: str) -> None:
+            nonlocal last
+            now = time.perf_counter()
+            gaps.append(now - last)
+            last = now
+
+        score_grid(loaded, x, result, cells, target, progress=progress)
+        gaps.append(time.perf_counter() - last)
+
+    def baseline() -> None:
+        per_map_scores(loaded, x, maps, layers, target)
+
+    # Interleaved, best of 2 each (a run takes tens of seconds on the shared machine).
+    project_best = baseline_best = float("inf")
+    for _ in range(2):
+        baseline_best = min(baseline_best, best_of(baseline, 1))
+        project_best = min(project_best, best_of(project, 1))
+    report("4x4 grid faithfulness (+4 baselines): batched vs per map", project_best, baseline_best, "s")
+    note("4x4 grid faithfulness: longest wait between progress updates", max(gaps), "s")
+    note(f"load average while measuring ({os.cpu_count()} cores)", os.getloadavg()[0], "")
 
 
 def main() -> None:
@@ -22,11 +106,13 @@ def main() -> None:
     from pytorch_grad_cam.utils.model_targets import ClassifierOutputTarget
 
     torch.manual_seed(0)
-    torch.set_num_threads(1)  # stable timings on a shared 2-core machine; same for project and baseline
     loaded = load_embedded()
     x = loaded.to_tensor(center_crop_resize(load_sample("chelsea").rgb, loaded.input_size))
     layers = list(loaded.default_layers)
     target = Target(285)
+    grid_faithfulness(loaded, x, target)  # on torch's default threads, as the app runs it
+
+    torch.set_num_threads(1)  # stable timings on a shared 2-core machine; same for project and baseline
 
     def project() -> None:
         compute_maps(loaded, x, layers, "GradCAM", target)

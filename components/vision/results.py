@@ -157,7 +157,7 @@ def downloads_panel(shown: Shown) -> None:
 
 
 def faithfulness_panel(shown: Shown) -> None:
-    from core.vision.faithfulness import ScoreTable, score_grid
+    from core.vision.faithfulness import CURVE_STEPS, QUICK_CURVE_STEPS, ScoreTable, score_grid
 
     st.subheader("How faithful are these maps?")
     st.caption(
@@ -165,9 +165,19 @@ def faithfulness_panel(shown: Shown) -> None:
         "relevant pixels with noisy linear imputation. Deletion/insertion blur away or reveal pixels in map "
         "order. The random baseline is RandomCAM on the same layer: a map should beat it clearly."
     )
-    road = st.checkbox("Include ROAD (about 2 s per map)", value=False, key=keys.ROAD)
-    if st.button("Score every map in the grid", key=keys.SCORE):
-        bar = st.progress(0.0, text="Scoring…")
+    options = st.columns(2)
+    road = options[0].checkbox("Include ROAD (about 2 s per map)", value=False, key=keys.ROAD)
+    full = options[1].checkbox(
+        f"Full curves ({CURVE_STEPS} steps, about twice as long)",
+        value=False,
+        key=keys.FULL_CURVES,
+        help=f"Off: deletion and insertion in {QUICK_CURVE_STEPS} steps of {100 // QUICK_CURVE_STEPS} % of the "
+        f"pixels; the areas under the curves differ by about 0.01. On: {CURVE_STEPS} steps.",
+    )
+    layers = len({layer for layer, _ in layered_cells(list(shown.values))})
+    count = len(shown.values) + layers
+    if st.button("Score every map in the grid", key=keys.SCORE, help=f"{count} maps with the random baselines"):
+        bar = st.progress(0.0, text=f"Scoring {count} maps…")
         forget(keys.SCORES_MEMO)
         session_memo(
             keys.SCORES_MEMO,
@@ -180,6 +190,7 @@ def faithfulness_panel(shown: Shown) -> None:
                 shown.request.target,
                 road=road,
                 progress=views.progress_of(bar),
+                curve_steps=CURVE_STEPS if full else QUICK_CURVE_STEPS,
             ),
         )
         bar.empty()

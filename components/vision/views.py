@@ -84,7 +84,8 @@ def progress_of(bar: DeltaGenerator) -> Callable[[float, str], None]:
     """A core progress callback that moves this progress bar."""
 
     def report(fraction: float, text: str) -> None:
-        bar.progress(min(max(fraction, 0.0), 1.0), text=text)
+        done = min(max(fraction, 0.0), 1.0)
+        bar.progress(done, text=f"{text} · {done:.0%}")
 
     return report
 

@@ -175,6 +175,7 @@ def _maps_from(
     eigen_smooth: bool,
     method: str,
     progress: Progress | None = None,
+    seed: int | None = None,
 ) -> list[LayerMap]:
     import cv2
     from pytorch_grad_cam.utils.image import scale_cam_image
@@ -198,6 +199,8 @@ def _maps_from(
             progress(i / len(layers), f"{method}: {name}")
         activation = activations[i]
         gradient = gradients[i] if i < len(gradients) else None
+        if seed is not None:
+            np.random.seed(seed)  # RandomCAM draws its weights here: the same per layer as a one-layer run
         raw = cam.get_cam_image(input_tensor, layer, targets, activation, gradient, eigen_smooth)
         raw = np.maximum(np.asarray(raw, dtype=np.float32), 0)
         normalized = scale_cam_image(raw, size)[0]
@@ -242,8 +245,11 @@ def compute_maps(
     eigen_smooth: bool = False,
     progress: Progress | None = None,
     cancelled: Callable[[], bool] | None = None,
+    seed: int | None = None,
 ) -> CamRun:
     """Maps of one method for several layers of `loaded`, from one forward and one backward pass.
+
+    `seed` reseeds NumPy before each layer's map (RandomCAM), restoring the global state afterwards.
 
     Fast methods run on the shared model under its lock; methods that change modules while they work
     (AblationCAM) or take long (ScoreCAM) run on a private copy so other users are not blocked.
@@ -300,10 +306,16 @@ def compute_maps(
                     eigen_smooth,
                     method,
                     None if slow else progress,
+                    seed,
                 )
             return _aug_smoothed(cam, input_tensor, names, modules, targets, eigen_smooth, method)
 
-    maps = _run_guarded(run, loaded, slow, method)
+    random_state = np.random.get_state() if seed is not None else None
+    try:
+        maps = _run_guarded(run, loaded, slow, method)
+    finally:
+        if random_state is not None:
+            np.random.set_state(random_state)
     if slow:
         passes = 1 + (_slow_images(loaded, method, names) if info and info.slow else 0)
     else:

@@ -7,8 +7,10 @@ Scores use the target's softmax probability, so "confidence" reads as a probabil
 from __future__ import annotations
 
 import logging
+import threading
 import warnings
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,7 +23,8 @@ from core.vision.models import LoadedModel
 
 log = logging.getLogger(__name__)
 ROAD_PERCENTILES = (20, 40, 60, 80)
-CURVE_STEPS = 16
+CURVE_STEPS = 16  # the full deletion/insertion curves: 17 points each
+QUICK_CURVE_STEPS = 8  # the viewer's default: half the model calls; AUCs within about 0.01 of the full ones
 Progress = Callable[[float, str], None]
 
 
@@ -39,10 +42,6 @@ class Faithfulness:
     insertion_curve: tuple[float, ...]
 
 
-def _probability_targets(target: Target, count: int) -> list[SoftmaxTarget]:
-    return [SoftmaxTarget(target)] * count
-
-
 def score_maps(
     loaded: LoadedModel,
     input_tensor: torch.Tensor,
@@ -51,52 +50,154 @@ def score_maps(
     road: bool = True,
     progress: Progress | None = None,
     road_percentiles: Sequence[int] = ROAD_PERCENTILES,
+    curve_steps: int = CURVE_STEPS,
 ) -> list[Faithfulness]:
-    """Faithfulness of several maps of the same image, batched (one model call per metric step)."""
-    from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
-    from pytorch_grad_cam.metrics.road import (
-        ROADLeastRelevantFirstAverage,
-        ROADMostRelevantFirstAverage,
-    )
+    """Faithfulness of several maps of the same image.
 
+    Every perturbed image of every map (the image times the map, then each deletion and insertion
+    step) goes through the model in small batches, so the progress moves after each batch; the images
+    every map shares (the untouched and the fully blurred one) go through once.
+    """
     if not maps:
         return []
-    cams = np.stack([np.float32(m) for m in maps])
-    batch = input_tensor.repeat(len(maps), 1, 1, 1)
-    targets = _probability_targets(target, len(maps))
-    with loaded.locked() as model:
-        if progress:
-            progress(0.05, "confidence change")
-        change = CamMultImageConfidenceChange()(batch, cams, targets, model)
+    cams = [np.asarray(m, dtype=np.float32) for m in maps]
+    report = progress or (lambda _fraction, _text: None)
+    with loaded.locked() as model, _one_thread(), torch.inference_mode():
         if road:
-            if progress:
-                progress(0.15, "ROAD, most relevant first")
-            morf = ROADMostRelevantFirstAverage(list(road_percentiles))(batch, cams, targets, model)
-            if progress:
-                progress(0.5, "ROAD, least relevant first")
-            lerf = ROADLeastRelevantFirstAverage(list(road_percentiles))(batch, cams, targets, model)
+            morf, lerf = _road(model, input_tensor, cams, target, road_percentiles, _span(report, 0.0, 0.6))
         else:
-            morf = lerf = np.full(len(maps), np.nan, dtype=np.float32)
-        if progress:
-            progress(0.85, "deletion and insertion curves")
-        curves = [deletion_insertion(model, input_tensor, cam, target) for cam in cams]
+            morf = lerf = [float("nan")] * len(cams)
+        start = 0.6 if road else 0.0
+        scoring = _span(report, start, 1.0)
+        change, curves = _confidence_and_curves(model, input_tensor, cams, target, scoring, curve_steps)
     results = []
     for i, (deletion, insertion) in enumerate(curves):
         results.append(
             Faithfulness(
-                confidence_change=float(np.ravel(change)[i]),
-                morf=float(np.ravel(morf)[i]),
-                lerf=float(np.ravel(lerf)[i]),
-                road_combined=float((np.ravel(lerf)[i] - np.ravel(morf)[i]) / 2),
+                confidence_change=change[i],
+                morf=morf[i],
+                lerf=lerf[i],
+                road_combined=(lerf[i] - morf[i]) / 2,
                 deletion_auc=_auc(deletion),
                 insertion_auc=_auc(insertion),
                 deletion_curve=tuple(float(v) for v in deletion),
                 insertion_curve=tuple(float(v) for v in insertion),
             )
         )
-    if progress:
-        progress(1.0, "done")
+    report(1.0, f"scored {len(cams)} maps")
     return results
+
+
+BATCH = 8  # images per model call: on CPU small batches stay in cache (batches of 32 were ~2x slower per image)
+CONFIDENCE, DELETION, INSERTION = "confidence change", "deletion curve", "insertion curve"
+
+_threads_lock = threading.Lock()
+_scorers = 0
+_threads_before = 0
+
+
+@contextmanager
+def _one_thread() -> Iterator[None]:
+    """One intra-op torch thread while scoring. On this shared 2-core machine the default two threads
+    made each image 2-3x slower whenever anything else ran (they wait on each other); one thread with
+    small batches was the fastest setting measured. Counted, so overlapping scorers restore it once."""
+    global _scorers, _threads_before
+    with _threads_lock:
+        if _scorers == 0:
+            _threads_before = torch.get_num_threads()
+            torch.set_num_threads(1)
+        _scorers += 1
+    try:
+        yield
+    finally:
+        with _threads_lock:
+            _scorers -= 1
+            if _scorers == 0:
+                torch.set_num_threads(_threads_before)
+
+
+def _span(progress: Progress, start: float, end: float, text: str | None = None) -> Progress:
+    """Progress of a part of the work (from `start` to `end` of the whole), under its own label if given."""
+    return lambda fraction, label: progress(start + (end - start) * fraction, text or label)
+
+
+def _confidence_and_curves(
+    model: nn.Module,
+    input_tensor: torch.Tensor,
+    cams: Sequence[np.ndarray],
+    target: Target,
+    progress: Progress,
+    steps: int = CURVE_STEPS,
+) -> tuple[list[float], list[tuple[np.ndarray, np.ndarray]]]:
+    """The library's confidence change (p(x * map) - p(x)) and the deletion/insertion curves of every
+    map, from batched model calls. Caller holds the lock."""
+    from pytorch_grad_cam.metrics.cam_mult_image import multiply_tensor_with_cam
+
+    image = input_tensor[0]
+    blurred = _blurred(input_tensor)[0]
+    probability = SoftmaxTarget(target)
+    shared = probability(model(torch.stack([image, blurred]))).numpy()  # step 0 / step N of every curve
+    orders = [np.argsort(-cam.ravel(), kind="stable") for cam in cams]
+    probes = [
+        probe
+        for i in range(len(cams))
+        for probe in [(i, CONFIDENCE, 0)] + [(i, part, s) for part in (DELETION, INSERTION) for s in range(1, steps)]
+    ]
+
+    def perturbed(i: int, part: str, step: int) -> torch.Tensor:
+        if part == CONFIDENCE:
+            return multiply_tensor_with_cam(image, torch.from_numpy(cams[i]))
+        h, w = cams[i].shape
+        flat = np.zeros(h * w, dtype=np.float32)
+        flat[orders[i][: round(step / steps * h * w)]] = 1.0
+        mask = torch.from_numpy(flat.reshape(1, h, w))
+        if part == DELETION:
+            return image * (1 - mask) + blurred * mask
+        return blurred * (1 - mask) + image * mask
+
+    scores = np.empty(len(probes), dtype=np.float32)
+    for first in range(0, len(probes), BATCH):
+        chunk = probes[first : first + BATCH]
+        batch = torch.stack([perturbed(*probe) for probe in chunk])
+        scores[first : first + len(chunk)] = probability(model(batch)).numpy()
+        i, part, _ = chunk[-1]
+        progress((first + len(chunk)) / len(probes), f"scoring map {i + 1} of {len(cams)} — {part}")
+    per_map = scores.reshape(len(cams), 1 + 2 * (steps - 1))
+    original, fully_blurred = float(shared[0]), float(shared[1])
+    change = [float(row[0] - shared[0]) for row in per_map]
+    curves = [
+        (
+            np.array([original, *row[1:steps], fully_blurred], dtype=np.float32),
+            np.array([fully_blurred, *row[steps:], original], dtype=np.float32),
+        )
+        for row in per_map
+    ]
+    return change, curves
+
+
+def _road(
+    model: nn.Module,
+    input_tensor: torch.Tensor,
+    cams: Sequence[np.ndarray],
+    target: Target,
+    percentiles: Sequence[int],
+    progress: Progress,
+) -> tuple[list[float], list[float]]:
+    """pytorch-grad-cam's ROAD (MoRF and LeRF, averaged over percentiles as its *Average classes do),
+    one map and percentile at a time so the progress moves. Caller holds the lock."""
+    from pytorch_grad_cam.metrics.road import ROADLeastRelevantFirst, ROADMostRelevantFirst
+
+    targets = [SoftmaxTarget(target)]
+    results: dict[type, list[float]] = {ROADMostRelevantFirst: [], ROADLeastRelevantFirst: []}
+    total = 2 * len(cams) * len(percentiles)
+    done = 0
+    for metric, label in ((ROADMostRelevantFirst, "most"), (ROADLeastRelevantFirst, "least")):
+        for i, cam in enumerate(cams):
+            progress(done / total, f"ROAD ({label} relevant first): map {i + 1} of {len(cams)}")
+            scores = [metric(p)(input_tensor, cam[None], targets, model) for p in percentiles]
+            results[metric].append(float(np.mean(np.asarray(scores, dtype=np.float32))))
+            done += len(percentiles)
+    return results[ROADMostRelevantFirst], results[ROADLeastRelevantFirst]
 
 
 BASELINE_LABEL = "Random baseline"
@@ -127,12 +228,18 @@ def score_grid(
     target: Target,
     road: bool = False,
     progress: Progress | None = None,
+    curve_steps: int = CURVE_STEPS,
 ) -> ScoreTable:
     """Score the grid's maps (`cells`, in order) next to a RandomCAM baseline per layer."""
     layers = list(dict.fromkeys(layer for layer, _ in layered_cells(cells)))
-    baselines = [random_baseline(loaded, input_tensor, layer, target) for layer in layers]
+    if progress:
+        progress(0.0, f"random baseline on {len(layers)} layer(s)")
+    baselines = random_baselines(loaded, input_tensor, layers, target)
     maps = [result.layer_map(cell).normalized for cell in cells]
-    scores = score_maps(loaded, input_tensor, [*maps, *baselines], target, road=road, progress=progress)
+    scoring = _span(progress, 0.03, 1.0) if progress else None
+    scores = score_maps(
+        loaded, input_tensor, [*maps, *baselines], target, road=road, progress=scoring, curve_steps=curve_steps
+    )
     names = [cell_label(cell) for cell in cells] + [f"{BASELINE_LABEL} · {layer}" for layer in layers]
     return ScoreTable(tuple(names), tuple(scores))
 
@@ -148,37 +255,22 @@ def _blurred(input_tensor: torch.Tensor) -> torch.Tensor:
     return tf.gaussian_blur(input_tensor, kernel_size=[31, 31], sigma=[10.0, 10.0])
 
 
-def deletion_insertion(
-    model: nn.Module, input_tensor: torch.Tensor, cam: np.ndarray, target: Target, steps: int = CURVE_STEPS
-) -> tuple[np.ndarray, np.ndarray]:
-    """Probability of the target as the most relevant pixels are replaced by a blur (deletion), and as
-    they are revealed on a blurred image (insertion); Petsiuk et al. 2018 (RISE). Caller holds the lock."""
-    h, w = cam.shape
-    order = np.argsort(-cam.ravel(), kind="stable")
-    blurred = _blurred(input_tensor)
-    masks = np.zeros((steps + 1, h * w), dtype=np.float32)
-    for step in range(steps + 1):
-        masks[step, order[: round(step / steps * h * w)]] = 1.0
-    mask = torch.from_numpy(masks.reshape(steps + 1, 1, h, w))
-    deleted = input_tensor * (1 - mask) + blurred * mask
-    inserted = blurred * (1 - mask) + input_tensor * mask
-    probability = SoftmaxTarget(target)
-    with torch.no_grad():
-        deletion = probability(model(deleted)).numpy()
-        insertion = probability(model(inserted)).numpy()
-    return deletion, insertion
+def random_baselines(
+    loaded: LoadedModel, input_tensor: torch.Tensor, layers: Sequence[str], target: Target, seed: int = 0
+) -> list[np.ndarray]:
+    """pytorch-grad-cam's RandomCAM on each layer (random channel weights, same activations), from one
+    pass; reseeded per layer, so each map is the one a one-layer run with `seed` gives."""
+    if not layers:
+        return []
+    run = compute_maps(loaded, input_tensor, list(layers), "RandomCAM", target, seed=seed)
+    by_layer = {m.layer: m.normalized for m in run.maps}
+    return [by_layer[layer] for layer in layers]
 
 
 def random_baseline(
     loaded: LoadedModel, input_tensor: torch.Tensor, layer: str, target: Target, seed: int = 0
 ) -> np.ndarray:
-    """pytorch-grad-cam's RandomCAM on the same layer: random channel weights, same activations."""
-    state = np.random.get_state()
-    np.random.seed(seed)
-    try:
-        return compute_maps(loaded, input_tensor, [layer], "RandomCAM", target).maps[0].normalized
-    finally:
-        np.random.set_state(state)
+    return random_baselines(loaded, input_tensor, [layer], target, seed)[0]
 
 
 # --- model randomisation -------------------------------------------------------------------------
@@ -218,7 +310,12 @@ def randomisation_check(
     from scipy.stats import spearmanr
     from skimage.metrics import structural_similarity
 
-    original = compute_maps(loaded, input_tensor, [layer], method, target).maps[0].normalized
+    report = progress or (lambda _fraction, _text: None)
+    label = f"{method} map of the trained model"
+    report(0.0, label)
+    original = compute_maps(loaded, input_tensor, [layer], method, target, progress=_span(report, 0.0, 0.1, label))
+    original_map = original.maps[0].normalized
+    report(0.1, "copying the model")
     order = [info.name for info in loaded.layers()]
     clone = loaded.private_copy()
     params = parameter_layers(clone, order)
@@ -242,20 +339,25 @@ def randomisation_check(
     results = []
     done = 0
     for i, cut in enumerate(cut_points):
+        start, end = 0.1 + 0.9 * i / len(cut_points), 0.1 + 0.9 * (i + 1) / len(cut_points)
+        label = f"step {i + 1} of {len(cut_points)}: top {cut} of {len(params)} layers re-initialised, recomputing"
+        report(start, label)
         for name in reversed(params[len(params) - cut : len(params) - done]):
             _reinitialise(clone.get_submodule(name), generator)
         done = cut
-        randomised = compute_maps(copy_model, input_tensor, [layer], method, target).maps[0].normalized
+        step_progress = _span(report, start, end, label)
+        randomised = (
+            compute_maps(copy_model, input_tensor, [layer], method, target, progress=step_progress).maps[0].normalized
+        )
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # a flat map has no rank correlation: reported as 0
-            rho = spearmanr(original.ravel(), randomised.ravel()).statistic
-        ssim = structural_similarity(original, randomised, data_range=1.0)
+            rho = spearmanr(original_map.ravel(), randomised.ravel()).statistic
+        ssim = structural_similarity(original_map, randomised, data_range=1.0)
         results.append(
             RandomisationStep(params[len(params) - cut], cut, float(np.nan_to_num(rho)), float(ssim), randomised)
         )
-        if progress:
-            progress((i + 1) / len(cut_points), f"re-initialised {cut} of {len(params)} layers")
-    return original, results
+        report(end, f"step {i + 1} of {len(cut_points)}: top {cut} of {len(params)} layers re-initialised")
+    return original_map, results
 
 
 def _reinitialise(module: nn.Module, generator: torch.Generator) -> None:

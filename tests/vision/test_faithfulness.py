@@ -4,8 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from core.vision.cam import Target, compute_maps
-from core.vision.faithfulness import random_baseline, randomisation_check, score_maps
+from core.vision.cam import SoftmaxTarget, Target, compute_maps
+from core.vision.faithfulness import random_baseline, random_baselines, randomisation_check, score_maps
 
 
 def probability(model, x: torch.Tensor, index: int) -> float:
@@ -47,11 +47,69 @@ def test_scores_of_a_map_and_the_random_baseline(lite0, chelsea) -> None:
 
 def test_model_randomisation_changes_the_map_and_not_the_cached_model(lite0, chelsea) -> None:
     before = {k: v.clone() for k, v in lite0.model.state_dict().items()}
-    original, steps = randomisation_check(lite0, chelsea, "_blocks.15", "GradCAM", Target(285), steps=3)
+    seen: list[tuple[float, str]] = []
+    original, steps = randomisation_check(
+        lite0, chelsea, "_blocks.15", "GradCAM", Target(285), steps=3, progress=lambda f, t: seen.append((f, t))
+    )
     assert len(steps) == 3
+    fractions = [f for f, _ in seen]
+    assert fractions == sorted(fractions) and fractions[-1] == pytest.approx(1.0)
+    assert seen[0][1] == "GradCAM map of the trained model"
+    assert any(t.startswith("step 2 of 3: top ") for _, t in seen)
     assert [s.layers_reinitialised for s in steps] == sorted(s.layers_reinitialised for s in steps)
     assert steps[-1].layers_reinitialised > steps[0].layers_reinitialised >= 1
     assert steps[-1].ssim < 0.6 and abs(steps[-1].spearman) < 0.8
     assert all(torch.equal(before[k], v) for k, v in lite0.model.state_dict().items())
     fresh = compute_maps(lite0, chelsea, ["_blocks.15"], "GradCAM", Target(285)).maps[0].normalized
     np.testing.assert_allclose(fresh, original, atol=1e-5)
+
+
+def per_map_scores(model, x: torch.Tensor, cam: np.ndarray, target: Target, steps: int = 16):
+    """The former path, one map at a time: the library's confidence change on this map, then one model
+    call with all 17 deletion images and one with all 17 insertion images."""
+    import torchvision.transforms.functional as tf
+    from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
+
+    probability = SoftmaxTarget(target)
+    change = CamMultImageConfidenceChange()(x, cam[None], [probability], model)
+    h, w = cam.shape
+    order = np.argsort(-cam.ravel(), kind="stable")
+    blurred = tf.gaussian_blur(x, kernel_size=[31, 31], sigma=[10.0, 10.0])
+    masks = np.zeros((steps + 1, h * w), dtype=np.float32)
+    for step in range(steps + 1):
+        masks[step, order[: round(step / steps * h * w)]] = 1.0
+    mask = torch.from_numpy(masks.reshape(steps + 1, 1, h, w))
+    with torch.no_grad():
+        deletion = probability(model(x * (1 - mask) + blurred * mask)).numpy()
+        insertion = probability(model(blurred * (1 - mask) + x * mask)).numpy()
+    return float(np.ravel(change)[0]), deletion, insertion
+
+
+def test_batched_scores_equal_the_per_map_computation(lite0, chelsea) -> None:
+    target = Target(285)
+    layers = ["_blocks.10", "_blocks.15"]
+    maps = [
+        m.normalized
+        for method in ("GradCAM", "EigenCAM")
+        for m in compute_maps(lite0, chelsea, layers, method, target).maps
+    ]
+    baselines = random_baselines(lite0, chelsea, layers, target)  # one pass for both layers
+    for layer, baseline in zip(layers, baselines, strict=True):
+        state = np.random.get_state()
+        np.random.seed(0)
+        one_layer = compute_maps(lite0, chelsea, [layer], "RandomCAM", target).maps[0].normalized
+        np.random.set_state(state)
+        np.testing.assert_allclose(baseline, one_layer, atol=1e-6)
+    threads = torch.get_num_threads()
+    labels: list[str] = []
+    scores = score_maps(
+        lite0, chelsea, [*maps, *baselines], target, road=False, progress=lambda _f, t: labels.append(t)
+    )
+    assert torch.get_num_threads() == threads  # the scorer's single thread is given back
+    assert "scoring map 3 of 6 — deletion curve" in labels and labels[-1] == "scored 6 maps"
+    for cam, score in zip([*maps, *baselines], scores, strict=True):
+        change, deletion, insertion = per_map_scores(lite0.model, chelsea, cam, target)
+        assert score.confidence_change == pytest.approx(change, abs=1e-5)
+        np.testing.assert_allclose(score.deletion_curve, deletion, atol=1e-5)
+        np.testing.assert_allclose(score.insertion_curve, insertion, atol=1e-5)
+        assert np.isnan(score.morf) and np.isnan(score.road_combined)
