@@ -11,7 +11,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from components.shared.text import markdown_text
 from components.videos import state as state
-from components.videos.jobs import process_steps, start_job, start_processing
+from components.videos.jobs import PROCESS_STAGES, process_steps, start_job, start_processing
 from core.config import Settings
 from core.files import disk_full_as_user_error
 from core.media.ffmpeg import describe_seconds
@@ -57,6 +57,7 @@ def render_inputs(settings: Settings, busy: bool) -> Source | None:
         key=state.TRANSCRIPTION,
         help="Used when a video has no captions. The local model knows English only; OpenAI needs a key.",
     )
+    _clear_taken_inputs(state.current())
     names = ["Link", "Upload", "Subtitles or text"] + ([] if settings.deployed else ["Local file"])
     tabs = st.tabs(names)
     with tabs[0]:
@@ -77,20 +78,34 @@ def _link_tab(busy: bool) -> LinkSource | None:
     return LinkSource(url) if st.button("Process", type="primary", key=state.PROCESS_LINK, disabled=busy) else None
 
 
+def _clear_taken_inputs(view: state.VideosState) -> None:
+    """After a source went into the library its inputs start empty, so nothing is processed twice."""
+    if view.inputs_cleared != view.inputs_round:
+        for key in (state.URL, state.PASTED, state.TEXT_TITLE, state.LOCAL_PATH):
+            st.session_state.pop(key, None)
+        view.inputs_cleared = view.inputs_round
+
+
 def _upload_tab(settings: Settings, busy: bool) -> UploadSource | None:
-    uploaded = st.file_uploader(
-        f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB "
-        f"and {describe_seconds(settings.max_media_seconds)})",
-        type=list(MEDIA_TYPES),
-        key=state.UPLOAD,
-        max_upload_size=settings.mlstudio_max_upload_mb,
-    )
+    with st.container(key=state.UPLOAD):
+        uploaded = st.file_uploader(
+            f"Video or audio file (up to {settings.mlstudio_max_upload_mb} MB "
+            f"and {describe_seconds(settings.max_media_seconds)})",
+            type=list(MEDIA_TYPES),
+            key=state.keyed(state.UPLOAD_FILE, state.current().inputs_round),
+            max_upload_size=settings.mlstudio_max_upload_mb,
+        )
     pressed = st.button("Process", type="primary", key=state.PROCESS_UPLOAD, disabled=busy or uploaded is None)
     return UploadSource(uploaded) if pressed and uploaded is not None else None
 
 
 def _text_tab(busy: bool) -> TextSource | None:
-    subtitles = st.file_uploader("Subtitle file (.srt or .vtt)", type=["srt", "vtt"], key=state.SUBTITLES)
+    with st.container(key=state.SUBTITLES):
+        subtitles = st.file_uploader(
+            "Subtitle file (.srt or .vtt)",
+            type=["srt", "vtt"],
+            key=state.keyed(state.SUBTITLES_FILE, state.current().inputs_round),
+        )
     pasted = st.text_area(
         "…or paste a transcript",
         key=state.PASTED,
@@ -144,6 +159,7 @@ def start_source(settings: Settings, library: Library, source: Source) -> bool:
         st.error(markdown_text(str(exc)))
         return False
     start_processing(settings, library, record.id)
+    state.current().inputs_round += 1
     return True
 
 
@@ -161,8 +177,9 @@ def _start_link(settings: Settings, library: Library, url: str) -> bool:
     start_job(
         "Fetching the link",
         LinkWork(settings, library, url),
-        ("download", "extract", "transcribe", "index"),
+        ("download", *PROCESS_STAGES),
     )
+    state.current().inputs_round += 1
     return True
 
 

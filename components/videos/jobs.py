@@ -50,7 +50,9 @@ def make_deck(settings: Settings, library: Library, video_id: str, reporter: pip
     try:
         reporter.report("deck", 0.0, "Making flashcards")
         service = StudyService(library, shared_resources.text_embedder(), factory.chat_model(settings))
-        service.ensure_deck(video_id)
+        service.ensure_deck(
+            video_id, progress=lambda fraction, step: reporter.report("deck", fraction, f"Making flashcards: {step}")
+        )
         reporter.report("deck", 1.0, "Ready")
     except (StudyError, AIError, Cancelled) as exc:
         log.info("no flashcards made for %s after processing: %s", video_id, exc)
@@ -110,10 +112,12 @@ def job_panel() -> None:
     if job is None:
         return
     if job.status is JobStatus.RUNNING:
-        st.progress(job.fraction, text=f"{job.message} · {job.fraction:.0%}")
-        if st.button("Cancel", key=state.CANCEL, icon=":material/cancel:"):
+        st.progress(job.fraction, text=job.progress_text())
+        if job.cancelling:
+            st.caption("Cancelling: stopping at the next step…")
+        elif st.button("Cancel", key=state.CANCEL, icon=":material/cancel:"):
             job.cancel()
-            st.caption("Cancelling…")
+            st.rerun(scope="fragment")
         return
     finish_job(state.current())
     st.rerun(scope="app")
@@ -126,7 +130,8 @@ def finish_job(view: state.VideosState) -> None:
         return
     view.job = None
     if job.status is JobStatus.CANCELLED:
-        flash(state.SCOPE, "warning", job.error or "Cancelled.")
+        if view.video_id is None:  # else the video's header says it, beside its one Process button
+            flash(state.SCOPE, "warning", job.error or "Cancelled.")
     elif job.status is JobStatus.FAILED:
         flash(state.SCOPE, "error", job.error or "Processing failed.")
     elif job.result is not None:

@@ -12,6 +12,7 @@ from components.videos import state as state
 from components.videos.transcript_lines import CORRECT_HINT, render_line, render_revert
 from core.ai.base import Segment
 from core.spaces import Space
+from core.videos import pipeline
 from core.videos.corrections import uncertain_words
 from core.videos.library import Library, VideoRecord
 from core.videos.sources import export_stem
@@ -132,6 +133,8 @@ def render_video_header(record: VideoRecord, busy: bool) -> bool:
         st.warning(markdown_text(record.warning))
     if record.ready or busy:
         return False
-    if record.error:
+    if record.error == pipeline.CANCELLED_MESSAGE:
+        st.info(record.error, icon=":material/pause_circle:")
+    elif record.error:
         st.error(markdown_text(record.error))
     return st.button("Process", type="primary", key=state.RESUME)

@@ -33,9 +33,11 @@ TRANSCRIPTION_LABELS = {"local": "faster-whisper tiny.en (local, English)", "ope
 TRANSCRIPTION = "ttv.transcription_provider"
 URL = "ttv.url"
 PROCESS_LINK = "ttv.process_link"
-UPLOAD = "ttv.upload"
+UPLOAD = "ttv.upload"  # the container of the uploader, whose own key changes to empty it
+UPLOAD_FILE = "ttv.upload.file"
 PROCESS_UPLOAD = "ttv.process_upload"
 SUBTITLES = "ttv.subtitles"
+SUBTITLES_FILE = "ttv.subtitles.file"
 PASTED = "ttv.pasted"
 TEXT_TITLE = "ttv.text_title"
 PROCESS_TEXT = "ttv.process_text"
@@ -116,6 +118,8 @@ class VideosState:
     heard: str | None = None  # digest of the last voice question, so it is answered once
     spoken: SpokenAnswer | None = None  # the last answer read aloud
     cards: dict[str, CardsProgress] = field(default_factory=dict)  # flashcard position per video
+    inputs_round: int = 0  # one more each time the inputs were taken into the library (they start empty)
+    inputs_cleared: int = 0
 
     def select(self, video_id: str | None) -> None:
         self.video_id = video_id

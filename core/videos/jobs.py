@@ -10,7 +10,8 @@ from enum import Enum
 from typing import Any
 
 from core.ai.base import AIError, Cancelled
-from core.videos.pipeline import InputError, ProgressReporter
+from core.videos.pipeline import CANCELLED_MESSAGE, InputError, ProgressReporter
+from core.videos.transcript import format_timestamp
 
 log = logging.getLogger(__name__)
 
@@ -49,7 +50,7 @@ class Job:
             self.result = self.work(self.reporter)
         except Cancelled:
             self.cancelled = True
-            self.error = "Cancelled. What was finished is kept; press Process to continue."
+            self.error = CANCELLED_MESSAGE
         except (InputError, AIError) as exc:
             self.error = str(exc)
         except Exception:
@@ -58,6 +59,19 @@ class Job:
 
     def cancel(self) -> None:
         self.reporter.cancel_event.set()
+
+    @property
+    def cancelling(self) -> bool:
+        """Cancel was pressed and the work has not stopped yet (it stops at its next progress report)."""
+        return self.reporter.cancel_event.is_set() and not self.done
+
+    def progress_text(self) -> str:
+        """ "Transcribing piece 2 of 5 · 40% · 0:48 so far, about 1:12 left": a figure that moves every second."""
+        parts = [self.message, f"{self.fraction:.0%}", f"{format_timestamp(self.reporter.elapsed())} so far"]
+        left = self.reporter.seconds_left()
+        if left is not None:
+            parts[-1] += f", about {format_timestamp(left)} left"
+        return " · ".join(parts)
 
     def wait(self, timeout: float | None = None) -> bool:
         if self._thread is not None:

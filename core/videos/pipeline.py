@@ -11,6 +11,7 @@ import logging
 import mimetypes
 import shutil
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,6 +52,7 @@ NOT_ENGLISH_LOGPROB = -1.0
 UNSURE_WORD = 0.5  # a word the recognizer gave less than this probability
 UNSURE_SHARE = 0.6
 
+CANCELLED_MESSAGE = "Cancelled. What was finished is kept; press Process to continue."
 STAGE_WEIGHTS = {"download": 0.15, "extract": 0.05, "transcribe": 0.72, "index": 0.08, "deck": 0.05}
 
 
@@ -67,11 +69,24 @@ class ProgressReporter:
     stages: tuple[str, ...] = ("extract", "transcribe", "index")
     alive: Callable[[], bool] = lambda: True  # False once the session that started the work has ended
 
+    clock: Callable[[], float] = time.monotonic
+
     def __post_init__(self) -> None:
         total = sum(STAGE_WEIGHTS[s] for s in self.stages)
         self._weights = {s: STAGE_WEIGHTS[s] / total for s in self.stages}
         self.fraction = 0.0
         self.message = "Starting"
+        self.started = self.clock()
+
+    def elapsed(self) -> float:
+        return self.clock() - self.started
+
+    def seconds_left(self) -> float | None:
+        """At the pace so far; None until there is enough to go on (5% done and 5 s spent)."""
+        elapsed = self.elapsed()
+        if self.fraction < 0.05 or elapsed < 5.0:
+            return None
+        return elapsed * (1.0 - self.fraction) / self.fraction
 
     def cancelled(self) -> bool:
         """Cancel pressed, or nobody left to see the result (the session ended)."""
@@ -354,7 +369,7 @@ def process(
             if record.status != "ready" or not (library.index_folder(video_id, emb.name) / "index.faiss").is_file():
                 _index(library, record, emb, reporter)
     except Cancelled:
-        library.update(video_id, error="Cancelled. Press Process to continue where it stopped.")
+        library.update(video_id, error=CANCELLED_MESSAGE)
         raise
     except (InputError, AIError) as exc:
         library.update(video_id, error=str(exc))

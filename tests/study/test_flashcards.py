@@ -185,3 +185,17 @@ def test_an_old_store_gains_the_origin_column(tmp_path: Path) -> None:
     store.add_cards("vid", [Flashcard("term", "Lava", "Magma.", 1.0)])
     assert [c.origin for c in store.deck("vid")] == ["user"]
     assert not store.has_generated("vid")
+
+
+def test_making_the_deck_reports_each_step(service: StudyService) -> None:
+    steps: list[tuple[float, str]] = []
+    service.ensure_deck("lecture", progress=lambda fraction, step: steps.append((fraction, step)))
+    fractions = [f for f, _ in steps]
+    assert fractions == sorted(fractions) and fractions[0] == 0.0 and fractions[-1] < 1.0
+    assert [s for _, s in steps] == [
+        "reading the sentences",
+        "comparing them",
+        "finding the chapters",
+        "picking the key terms",
+        "writing the cards",
+    ]

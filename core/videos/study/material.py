@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from core.ai.base import Embedder, Segment
+from core.ai.base import Embedder, Progress, Segment, no_progress
 from core.videos.chunks import TimedSentence
 from core.videos.study.chapters import (
     embed_sentences,
@@ -51,10 +51,14 @@ class StudyMaterial:
     numbers: tuple[str, ...]  # distinct numbers said in the video
 
 
-def prepare(segments: Sequence[Segment], embedder: Embedder) -> StudyMaterial:
+def prepare(segments: Sequence[Segment], embedder: Embedder, progress: Progress = no_progress) -> StudyMaterial:
+    progress(0.0, "reading the sentences")
     sentences = transcript_sentences(segments)
+    progress(0.3, "comparing them")
     vectors = embed_sentences(embedder, sentences)
+    progress(0.55, "finding the chapters")
     chapters = split_into_chapters(sentences, vectors, embedder)
+    progress(0.8, "picking the key terms")
     text = " ".join(s.text for s in sentences)
     terms = _terms(keyphrases([text], embedder, [unit_centroid(vectors)], top=30)[0], chapters)
     numbers = tuple(dict.fromkeys(m.group().strip() for s in sentences for m in NUMBER.finditer(s.text)))

@@ -11,7 +11,7 @@ import threading
 from dataclasses import replace
 from typing import Protocol
 
-from core.ai.base import ChatModel, Embedder
+from core.ai.base import ChatModel, Embedder, Progress, no_progress
 from core.videos.conversation import QuizProgress
 from core.videos.library import Library, safe_id
 from core.videos.study.llm import LLMStudyBuilder
@@ -56,13 +56,13 @@ class StudyService:
     def _file(self, kind: str) -> str:
         return f"study/{kind}.{safe_id(self.engine_name)}.json"
 
-    def material(self, video_id: str) -> StudyMaterial:
+    def material(self, video_id: str, progress: Progress = no_progress) -> StudyMaterial:
         with self._lock:
             if video_id not in self._materials:
                 segments = self.library.transcript(video_id)
                 if not segments:
                     raise StudyError("This video has no transcript yet; process it first.")
-                self._materials[video_id] = prepare(segments, self.embedder)
+                self._materials[video_id] = prepare(segments, self.embedder, progress)
             return self._materials[video_id]
 
     def forget_generated(self, video_id: str) -> None:
@@ -126,20 +126,25 @@ class StudyService:
     def deck(self, video_id: str) -> list[ScheduledCard]:
         return self.reviews.deck(video_id)
 
-    def build_deck(self, video_id: str, count: int = DECK_SIZE) -> StudyResult[ScheduledCard]:
+    def build_deck(
+        self, video_id: str, count: int = DECK_SIZE, progress: Progress = no_progress
+    ) -> StudyResult[ScheduledCard]:
         """(Re)generate the flashcards. The cards the user added and the cards already reviewed stay, with
         their schedule; every card gets the end of its moment, so the page can replay it."""
-        material = self.material(video_id)
+        material = self.material(video_id, lambda fraction, message: progress(0.9 * fraction, message))
+        progress(0.9, "writing the cards")
         result = self.engine.make_flashcards(material, count)
         if result.items:
             self.reviews.save_deck(video_id, [with_moment(card, material) for card in result.items])
         return StudyResult(self.reviews.deck(video_id), result.notes)
 
-    def ensure_deck(self, video_id: str, count: int = DECK_SIZE) -> StudyResult[ScheduledCard] | None:
+    def ensure_deck(
+        self, video_id: str, count: int = DECK_SIZE, progress: Progress = no_progress
+    ) -> StudyResult[ScheduledCard] | None:
         """Build the deck if the engine has not made one for this video yet (None when it had)."""
         if self.reviews.has_generated(video_id):
             return None
-        return self.build_deck(video_id, count)
+        return self.build_deck(video_id, count, progress)
 
     def moment(self, video_id: str, card: Flashcard) -> tuple[float, float]:
         """Where the card's moment of the video starts and ends (a card that does not say: its sentence)."""
