@@ -11,6 +11,9 @@ Figures (project vs baseline, same run, same machine):
   box under load: seeded, single-threaded UMAP 242 s; unseeded 129 s; randomized PCA to 50 dims
   first did not help, 193 s, so the app does not do it.)
   Numba compile time is paid once before timing, and printed.
+- The first UMAP of digits in a fresh process (what a new projection worker pays), imports included: with
+  numba's disk cache filled at install (core.embeddings.umap_cache) vs as before (no cache for umap-learn's
+  functions, compiled in every process); and, for the record, the very first run that fills an empty cache.
 - Lasso membership on 70,000 points: the app's matplotlib Path.contains_points vs the NumPy ray casting
   it replaced.
 - UMAP / t-SNE as the page runs them, in a warm worker process that Stop can end: UMAP on digits through
@@ -100,6 +103,52 @@ def bench_umap(digits: np.ndarray, large: np.ndarray) -> None:
         note(f"UMAP {N_LARGE}x{D_LARGE} (app settings)", best_of(lambda: app_umap(large), 1), "s")
     else:
         print(f"(UMAP on {N_LARGE}x{D_LARGE} skipped: 2-6 min here; run with --full to include it)", flush=True)
+
+
+FRESH_UMAP = """
+import sys, time, warnings
+started = time.perf_counter()
+warnings.simplefilter("ignore")
+if sys.argv[1] == "cached":
+    from core.embeddings.umap_cache import enable_umap_cache
+    enable_umap_cache()
+import numpy as np
+from sklearn.datasets import load_digits
+from core.embeddings.projection_jobs import compute_points
+x = load_digits().data.astype(np.float32)
+compute_points(x, "umap", {})
+print(time.perf_counter() - started)
+"""
+
+
+def fresh_umap_seconds(mode: str, cache_dir: Path | None = None) -> float:
+    """Seconds from a new Python process's start to the UMAP of digits done, as a new projection worker."""
+    import os
+    import subprocess
+
+    from core.embeddings.projection_jobs import PROJECT_ROOT
+
+    env = {key: value for key, value in os.environ.items() if key != "NUMBA_CACHE_DIR"}
+    if cache_dir is not None:
+        env["NUMBA_CACHE_DIR"] = str(cache_dir)
+    done = subprocess.run(
+        [sys.executable, "-c", FRESH_UMAP, mode], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def bench_fresh_umap() -> None:
+    from core.embeddings.umap_cache import warm
+
+    before = fresh_umap_seconds("before")
+    with tempfile.TemporaryDirectory(prefix="bench-numba-") as folder:
+        filling = fresh_umap_seconds("cached", Path(folder))  # an empty cache: compiles and writes
+        cached = min(fresh_umap_seconds("cached", Path(folder)) for _ in range(2))
+    report("first UMAP digits, fresh process: warm numba cache vs before", cached, before, "s")
+    note("first UMAP digits, fresh process, empty cache (filled by it)", filling, "s")
+    started = time.perf_counter()
+    warm()  # the install step, on the project's cache folder (loads what is there, compiles the rest)
+    note("install step `python -m core.embeddings.umap_cache`, cache filled", time.perf_counter() - started, "s")
 
 
 def bench_jobs(digits: np.ndarray) -> None:
@@ -275,6 +324,7 @@ def main() -> None:
     warnings.filterwarnings("ignore")
     digits = load_digits().data.astype(np.float32)
     bench_suspicion()
+    bench_fresh_umap()
     large = large_array()
     bench_pca(digits, large)
     bench_jobs(digits)

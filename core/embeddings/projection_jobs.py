@@ -6,7 +6,8 @@ computed in a separate Python process: stopping it frees the CPU at once, and th
 `python -m core.embeddings.projection_jobs`, not a multiprocessing "spawn" child: spawn re-imports the
 parent's `__main__`, which under Streamlit is the page script, so each worker would first run the page.
 A fresh process would pay ~20 s of imports and UMAP's numba compilation on every run, so one worker is
-kept warm (it compiles UMAP once on start) and each job takes it; a finished job gives it back, a
+kept warm (it loads UMAP's compiled functions on start, from the disk cache core.embeddings.umap_cache
+fills at install, or compiles them the first time) and each job takes it; a finished job gives it back, a
 stopped one kills it and a new spare starts warming. The embeddings go to the worker as an .npy file,
 the points come back the same way; the parent then stores them as a FiftyOne brain run with
 `method="manual"` (see `store_points`), so they show up in the FiftyOne App like any other projection.
@@ -94,6 +95,9 @@ def _warm_up() -> None:
     import warnings
 
     warnings.filterwarnings("ignore")
+    from core.embeddings.umap_cache import enable_umap_cache
+
+    enable_umap_cache()  # load UMAP's compiled functions from disk (filled at install) instead of compiling
     points = np.random.default_rng(0).normal(size=(200, 8)).astype(np.float32)
     with contextlib.suppress(Exception):
         compute_points(points, "umap", {"num_neighbors": 5})
