@@ -25,7 +25,12 @@ state.section = section_picker(state.section)
 
 with error_boundary("computing this view"):
     if state.section is Section.EXPLORE:
-        from components.dynamics.explore import attractor_picture, explore_controls, spectrum_and_class
+        from components.dynamics.explore import (
+            attractor_picture,
+            explore_controls,
+            numbers_placeholder,
+            spectrum_and_class,
+        )
 
         with st.spinner("Measuring the presets (the first visit also compiles the engine)..."):
             labels = dynamics_resources.preset_labels()
@@ -33,9 +38,12 @@ with error_boundary("computing this view"):
         with controls:
             state.explore = explore_controls(state.explore, labels)
         publish(state)
+        with numbers:
+            pending = numbers_placeholder()  # says what comes while the picture is computed
         with picture:
             attractor_picture(state.explore, session_settings())
         with numbers:
+            pending.empty()
             spectrum_and_class(state.explore)
     else:
         publish(state)

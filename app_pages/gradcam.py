@@ -13,7 +13,14 @@ from components.shared.errors import error_boundary
 from components.shared.flash import show_flashes
 from components.vision.choices import display_panel, image_panel, layers_panel, methods_panel, model_panel, target_panel
 from components.vision.link import keep_link, restore_from_url, save_link
-from components.vision.results import downloads_panel, faithfulness_panel, grid_panel, input_panel, sanity_panel
+from components.vision.results import (
+    downloads_panel,
+    faithfulness_panel,
+    grid_panel,
+    grid_placeholder,
+    input_panel,
+    sanity_panel,
+)
 from components.vision.state import SCOPE, vision_state
 from core.vision.grid import prepare
 from core.vision.link import CamLink
@@ -39,6 +46,7 @@ with error_boundary("explaining the image"):
     prepared = prepare(model.loaded, image.loaded)
     with right:
         input_panel(model.loaded, image.loaded, prepared)
+        grid_slot = grid_placeholder(state, model.loaded)  # "Computing 4 maps…" while the choices load
     with left:
         target = target_panel(state, model, prepared.predictions)
         layers = layers_panel(state, model)
@@ -48,7 +56,7 @@ with error_boundary("explaining the image"):
     save_link(state, link, model.loaded.default_layers)
 
     with right:
-        shown = grid_panel(model, image, prepared, request, display)
+        shown = grid_panel(model, image, prepared, request, display, grid_slot)
         if shown is None:
             st.stop()
         downloads_panel(shown)

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, cast
 import numpy as np
 import pandas as pd
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.dynamics import figures as figures
 from components.dynamics import resources as dynamics_resources
@@ -33,6 +34,7 @@ PLOTLY_3D_MAX = 100_000
 CSV_MAX_ROWS = 1_000_000
 SPECTRUM_STEPS = [5_000, 20_000, 50_000, 100_000]
 MAX_EXPONENTS = 32  # QR costs D·k² per step: above D = 32 only the 32 largest exponents are measured
+NUMBERS_SHOWN = "attr.numbers_shown"  # the session has seen a measured class and spectrum
 
 
 def _neuron_picker(label: str, key: str, n: int, current: str, default: int) -> str:
@@ -292,6 +294,19 @@ def _dimension(params: NetworkParams, x: np.ndarray, y: np.ndarray, view: View) 
         )
 
 
+def numbers_placeholder() -> DeltaGenerator:
+    """Where the class and spectrum go. Before the session's first measurement it says what is coming,
+    so the column is not blank while the picture is computed first."""
+    slot = st.empty()
+    if NUMBERS_SHOWN not in st.session_state:
+        slot.info(
+            "Coming after the picture: the attractor's class (fixed point, cycle, torus or chaos) and its "
+            "Lyapunov spectrum…",
+            icon=":material/hourglass_top:",
+        )
+    return slot
+
+
 def spectrum_and_class(explore: Explore) -> None:
     """The class, the Lyapunov spectrum with its error bars and cross-checks, and the 0–1 test."""
     params, transient, spectrum_steps = explore.params, explore.transient, explore.spectrum_steps
@@ -338,6 +353,7 @@ def spectrum_and_class(explore: Explore) -> None:
             "(small λ1) needs longer series for the 0–1 test; the spectrum's error bar is the better "
             "guide."
         )
+    st.session_state[NUMBERS_SHOWN] = True
     st.plotly_chart(figures.spectrum_bars(spectrum), key=keys.SPECTRUM_CHART)
     st.plotly_chart(figures.convergence(spectrum), key=keys.TRACE_CHART)
     with st.expander("All exponents"):

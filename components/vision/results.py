@@ -9,12 +9,14 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.shared.memo import forget, memo_value, session_memo
 from components.shared.text import markdown_text
 from components.vision import state as keys
 from components.vision import views
 from components.vision.choices import ImageChoice, ModelChoice
+from components.vision.state import VisionState
 from core.vision import render
 from core.vision.export import file_stem, map_metadata
 from core.vision.grid import (
@@ -31,6 +33,7 @@ from core.vision.grid import (
     run_summary,
 )
 from core.vision.images import LoadedImage
+from core.vision.link import DEFAULT_METHODS
 from core.vision.registry import METHODS
 
 if TYPE_CHECKING:
@@ -69,11 +72,35 @@ def input_panel(loaded: LoadedModel, image: LoadedImage, prepared: Prepared) -> 
         views.top5(prepared.predictions)
 
 
+def grid_placeholder(state: VisionState, loaded: LoadedModel) -> DeltaGenerator:
+    """Where the grid's progress goes. Before the session's first grid it says what is coming, so the
+    column is not blank while the choices below the model load."""
+    slot = st.empty()
+    if keys.GRID_MEMO not in st.session_state:
+        session = st.session_state
+        linked = state.link.layers if state.link.model == loaded.key else ()
+        layers = session.get(keys.layers_key(loaded.key)) or linked or loaded.default_layers
+        methods = session.get(keys.METHODS) or state.link.methods or DEFAULT_METHODS
+        slot.info(f"Computing {_what(len(layers), len(methods))}…", icon=":material/hourglass_top:")
+    return slot
+
+
+def _what(layers: int, methods: int) -> str:
+    return f"{layers * methods} map(s): {layers} layer(s) x {methods} method(s)"
+
+
 def grid_panel(
-    model: ModelChoice, image: ImageChoice, prepared: Prepared, request: GridRequest, display: render.Display
+    model: ModelChoice,
+    image: ImageChoice,
+    prepared: Prepared,
+    request: GridRequest,
+    display: render.Display,
+    slot: DeltaGenerator,
 ) -> Shown | None:
-    """The grid of maps (computed now if quick, else on a button press); None if there is none to show."""
+    """The grid of maps (computed now if quick, else on a button press, with its progress in `slot`);
+    None if there is none to show."""
     assert model.loaded is not None and image.loaded is not None
+    slot.empty()
     missing = request.missing()
     if missing:
         st.info(missing)
@@ -81,7 +108,7 @@ def grid_panel(
     signature = (model.ref, image.ref.key, request)
     result = memo_value(keys.GRID_MEMO, signature)
     if not isinstance(result, GridResult):
-        result = _compute(model.loaded, prepared, request, signature)
+        result = _compute(model.loaded, prepared, request, signature, slot)
         if result is None:
             return None
     for method, message in result.errors.items():
@@ -95,7 +122,9 @@ def grid_panel(
     return Shown(model.loaded, image.loaded, prepared, request, display, result, values, signature)
 
 
-def _compute(loaded: LoadedModel, prepared: Prepared, request: GridRequest, signature: Hashable) -> GridResult | None:
+def _compute(
+    loaded: LoadedModel, prepared: Prepared, request: GridRequest, signature: Hashable, slot: DeltaGenerator
+) -> GridResult | None:
     estimate = plan(loaded, request)
     if not estimate.starts_now:
         slow = estimate.slow
@@ -107,13 +136,13 @@ def _compute(loaded: LoadedModel, prepared: Prepared, request: GridRequest, sign
         )
         if not st.button(f"Compute maps (≈ {estimate.seconds:.0f} s)", type="primary", key=keys.COMPUTE):
             return None
-    stop_slot = st.empty()
-    stop_slot.button("Stop", key=keys.STOP, help="Stops the computation; nothing is kept from it.")
-    bar = st.progress(0.0, text="Computing maps…")
-    progress = views.progress_of(bar)
+    with slot.container():
+        st.button("Stop", key=keys.STOP, help="Stops the computation; nothing is kept from it.")
+        what = _what(len(request.layers), len(request.methods))
+        bar = st.progress(0.0, text=f"Computing {what}…")
+    progress = views.progress_of(bar, f"Computing {what}")
     result = session_memo(keys.GRID_MEMO, signature, lambda: compute_grid(loaded, prepared.tensor, request, progress))
-    bar.empty()
-    stop_slot.empty()
+    slot.empty()
     return result
 
 

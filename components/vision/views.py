@@ -80,12 +80,12 @@ def score_rows(table: ScoreTable, road: bool) -> list[dict[str, object]]:
     ]
 
 
-def progress_of(bar: DeltaGenerator) -> Callable[[float, str], None]:
-    """A core progress callback that moves this progress bar."""
+def progress_of(bar: DeltaGenerator, heading: str = "") -> Callable[[float, str], None]:
+    """A core progress callback that moves this progress bar (its text: heading: step · percent)."""
 
     def report(fraction: float, text: str) -> None:
         done = min(max(fraction, 0.0), 1.0)
-        bar.progress(done, text=f"{text} · {done:.0%}")
+        bar.progress(done, text=f"{heading}: {text} · {done:.0%}" if heading else f"{text} · {done:.0%}")
 
     return report
 

@@ -44,6 +44,26 @@ def test_default_view_explains_the_cat_on_four_layers_and_scores_the_maps() -> N
     assert len(table) == 8  # 4 maps + 4 random baselines
     assert table["Map"].iloc[-1] == "Random baseline · _blocks.15"
     assert table["Deletion AUC"].between(0, 1).all()
+    assert len(curve_points(app)) == 9  # quick default: 8 steps
+
+    app.checkbox(key=keys.FULL_CURVES).check().run()
+    app.button(key="cam.score").click().run()
+    assert not app.exception
+    assert len(curve_points(app)) == 17  # the full curves on request
+    assert app.dataframe[1].value["Deletion AUC"].between(0, 1).all()
+
+
+def curve_points(app: AppTest) -> list[float]:
+    """The x values of the first deletion curve on screen (Plotly sends arrays as typed base64)."""
+    import base64
+    import json
+
+    import numpy as np
+
+    x = json.loads(app.get("plotly_chart")[0].proto.spec)["data"][0]["x"]
+    if isinstance(x, dict):
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+    return list(x)
 
 
 def test_contrast_target_and_slow_method_estimate() -> None:

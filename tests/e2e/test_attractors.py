@@ -24,8 +24,10 @@ def main_text(page: Page) -> str:
 def test_shared_link_change_and_map_click(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1150})
     page.goto(f"{app_url}/{CHAOTIC_LINK}")
+    page.get_by_text("Coming after the picture: the attractor's class").wait_for(timeout=240_000)
     settle(page)
     assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "Attractor explorer"
+    assert page.get_by_text("Coming after the picture").count() == 0
     text = main_text(page)
     assert "Chaotic" in text and "Measured: chaotic" in text, text[:1500]
     assert "two nearby trajectories" in text

@@ -20,6 +20,8 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
     wait_until_rendered(page, TIMEOUT_MS)
     main = page.locator('[data-testid="stMain"]')
     assert main.locator("h1").first.inner_text() == "Grad-CAM viewer"
+    # while the maps are computed the column below the input says what is coming, then shows the progress
+    main.get_by_text("Computing 4 map(s): 4 layer(s) x 1 method(s)").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Where the model looks for “Egyptian cat”").wait_for(timeout=TIMEOUT_MS)
     main.get_by_role("button", name="Overlay PNG").wait_for(timeout=TIMEOUT_MS)
     wait_until_rendered(page, TIMEOUT_MS)
