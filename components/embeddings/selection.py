@@ -53,7 +53,7 @@ def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows) -
     fixes = proposed_fixes(rows, selected)
     action = action_buttons(state, data.samples.classes, len(fixes))
     if action is not None:
-        with error_boundary("changing the selected samples"):
+        with error_boundary("changing the selected samples"), st.spinner("Saving the change in FiftyOne..."):
             change = apply_action(data.dataset, action, selected, fixes)
             if action.kind == "delete":
                 state.selected = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import time
 from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
@@ -136,4 +137,45 @@ def test_reload_link_and_back_keep_projection_colour_and_selection(
     page.go_back()
     assert shown_view(page) == before
     assert page.url == link
+    page.close()
+
+
+COUNT_FIX_BUTTONS = """() => {
+    window.__fixButtons = [];
+    window.__fixTimer = setInterval(() => {
+        const shown = [...document.querySelectorAll('[data-testid="stMain"] button')]
+            .filter(b => b.innerText.includes("Apply neighbours"));
+        window.__fixButtons.push(shown.length);
+    }, 50);
+}"""
+
+
+def test_apply_neighbours_labels_draws_the_actions_once(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 2400})
+    page.goto(f"{app_url}/embeddings")
+    page.locator(".js-plotly-plot .nsewdrag").first.wait_for(timeout=240_000)
+    wait_until_rendered(page, timeout_ms=240_000)
+    lasso(page, 0.4)
+    page.wait_for_selector(GALLERY_IMAGES, timeout=120_000)
+    wait_until_rendered(page)
+    fix = page.get_by_role("button", name="Apply neighbours' labels")
+    expect(fix).to_be_enabled()
+    fixable = int(page.get_by_text("of the selected samples have neighbours").inner_text().split()[0])
+    assert fixable > 0
+
+    page.evaluate(COUNT_FIX_BUTTONS)
+    started = time.perf_counter()
+    fix.click()
+    page.get_by_text("Saved in FiftyOne: #").wait_for(timeout=120_000)
+    wait_until_rendered(page, timeout_ms=120_000)
+    elapsed = time.perf_counter() - started
+    counts = page.evaluate("() => { clearInterval(window.__fixTimer); return window.__fixButtons; }")
+    print(f"Apply neighbours' labels: saved and redrawn in {elapsed:.1f} s; buttons seen {sorted(set(counts))}")
+    assert counts and max(counts) == 1  # one action block at every moment, never a stale copy beside a new one
+    assert "relabel" in page.get_by_text("Saved in FiftyOne: #").inner_text()
+    # the fixed samples now carry their neighbours' label: fewer (often none) left to fix in this selection
+    after = int(page.get_by_text("of the selected samples have neighbours").inner_text().split()[0])
+    assert after < fixable
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "embeddings-fix.png"), full_page=True)
     page.close()
