@@ -12,7 +12,7 @@ st.set_page_config(
     page_title="ML Studio",
     page_icon="🧪",  # an emoji becomes an inline SVG; a :material: icon is fetched from fonts.gstatic.com
     layout="wide",
-    initial_sidebar_state="expanded",
+    initial_sidebar_state="auto",  # open on a laptop, closed on a phone (it would cover the page)
 )
 
 from components.shared.errors import error_boundary  # noqa: E402

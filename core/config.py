@@ -224,57 +224,104 @@ def _validate(values: Mapping[str, Any]) -> Settings:
 
 @dataclass(frozen=True)
 class BackendStatus:
-    """One line of the sidebar's backend panel, e.g. "Chat: offline engine"."""
+    """One line of the sidebar's backend panel in plain words ("Speech to text: built in, English"),
+    with the technical name on hover (`detail`)."""
 
     capability: str
     description: str
     ready: bool
+    detail: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.capability}: {self.description}"
 
 
+ANSWERS, SEARCH, HEARING, VOICE, SPOTIFY = (
+    "Answers and study",
+    "Search by meaning",
+    "Speech to text",
+    "Reading aloud",
+    "Spotify",
+)
+BUILT_IN = "built in, works offline"
+
+
 def backend_status(settings: Settings) -> list[BackendStatus]:
     """Which backend each capability uses with these settings, and whether it can run."""
     key = settings.has_openai_key
     chat_model = settings.mlstudio_chat_model
+    no_key = " (no key: add one under Keys for this session)"
     statuses: list[BackendStatus] = []
 
     if settings.mlstudio_chat_provider == "openai":
-        statuses.append(
-            BackendStatus("Chat", f"OpenAI {chat_model}" + ("" if key else " (no key: add one below)"), key)
-        )
+        statuses.append(BackendStatus(ANSWERS, f"OpenAI {chat_model}" + ("" if key else no_key), key))
     elif settings.mlstudio_chat_provider == "openai_compatible":
-        statuses.append(BackendStatus("Chat", *_compatible(settings, chat_model)))
+        statuses.append(BackendStatus(ANSWERS, *_compatible(settings, chat_model)))
     else:
-        statuses.append(BackendStatus("Chat", "offline engine", True))
+        statuses.append(
+            BackendStatus(
+                ANSWERS,
+                BUILT_IN,
+                True,
+                "The offline engine: spaCy's small English model reads the transcript (sentences, names, "
+                "numbers); answers quote the video's own sentences, and say so when it does not cover a question.",
+            )
+        )
 
     if settings.mlstudio_embeddings_provider == "openai":
-        statuses.append(BackendStatus("Embeddings", f"OpenAI {settings.mlstudio_embedding_model}", key))
+        statuses.append(
+            BackendStatus(SEARCH, f"OpenAI {settings.mlstudio_embedding_model}" + ("" if key else no_key), key)
+        )
     elif settings.mlstudio_embeddings_provider == "openai_compatible":
-        statuses.append(BackendStatus("Embeddings", *_compatible(settings, settings.mlstudio_embedding_model)))
+        statuses.append(BackendStatus(SEARCH, *_compatible(settings, settings.mlstudio_embedding_model)))
     else:
-        statuses.append(BackendStatus("Embeddings", "all-MiniLM-L6-v2 (local)", True))
+        statuses.append(
+            BackendStatus(
+                SEARCH,
+                BUILT_IN,
+                True,
+                "all-MiniLM-L6-v2 sentence embeddings, on this machine: finds passages and pictures by what "
+                "they mean, not by exact words.",
+            )
+        )
 
     if settings.mlstudio_transcription_provider == "openai":
-        statuses.append(BackendStatus("Transcription", f"OpenAI {settings.mlstudio_transcription_model}", key))
+        statuses.append(
+            BackendStatus(HEARING, f"OpenAI {settings.mlstudio_transcription_model}" + ("" if key else no_key), key)
+        )
     elif settings.mlstudio_transcription_provider == "openai_compatible":
-        statuses.append(BackendStatus("Transcription", *_compatible(settings, settings.mlstudio_transcription_model)))
+        statuses.append(BackendStatus(HEARING, *_compatible(settings, settings.mlstudio_transcription_model)))
     else:
-        statuses.append(BackendStatus("Transcription", "faster-whisper tiny.en (local)", True))
+        statuses.append(
+            BackendStatus(
+                HEARING,
+                "built in, English, works offline",
+                True,
+                "faster-whisper with Whisper's tiny English model, on this machine's CPU. Other languages "
+                "need OpenAI transcription or subtitles.",
+            )
+        )
 
     speech = {
-        "piper": ("Piper (local)", True),
-        "espeak": ("eSpeak NG (local)", True),
-        "openai": (f"OpenAI {settings.mlstudio_speech_model}", key),
+        "piper": ("built in (Piper voice), works offline", True, "Piper text-to-speech, on this machine."),
+        "espeak": ("built in (eSpeak NG voice), works offline", True, "eSpeak NG text-to-speech, on this machine."),
+        "openai": (f"OpenAI {settings.mlstudio_speech_model}" + ("" if key else no_key), key, ""),
     }[settings.mlstudio_speech_provider]
-    statuses.append(BackendStatus("Speech", *speech))
+    statuses.append(BackendStatus(VOICE, *speech))
 
     if settings.has_spotify_credentials:
-        statuses.append(BackendStatus("Spotify", "client credentials set", True))
+        statuses.append(BackendStatus(SPOTIFY, "keys set", True, "Spotify client credentials for this session."))
     else:
-        statuses.append(BackendStatus("Spotify", "not configured", False))
+        statuses.append(
+            BackendStatus(
+                SPOTIFY,
+                "not set up (optional)",
+                False,
+                "With a Spotify client ID and secret (Keys for this session) the music page can also search "
+                "Spotify; it recommends from its own catalog without them.",
+            )
+        )
     return statuses
 
 

@@ -11,8 +11,8 @@ def test_defaults_need_no_keys() -> None:
     assert settings.data_dir == Path.home() / ".cache" / "ml-studio"
     assert not settings.deployed
     labels = [status.label for status in backend_status(settings)]
-    assert "Chat: offline engine" in labels
-    assert "Spotify: not configured" in labels
+    assert "Answers and study: built in, works offline" in labels
+    assert "Spotify: not set up (optional)" in labels
 
 
 def test_environment_overrides_secrets_file() -> None:
@@ -61,8 +61,8 @@ def test_session_overrides_switch_backends() -> None:
         spotify_client_secret="secret",
     )
     labels = [status.label for status in backend_status(session)]
-    assert "Chat: OpenAI gpt-4o-mini" in labels
-    assert "Spotify: client credentials set" in labels
+    assert "Answers and study: OpenAI gpt-4o-mini" in labels
+    assert "Spotify: keys set" in labels
     assert base.openai_api_key is None
 
 

@@ -102,10 +102,10 @@ def render_sidebar() -> Settings:
             st.text_input("Spotify client ID", type="password", key=SPOTIFY_ID)
             st.text_input("Spotify client secret", type="password", key=SPOTIFY_SECRET)
         settings = session_settings()
-        st.markdown("**Backends**")
+        st.markdown("**What runs the tools**")
         for status in backend_status(settings):
             icon = ":material/check_circle:" if status.ready else ":material/radio_button_unchecked:"
-            st.caption(f"{icon} {markdown_text(status.label)}")
+            st.caption(f"{icon} {markdown_text(status.label)}", help=status.detail or None)
     return settings
 
 

@@ -27,8 +27,8 @@ def test_home_lists_every_tool_with_a_link() -> None:
     assert sorted(subheaders) == sorted(tool.title for tool in TOOLS)
     assert len(app.get("page_link")) == len(TOOLS)
     sidebar_text = " ".join(caption.value for caption in app.sidebar.caption)
-    assert "Chat: offline engine" in sidebar_text
-    assert "Spotify: not configured" in sidebar_text
+    assert "Answers and study: built in, works offline" in sidebar_text
+    assert "Spotify: not set up (optional)" in sidebar_text
 
 
 @pytest.mark.parametrize("tool", TOOLS, ids=[tool.url_path for tool in TOOLS])
@@ -55,14 +55,14 @@ def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
     app.sidebar.text_input(key="shell.openai_api_key").input("sk-session-only")
     app.run()
     sidebar_text = " ".join(caption.value for caption in app.sidebar.caption)
-    assert "Chat: OpenAI gpt-4o-mini" in sidebar_text
-    assert "Transcription: OpenAI whisper-1" in sidebar_text
-    assert "Speech: eSpeak NG (local)" in sidebar_text
+    assert "Answers and study: OpenAI gpt-4o-mini" in sidebar_text
+    assert "Speech to text: OpenAI whisper-1" in sidebar_text
+    assert "Reading aloud: built in (eSpeak NG voice), works offline" in sidebar_text
     assert "sk-session-only" not in sidebar_text
 
     fresh = AppTest.from_function(sidebar_only, default_timeout=60)
     fresh.run()
-    assert "Chat: offline engine" in " ".join(caption.value for caption in fresh.sidebar.caption)
+    assert "Answers and study: built in, works offline" in " ".join(caption.value for caption in fresh.sidebar.caption)
 
 
 def sidebar_and_settings() -> None:
@@ -109,7 +109,7 @@ def test_openai_and_a_compatible_server_are_two_choices_with_their_own_keys(monk
         app.run()
         assert app.session_state["seen"]["server_key"] == "users-server-key"
         sidebar_text = shown(" ".join(caption.value for caption in app.sidebar.caption))
-        assert "Chat: gpt-4o-mini at http://127.0.0.2:8000/v1" in sidebar_text
+        assert "Answers and study: gpt-4o-mini at http://127.0.0.2:8000/v1" in sidebar_text
         assert "users-server-key" not in sidebar_text and "sk-openai-only" not in sidebar_text
     finally:
         shared_resources.base_settings.clear()

@@ -25,6 +25,6 @@ def test_deep_link_as_first_request_gets_the_router(browser: Browser, tmp_path: 
         wait_until_rendered(page)
         nav = page.locator('[data-testid="stSidebarNav"] a').all_inner_texts()
         assert [t.strip().split("\n")[-1] for t in nav] == ["Home", *(t.title for t in TOOLS)]
-        assert "Backends" in page.locator('[data-testid="stSidebar"]').inner_text()
+        assert "What runs the tools" in page.locator('[data-testid="stSidebar"]').inner_text()
         assert exception_blocks(page) == []
         page.close()

@@ -19,8 +19,8 @@ def test_home_shows_navigation_cards_and_backends(app_url: str, browser: Browser
     for tool in TOOLS:
         expect(page.get_by_role("heading", name=tool.title)).to_have_count(1)
     sidebar = page.locator('[data-testid="stSidebar"]').inner_text()
-    assert "Chat: offline engine" in sidebar
-    assert "Spotify: not configured" in sidebar
+    assert "Answers and study: built in, works offline" in sidebar
+    assert "Spotify: not set up (optional)" in sidebar
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / f"{HOME.url_path}.png"), full_page=True)
 
@@ -40,3 +40,25 @@ def test_every_tool_page_opens_by_url(tool, app_url: str, browser: Browser, scre
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / f"opened-{tool.url_path}.png"), full_page=True)
     page.close()
+
+
+def test_on_a_phone_the_sidebar_starts_closed_and_its_help_says_what_runs(
+    app_url: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    phone.goto(app_url)
+    wait_until_rendered(phone)
+    expect(phone.get_by_test_id("stSidebar")).to_have_attribute("data-collapsed", "true")
+    assert phone.get_by_test_id("stMain").locator("h1").first.is_visible()
+    phone.screenshot(path=str(screenshot_dir / "home-phone.png"))
+    phone.close()
+
+    laptop = browser.new_page(viewport={"width": 1440, "height": 900})
+    laptop.goto(app_url)
+    wait_until_rendered(laptop)
+    sidebar = laptop.get_by_test_id("stSidebar")
+    expect(sidebar).to_have_attribute("data-collapsed", "false")
+    line = sidebar.get_by_test_id("stCaptionContainer").filter(has_text="Speech to text:")
+    line.get_by_test_id("stTooltipIcon").hover()
+    expect(laptop.get_by_test_id("stTooltipContent")).to_contain_text("tiny English model")
+    laptop.close()
