@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import streamlit as st
 
@@ -47,32 +48,55 @@ def _snap(scale: SliderScale, value: float) -> float:
     return int(snapped) if scale.integer else round(float(snapped), 6)
 
 
+MODE_NAMES = ("minor", "major")
+NAMED_VALUES = {"key": KEY_NAMES, "mode": MODE_NAMES}  # shown by name on their sliders, stored as numbers
+
+
+def _slider(
+    label: str, spec: FeatureSpec, scale: SliderScale, value: Any, key: str, show_label: bool = False
+) -> Any:
+    names = NAMED_VALUES.get(spec.name)
+    if names is None:
+        return st.slider(
+            label,
+            min_value=scale.low,
+            max_value=scale.high,
+            value=value,
+            step=scale.step,
+            key=key,
+            label_visibility="visible" if show_label else "collapsed",
+        )
+    return st.select_slider(
+        label,
+        options=list(range(len(names))),
+        value=value,
+        format_func=names.__getitem__,
+        key=key,
+        label_visibility="visible" if show_label else "collapsed",
+    )
+
+
 def feature_controls(spec: FeatureSpec, seed_value: float | None) -> tuple[float | None, float | None, float | None]:
     """(min, max, target) in catalog units; None where the user set nothing."""
     scale = slider_scale(spec)
-    help_text = spec.help
-    if spec.name == "key":
-        help_text += " Key numbers: " + ", ".join(f"{i}={n}" for i, n in enumerate(KEY_NAMES))
-    st.markdown(f"**{scale.label}**", help=help_text)
-    low, high = st.slider(
+    st.markdown(f"**{scale.label}**", help=spec.help)
+    low, high = _slider(
         f"{scale.label}: allowed range (hard filter)",
-        min_value=scale.low,
-        max_value=scale.high,
-        value=(scale.low, scale.high),
-        step=scale.step,
-        key=f"{RANGE_PREFIX}{spec.name}",
-        label_visibility="collapsed",
+        spec,
+        scale,
+        (scale.low, scale.high),
+        f"{RANGE_PREFIX}{spec.name}",
     )
     target = None
     if st.toggle("Target", key=f"{USE_TARGET_PREFIX}{spec.name}", help="Starts at the seeds' average."):
         start = seed_value / scale.factor if seed_value is not None else (scale.low + scale.high) / 2
-        target = st.slider(
+        target = _slider(
             f"{scale.label}: target (soft preference)",
-            min_value=scale.low,
-            max_value=scale.high,
-            value=_snap(scale, start),
-            step=scale.step,
-            key=f"{TARGET_PREFIX}{spec.name}",
+            spec,
+            scale,
+            _snap(scale, start),
+            f"{TARGET_PREFIX}{spec.name}",
+            show_label=True,
         )
     return (
         low * scale.factor if low > scale.low else None,

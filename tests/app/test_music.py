@@ -494,3 +494,21 @@ def test_a_bad_link_is_a_message_and_falls_back_to_defaults(data_dir: Path) -> N
     assert app.slider(key="music.range.energy").value == (0.0, 1.0) and app.slider(key="music.limit").value == 20
     assert len(app.dataframe[0].value) == 20  # the rest of the link was used: its list is shown
     assert app.query_params["seeds"] == "genre:rock" and "min" not in app.query_params
+
+
+def test_key_and_mode_are_picked_by_name(data_dir: Path) -> None:
+    with_catalog(data_dir)
+    app = page()
+    app.text_input(key="music.query").input("rock").run()
+    next(b for b in app.button if b.key == "music.add_genre.rock").click().run()
+    key_range = app.select_slider(key="music.range.key")
+    assert key_range.options == ["C", "C♯/D♭", "D", "D♯/E♭", "E", "F", "F♯/G♭", "G", "G♯/A♭", "A", "A♯/B♭", "B"]
+    assert app.select_slider(key="music.range.mode").options == ["minor", "major"]
+    app.select_slider(key="music.range.mode").set_range(1, 1).run()
+    app.toggle(key="music.use_target.key").set_value(True).run()
+    app.select_slider(key="music.target.key").set_value(7).run()
+    app.button(key="music.go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    assert len(table) > 0
+    assert table["Why"].str.contains("key G vs target G|key .* vs target G", regex=True).any()
