@@ -210,7 +210,7 @@ def _quiz_results(
     service: StudyService, record: VideoRecord, questions: list[QuizQuestion], progress: QuizProgress
 ) -> None:
     results = quiz_results(questions, progress, service.chapter_titles(record.id))
-    st.metric("Score", f"{results.correct} / {results.total}", f"{results.percent:.0f}%")
+    st.metric("Score", f"{results.correct} / {results.total} ({results.percent:.0f}%)")  # a score, not a change
     rows = [{"chapter": chapter, "result": outcome} for chapter, outcome in results.by_chapter]
     table = pd.DataFrame(rows).value_counts().unstack(fill_value=0)
     for column in ("correct", "incorrect"):
