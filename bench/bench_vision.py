@@ -66,39 +66,44 @@ def _auc(curve: np.ndarray) -> float:
 
 
 def grid_faithfulness(loaded, x, target) -> None:
-    """4 x 4 grid faithfulness: new scoring vs the former per-map path, same maps, same process."""
-    from core.vision.faithfulness import score_grid
+    """4 x 4 grid faithfulness: new scoring vs the former per-map path, same maps, same process; first
+    with the same 16-step curves, then with the viewer's default 8-step curves."""
+    from core.vision.faithfulness import CURVE_STEPS, QUICK_CURVE_STEPS, score_grid
 
     layers = list(loaded.default_layers)
     result = compute_grid(loaded, x, GridRequest(tuple(layers), GRID_METHODS, target, guided=False), lambda *_: None)
     cells = [(layer, method) for method in GRID_METHODS for layer in layers]
     maps = [result.layer_map(cell).normalized for cell in cells]
-    gaps: list[float] = []
+    gaps: list[tuple[float, str]] = []  # seconds without a progress update, and what came after them
 
-    def project() -> None:
-        started = time.perf_counter()
-        last = started
+    def project(steps: int) -> None:
+        last = time.perf_counter()
 
-        def progress(_fraction: float, _text: str) -> None:
+        def progress(_fraction: float, text: str) -> None:
             nonlocal last
             now = time.perf_counter()
-            gaps.append(now - last)
+            gaps.append((now - last, text))
             last = now
 
-        score_grid(loaded, x, result, cells, target, progress=progress)
-        gaps.append(time.perf_counter() - last)
+        score_grid(loaded, x, result, cells, target, progress=progress, curve_steps=steps)
+        gaps.append((time.perf_counter() - last, "end"))
 
     def baseline() -> None:
         per_map_scores(loaded, x, maps, layers, target)
 
     # Interleaved, best of 2 each (a run takes tens of seconds on the shared machine).
-    project_best = baseline_best = float("inf")
+    full = quick = old = float("inf")
+    loads = []
     for _ in range(2):
-        baseline_best = min(baseline_best, best_of(baseline, 1))
-        project_best = min(project_best, best_of(project, 1))
-    report("4x4 grid faithfulness (+4 baselines): batched vs per map", project_best, baseline_best, "s")
-    note("4x4 grid faithfulness: longest wait between progress updates", max(gaps), "s")
-    note(f"load average while measuring ({os.cpu_count()} cores)", os.getloadavg()[0], "")
+        old = min(old, best_of(baseline, 1))
+        full = min(full, best_of(lambda: project(CURVE_STEPS), 1))
+        quick = min(quick, best_of(lambda: project(QUICK_CURVE_STEPS), 1))
+        loads.append(os.getloadavg()[0])
+    report(f"4x4 grid faithfulness, {CURVE_STEPS}-step curves: batched vs per map", full, old, "s")
+    report(f"4x4 grid faithfulness, default {QUICK_CURVE_STEPS}-step curves vs former", quick, old, "s")
+    longest, before = max(gaps)
+    note(f"4x4 grid faithfulness: longest wait for progress (until {before[:24]!r})", longest, "s")
+    note(f"load average (1 min) while measuring, {os.cpu_count()} cores", max(loads), "")
 
 
 def main() -> None:

@@ -185,6 +185,7 @@ def downloads_panel(shown: Shown) -> None:
     )
 
 
+@st.fragment  # pressing Score reruns this panel only: its progress shows at once, not after the grid redraws
 def faithfulness_panel(shown: Shown) -> None:
     from core.vision.faithfulness import CURVE_STEPS, QUICK_CURVE_STEPS, ScoreTable, score_grid
 
@@ -232,6 +233,7 @@ def faithfulness_panel(shown: Shown) -> None:
     st.plotly_chart(views.curves_figure(curves), key=keys.CURVES)
 
 
+@st.fragment  # as the scores: a run of the check redraws this panel, not the page
 def sanity_panel(shown: Shown) -> None:
     st.subheader("Sanity check: does the map depend on the trained weights?")
     st.caption(

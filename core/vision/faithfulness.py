@@ -262,7 +262,8 @@ def random_baselines(
     pass; reseeded per layer, so each map is the one a one-layer run with `seed` gives."""
     if not layers:
         return []
-    run = compute_maps(loaded, input_tensor, list(layers), "RandomCAM", target, seed=seed)
+    with _one_thread():
+        run = compute_maps(loaded, input_tensor, list(layers), "RandomCAM", target, seed=seed)
     by_layer = {m.layer: m.normalized for m in run.maps}
     return [by_layer[layer] for layer in layers]
 
@@ -307,6 +308,20 @@ def randomisation_check(
 ) -> tuple[np.ndarray, list[RandomisationStep]]:
     """Cascading re-initialisation from the logits down (on a private copy), recomputing the map each
     step. A map that stays the same while the model's weights are destroyed is not explaining them."""
+    with _one_thread():
+        return _randomisation_steps(loaded, input_tensor, layer, method, target, steps, seed, progress)
+
+
+def _randomisation_steps(
+    loaded: LoadedModel,
+    input_tensor: torch.Tensor,
+    layer: str,
+    method: str,
+    target: Target,
+    steps: int,
+    seed: int,
+    progress: Progress | None,
+) -> tuple[np.ndarray, list[RandomisationStep]]:
     from scipy.stats import spearmanr
     from skimage.metrics import structural_similarity
 
