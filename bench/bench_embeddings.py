@@ -160,7 +160,7 @@ def bench_jobs(digits: np.ndarray) -> None:
     started = time.perf_counter()
     worker = warm_worker()
     worker.wait_ready(300)
-    note("projection worker: start + imports + UMAP compile (once per app process)", time.perf_counter() - started, "s")
+    note("projection worker: start + imports + UMAP warm-up (numba cache)", time.perf_counter() - started, "s")
     umap.UMAP().fit_transform(digits[:300])  # in-process baseline: compiled before timing too
     ids = [str(i) for i in range(len(digits))]
     with tempfile.TemporaryDirectory() as folder:
