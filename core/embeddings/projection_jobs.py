@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import shutil
-import socket
-import subprocess
 import sys
 import tempfile
 import threading
@@ -42,9 +40,9 @@ from core.embeddings.projections import (
     projection_quality,
     store_quality,
 )
+from core.workers import WorkerProcess, child_connection
 
 CHILD_METHODS = ("umap", "tsne")
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
 
 
 def compute_points(embeddings: np.ndarray, method: str, params: dict[str, Any]) -> np.ndarray:
@@ -119,16 +117,9 @@ class Worker:
     """One warm worker process and the connection to it (a socket pair, pickled messages)."""
 
     def __init__(self) -> None:
-        parent_end, child_end = socket.socketpair()
-        fd = child_end.fileno()
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", __name__, str(fd)],
-            cwd=PROJECT_ROOT,
-            pass_fds=(fd,),
-            stdin=subprocess.DEVNULL,
-        )
-        child_end.close()
-        self.connection = Connection(parent_end.detach())
+        self.handle = WorkerProcess(__name__)
+        self.process = self.handle.process
+        self.connection = self.handle.connection
         self.ready = False  # warmed up
         self._finished = 0
 
@@ -160,14 +151,7 @@ class Worker:
         return self.process.poll() is None
 
     def kill(self) -> None:
-        if self.alive():
-            self.process.terminate()
-            try:
-                self.process.wait(5)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(5)
-        self.connection.close()
+        self.handle.kill()
 
 
 _pool_lock = threading.Lock()
@@ -193,11 +177,7 @@ def _give_back(worker: Worker) -> None:
         if not _spare and worker.alive():
             _spare.append(worker)
             return
-    with contextlib.suppress(OSError):
-        worker.connection.send(None)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        worker.process.wait(5)
-    worker.kill()
+    worker.handle.close()
 
 
 def shutdown_workers() -> None:
@@ -310,4 +290,4 @@ def store_points(dataset: Any, job: ProjectionJob) -> Projection:
 
 
 if __name__ == "__main__":  # the worker process: argv[1] is its end of the socket pair
-    _serve(Connection(int(sys.argv[1])))
+    _serve(child_connection(sys.argv))

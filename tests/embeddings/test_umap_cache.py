@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from core.embeddings.projection_jobs import PROJECT_ROOT
+from core.workers import PROJECT_ROOT
 
 # One process of the projection worker, shrunk: turn the cache on, run two of UMAP's compiled functions
 # (`clip`, `rdist`: small ones, so the first process compiles in a moment), report numba's cache statistics.
