@@ -185,7 +185,7 @@ def _draw_3d(traj: Trajectory, explore: Explore) -> tuple[np.ndarray, np.ndarray
     data = traj.data[::every]
     if every > 1:
         st.info(
-            f"3-D view: every {every}th point is drawn ({data.shape[0]:,} of {traj.steps:,}); "
+            f"3-D view: 1 point in {every} is drawn ({data.shape[0]:,} of {traj.steps:,}); "
             "switch to a 2-D view for a density picture of all points."
         )
     colour = colour_values(data[:, 0], data[:, 1], explore.scheme)
@@ -221,7 +221,7 @@ def _draw_2d(traj: Trajectory, explore: Explore, settings: Settings) -> tuple[np
     every = stride(x.size, PLOTLY_MAX)
     if every > 1:
         st.info(
-            f"Plotly draws every {every}th point ({x.size // every:,} of {x.size:,}); "
+            f"Plotly draws 1 point in {every} ({x.size // every:,} of {x.size:,}); "
             "the density rendering shows all of them."
         )
     xs, ys = x[::every], y[::every]
