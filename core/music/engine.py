@@ -254,6 +254,21 @@ class Recommendations:
     notes: list[str] = field(default_factory=list)
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
+def match_tier(query_words: Sequence[str], title: str, artist: str) -> int:
+    """0: title + artist, the title or the artist is what was typed; 1: every typed word is a whole word
+    of the title or the artist; 2: only parts of words match."""
+    typed = " ".join(query_words)
+    title_words, artist_words = _WORD.findall(title.lower()), _WORD.findall(artist.lower())
+    whole = set(title_words) | set(artist_words)
+    named = {" ".join(title_words), " ".join(artist_words), " ".join(title_words + artist_words)}
+    if " ".join(_WORD.findall(typed)) in named:
+        return 0
+    return 1 if all(w in whole for w in _WORD.findall(typed)) else 2
+
+
 class CatalogIndex:
     """A catalog ready for queries: standardized feature matrix, FAISS index, lookups.
 
@@ -437,7 +452,9 @@ class CatalogIndex:
         return sorted(self.rows_by_genre)
 
     def search_tracks(self, text: str, limit: int = 10) -> pd.DataFrame:
-        """Tracks whose title or artist contains every word of `text`, most popular first."""
+        """Tracks whose title or artist contains every word of `text`, best match first: the title or
+        the artist named exactly, then every word a whole word of title or artist, then parts of words;
+        within a tier the most popular first. ("coldplay" lists Coldplay's songs, not a song named "O".)"""
         words = [w for w in text.lower().split() if w]
         if not words:
             return self.frame.iloc[:0]
@@ -445,11 +462,11 @@ class CatalogIndex:
         for word in words:
             mask &= self.search_text.str.contains(word, regex=False).to_numpy()
         hits = self.frame[mask]
-        needle = " ".join(words)
-        # Whole title named in the query first, then the most popular.
-        named = np.array([title.lower() in needle for title in hits["track_name"]], dtype=bool)
+        tiers = np.array(
+            [match_tier(words, title, artist) for title, artist in zip(hits["track_name"], hits["artist"], strict=True)]
+        )
         popularity = np.nan_to_num(hits["popularity"].to_numpy(dtype=np.float64), nan=0)
-        order = np.lexsort((-popularity, ~named))
+        order = np.lexsort((-popularity, tiers))
         return hits.iloc[order[:limit]]
 
     def search_artists(self, text: str, limit: int = 5) -> list[str]:

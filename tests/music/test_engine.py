@@ -227,3 +227,21 @@ def test_song_key_groups_versions_in_any_script() -> None:
     assert song_key("Лучший друг", "Баста") != song_key("Другая песня", "Баста")
     assert song_key("Лучший друг - Live", "Баста") == song_key("Лучший друг", "Баста")
     assert song_key("(Intro)", "X") != song_key("(Outro)", "X")
+
+
+def test_search_ranks_an_artist_named_exactly_above_a_title_inside_the_word() -> None:
+    raw = make_catalog(300, seed=5)
+    extra = pd.DataFrame([raw.iloc[0]] * 4).reset_index(drop=True)
+    extra["track_id"] = ["F" * 22, "G" * 22, "H" * 22, "J" * 22]
+    extra["track_name"] = ["O", "Yellow", "Clocks", "Coldplaying Around"]
+    extra["track_artist"] = ["Coldplay Tribute Band", "Coldplay", "Coldplay", "Someone"]
+    extra["track_popularity"] = [99, 40, 60, 98]
+    frame, _ = read_catalog_csv(csv_bytes(pd.concat([raw, extra])), "search.csv")
+    index = CatalogIndex(frame)
+
+    def titles(text: str) -> list[str]:
+        return list(index.search_tracks(text)["track_name"])
+
+    assert titles("coldplay")[:3] == ["Clocks", "Yellow", "O"]  # "O": a whole word of its artist only
+    assert titles("yellow coldplay")[:1] == ["Yellow"]
+    assert titles("coldpl")[:1] == ["O"]  # parts of words only: the most popular first
