@@ -99,7 +99,7 @@ def test_batched_scores_equal_the_per_map_computation(lite0, chelsea) -> None:
         np.random.seed(0)
         one_layer = compute_maps(lite0, chelsea, [layer], "RandomCAM", target).maps[0].normalized
         np.random.set_state(state)
-        np.testing.assert_allclose(baseline, one_layer, atol=1e-6)
+        np.testing.assert_allclose(baseline, one_layer, atol=1e-4)  # one torch thread vs the default: float noise
     threads = torch.get_num_threads()
     labels: list[str] = []
     scores = score_maps(
