@@ -10,7 +10,7 @@ import streamlit as st
 
 from components.music.account import save_playlist_panel
 from components.music.spotify import spotify_client
-from components.music.state import EXPORT, FETCH_COVERS, MAP, PLAY, RADAR, TABLE, MusicState
+from components.music.state import EXPORT, FETCH_COVERS, MAP, PLAY, PLAYER_ON, RADAR, TABLE, MusicState
 from components.shared.text import markdown_text
 from core.config import Settings
 from core.music.engine import CatalogIndex, Recommendations
@@ -165,15 +165,21 @@ def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
 def player(result: Recommendations) -> None:
     options = list(range(len(result.tracks)))
     choice = st.selectbox(
-        "Play in the page (Spotify's embed player: a 30 s preview, or the full track when logged in "
-        "to Spotify in this browser)",
+        "Listen to a track",
         options,
         format_func=lambda i: f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}",
         key=PLAY,
     )
-    track_id = str(result.tracks["track_id"].iat[choice])
-    st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
     st.caption(f"Why this track: {markdown_text(str(result.tracks['why'].iat[choice]))}")
+    # Spotify's player comes from open.spotify.com: without the internet it would be a grey, broken box,
+    # so it loads only when asked, and says what it needs.
+    if st.toggle(
+        "Spotify's player (needs the internet)",
+        key=PLAYER_ON,
+        help="A 30 s preview, or the whole track when this browser is logged in to Spotify.",
+    ):
+        track_id = str(result.tracks["track_id"].iat[choice])
+        st.iframe(f"https://open.spotify.com/embed/track/{track_id}", height=152)
 
 
 def results_panel(settings: Settings, index: CatalogIndex, state: MusicState) -> None:

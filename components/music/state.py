@@ -65,6 +65,7 @@ TABLE = "music.table"
 FETCH_COVERS = "music.fetch_covers"
 EXPORT = "music.export"
 PLAY = "music.play"
+PLAYER_ON = "music.player_on"
 RADAR = "music.radar"
 MAP = "music.map"
 

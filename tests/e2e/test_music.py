@@ -59,7 +59,10 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     grid = main.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible()
     expect(main.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
-    expect(main.locator("iframe[src*='open.spotify.com/embed/track/']")).to_have_count(1)
+    spotify_player = main.locator("iframe[src*='open.spotify.com/embed/track/']")
+    expect(spotify_player).to_have_count(0)  # loads from the internet only when asked
+    main.get_by_text("Spotify's player (needs the internet)").click()
+    expect(spotify_player).to_have_count(1, timeout=30_000)
     expect(main.get_by_role("button", name="Export CSV")).to_be_visible()
     assert exception_blocks(page) == []
     # Streamlit scrolls inside its main container: make the window tall enough to show it all.
