@@ -21,6 +21,8 @@ CHAT_PROVIDER = "shell.chat_provider"
 EMBEDDINGS_PROVIDER = "shell.embeddings_provider"
 TRANSCRIPTION_PROVIDER = "shell.transcription_provider"
 SPEECH_PROVIDER = "shell.speech_provider"
+KEY_CHECK = "shell.openai_key_check"  # (key, error message or None) of the last pasted key
+STAY_OFFLINE = "shell.stay_offline"
 
 CHAT_PROVIDER_LABELS = {
     "offline": "Offline engine (no key)",
@@ -54,7 +56,7 @@ def session_settings() -> Settings:
     try:
         return base.with_overrides(
             **server,
-            openai_api_key=state.get(OPENAI_KEY) or None,
+            openai_api_key=_checked_key(),
             spotify_client_id=state.get(SPOTIFY_ID) or None,
             spotify_client_secret=state.get(SPOTIFY_SECRET) or None,
             mlstudio_chat_provider=state.get(CHAT_PROVIDER) or None,
@@ -65,6 +67,57 @@ def session_settings() -> Settings:
     except ConfigError as exc:
         st.sidebar.warning(markdown_text(f"Ignoring a session value: {exc}"))
         return base
+
+
+def _check_pasted_key() -> None:
+    """On entering a key: ask OpenAI at once, so a wrong key is said now, not at the first question."""
+    from core.ai.base import AIError
+    from core.ai.openai_backend import check_key
+
+    key = (st.session_state.get(OPENAI_KEY) or "").strip()
+    if not key:
+        st.session_state.pop(KEY_CHECK, None)
+        return
+    try:
+        check_key(key)
+        st.session_state[KEY_CHECK] = (key, None)
+    except AIError as exc:
+        st.session_state[KEY_CHECK] = (key, str(exc))
+
+
+def _checked_key() -> str | None:
+    """The pasted key, unless OpenAI refused it (then the tools stay on what works without it)."""
+    key = (st.session_state.get(OPENAI_KEY) or "").strip()
+    check = st.session_state.get(KEY_CHECK)
+    if not key or (check is not None and check[0] == key and check[1] is not None):
+        return None
+    return key
+
+
+def _stay_offline() -> None:
+    st.session_state[OPENAI_KEY] = ""
+    st.session_state.pop(KEY_CHECK, None)
+    for choice, offline in (
+        (CHAT_PROVIDER, "offline"),
+        (EMBEDDINGS_PROVIDER, "local"),
+        (TRANSCRIPTION_PROVIDER, "local"),
+    ):
+        if st.session_state.get(choice) == "openai":
+            st.session_state[choice] = offline
+    if st.session_state.get(SPEECH_PROVIDER) == "openai":
+        st.session_state[SPEECH_PROVIDER] = "piper"
+
+
+def _key_verdict() -> None:
+    key = (st.session_state.get(OPENAI_KEY) or "").strip()
+    check = st.session_state.get(KEY_CHECK)
+    if not key or check is None or check[0] != key:
+        return
+    if check[1] is None:
+        st.caption(":material/check_circle: OpenAI accepted this key.")
+        return
+    st.error(markdown_text(check[1]), icon=":material/key_off:")
+    st.button("Stay offline", key=STAY_OFFLINE, on_click=_stay_offline, help="Forget the key; use the built-in tools.")
 
 
 def render_sidebar() -> Settings:
@@ -84,8 +137,10 @@ def render_sidebar() -> Settings:
                 type="password",
                 key=OPENAI_KEY,
                 placeholder="sk-...",
-                help="Sent only to api.openai.com.",
+                help="Sent only to api.openai.com. Checked with OpenAI when you enter it.",
+                on_change=_check_pasted_key,
             )
+            _key_verdict()
             if any(st.session_state.get(key, None) == "openai_compatible" for key in COMPATIBLE_CHOICES):
                 st.text_input(
                     "Server URL (OpenAI-compatible)",

@@ -118,6 +118,17 @@ def translate_error(exc: BaseException, base_url: str | None = None) -> AIError:
     return AIError(f"The AI service failed ({type(exc).__name__}).")
 
 
+def check_key(api_key: str, base_url: str | None = None, timeout: float = 10.0) -> None:
+    """Ask the service to list its models with this key: raises the AIError a user would get at the first
+    question (a rejected key, no internet), so a pasted key is checked when it is entered."""
+    import openai
+
+    try:
+        openai.OpenAI(api_key=api_key, base_url=_endpoint(base_url), timeout=timeout, max_retries=0).models.list()
+    except Exception as exc:
+        raise translate_error(exc, base_url) from exc
+
+
 def _short(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):

@@ -1,6 +1,6 @@
 """A small local HTTP server that speaks enough of the OpenAI API for the real SDK to talk to it.
 
-Endpoints: /v1/chat/completions (plain, streamed SSE, json_schema structured output),
+Endpoints: GET /v1/models (the key check), /v1/chat/completions (plain, streamed SSE, json_schema structured output),
 /v1/embeddings, /v1/audio/transcriptions (verbose_json segments), /v1/audio/speech.
 `failures` is a queue of planned failures for the next requests: 401, 429, 500, "timeout".
 """
@@ -31,6 +31,16 @@ class OpenAIDouble:
 
             def log_message(self, *args: Any) -> None:
                 pass
+
+            def do_GET(self) -> None:
+                double.requests.append({"path": self.path, "auth": self.headers.get("Authorization"), "size": 0})
+                if double.failures:
+                    failure = double.failures.popleft()
+                    self._json(int(failure), {"error": {"message": f"planned {failure}", "code": str(failure)}})
+                elif self.path.endswith("/models"):
+                    self._json(200, {"object": "list", "data": [{"id": "gpt-4o-mini", "object": "model"}]})
+                else:
+                    self._json(404, {"error": {"message": "no such endpoint"}})
 
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)

@@ -38,13 +38,24 @@ def test_tool_page_renders_its_title(tool) -> None:
     assert tool.title in [element.value for element in app.title]
 
 
+@pytest.fixture()
+def openai_double(monkeypatch: pytest.MonkeyPatch):
+    """'OpenAI' is a local double here: a pasted key is checked with it (never with api.openai.com)."""
+    from core.ai import openai_backend
+    from tests.ai.openai_double import OpenAIDouble
+
+    with OpenAIDouble() as double:
+        monkeypatch.setattr(openai_backend, "OPENAI_API_URL", double.base_url)
+        yield double
+
+
 def sidebar_only() -> None:
     from components.shared.shell import render_sidebar
 
     render_sidebar()
 
 
-def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
+def test_pasted_key_switches_chat_backend_for_this_session_only(openai_double) -> None:
     # The sidebar is driven on its own: AppTest (1.67) does not rerun a script after a widget
     # change once st.navigation has run with file pages.
     app = AppTest.from_function(sidebar_only, default_timeout=60)
@@ -59,6 +70,8 @@ def test_pasted_key_switches_chat_backend_for_this_session_only() -> None:
     assert "Speech to text: OpenAI whisper-1" in sidebar_text
     assert "Reading aloud: built in (eSpeak NG voice), works offline" in sidebar_text
     assert "sk-session-only" not in sidebar_text
+    assert "OpenAI accepted this key." in sidebar_text  # checked when entered
+    assert openai_double.requests[-1] == {"path": "/v1/models", "auth": "Bearer sk-session-only", "size": 0}
 
     fresh = AppTest.from_function(sidebar_only, default_timeout=60)
     fresh.run()
@@ -80,7 +93,7 @@ def sidebar_and_settings() -> None:
     }
 
 
-def test_openai_and_a_compatible_server_are_two_choices_with_their_own_keys(monkeypatch) -> None:
+def test_openai_and_a_compatible_server_are_two_choices_with_their_own_keys(monkeypatch, openai_double) -> None:
     from components.shared import resources as shared_resources
     from tests.support.text import shown
 
@@ -126,3 +139,20 @@ def test_bad_configuration_is_a_message_not_a_traceback(monkeypatch) -> None:
         assert "MLSTUDIO_MAX_UPLOAD_MB" in app.error[0].value
     finally:
         shared_resources.base_settings.clear()
+
+
+def test_a_refused_key_is_said_at_once_and_one_click_stays_offline(openai_double) -> None:
+    app = AppTest.from_function(sidebar_only, default_timeout=60)
+    app.run()
+    app.sidebar.selectbox(key="shell.chat_provider").select_index(1)  # "OpenAI"
+    openai_double.failures.append(401)
+    app.sidebar.text_input(key="shell.openai_api_key").input("sk-wrong")
+    app.run()
+    assert "rejected the API key (401)" in app.sidebar.error[0].value
+    sidebar_text = " ".join(caption.value for caption in app.sidebar.caption)
+    assert "Answers and study: OpenAI gpt-4o-mini (no key" in sidebar_text  # the refused key is not used
+    app.sidebar.button(key="shell.stay_offline").click().run()
+    assert not app.sidebar.error
+    assert app.sidebar.text_input(key="shell.openai_api_key").value == ""
+    sidebar_text = " ".join(caption.value for caption in app.sidebar.caption)
+    assert "Answers and study: built in, works offline" in sidebar_text
