@@ -52,9 +52,7 @@ MODE_NAMES = ("minor", "major")
 NAMED_VALUES = {"key": KEY_NAMES, "mode": MODE_NAMES}  # shown by name on their sliders, stored as numbers
 
 
-def _slider(
-    label: str, spec: FeatureSpec, scale: SliderScale, value: Any, key: str, show_label: bool = False
-) -> Any:
+def _slider(label: str, spec: FeatureSpec, scale: SliderScale, value: Any, key: str, show_label: bool = False) -> Any:
     names = NAMED_VALUES.get(spec.name)
     if names is None:
         return st.slider(
