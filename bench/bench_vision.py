@@ -29,8 +29,9 @@ def per_map_scores(loaded, x, maps, layers, target) -> list[tuple[float, float, 
     """The former path (issue 16's 147 s): one RandomCAM run per layer, the library's confidence change
     on a batch of copies, then one deletion and one insertion model call per map (17 images each),
     on the default torch threads. Returns (confidence change, deletion AUC, insertion AUC) per map."""
-    import torchvision.transforms.functional as tf
     from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
+
+    from tests.vision.former_path import former_curves
 
     baselines = []
     for layer in layers:
@@ -46,16 +47,7 @@ def per_map_scores(loaded, x, maps, layers, target) -> list[tuple[float, float, 
         change = CamMultImageConfidenceChange()(x.repeat(len(cams), 1, 1, 1), cams, [probability] * len(cams), model)
         scores = []
         for i, cam in enumerate(cams):
-            h, w = cam.shape
-            order = np.argsort(-cam.ravel(), kind="stable")
-            blurred = tf.gaussian_blur(x, kernel_size=[31, 31], sigma=[10.0, 10.0])
-            masks = np.zeros((CURVE_STEPS + 1, h * w), dtype=np.float32)
-            for step in range(CURVE_STEPS + 1):
-                masks[step, order[: round(step / CURVE_STEPS * h * w)]] = 1.0
-            mask = torch.from_numpy(masks.reshape(CURVE_STEPS + 1, 1, h, w))
-            with torch.no_grad():
-                deletion = probability(model(x * (1 - mask) + blurred * mask)).numpy()
-                insertion = probability(model(blurred * (1 - mask) + x * mask)).numpy()
+            deletion, insertion = former_curves(model, x, cam, probability, CURVE_STEPS)
             scores.append((float(np.ravel(change)[i]), _auc(deletion), _auc(insertion)))
     return scores
 

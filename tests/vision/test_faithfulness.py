@@ -6,6 +6,7 @@ import torch
 
 from core.vision.cam import SoftmaxTarget, Target, compute_maps
 from core.vision.faithfulness import random_baseline, random_baselines, randomisation_check, score_maps
+from tests.vision.former_path import former_curves
 
 
 def probability(model, x: torch.Tensor, index: int) -> float:
@@ -67,21 +68,11 @@ def test_model_randomisation_changes_the_map_and_not_the_cached_model(lite0, che
 def per_map_scores(model, x: torch.Tensor, cam: np.ndarray, target: Target, steps: int = 16):
     """The former path, one map at a time: the library's confidence change on this map, then one model
     call with all 17 deletion images and one with all 17 insertion images."""
-    import torchvision.transforms.functional as tf
     from pytorch_grad_cam.metrics.cam_mult_image import CamMultImageConfidenceChange
 
     probability = SoftmaxTarget(target)
     change = CamMultImageConfidenceChange()(x, cam[None], [probability], model)
-    h, w = cam.shape
-    order = np.argsort(-cam.ravel(), kind="stable")
-    blurred = tf.gaussian_blur(x, kernel_size=[31, 31], sigma=[10.0, 10.0])
-    masks = np.zeros((steps + 1, h * w), dtype=np.float32)
-    for step in range(steps + 1):
-        masks[step, order[: round(step / steps * h * w)]] = 1.0
-    mask = torch.from_numpy(masks.reshape(steps + 1, 1, h, w))
-    with torch.no_grad():
-        deletion = probability(model(x * (1 - mask) + blurred * mask)).numpy()
-        insertion = probability(model(blurred * (1 - mask) + x * mask)).numpy()
+    deletion, insertion = former_curves(model, x, cam, probability, steps)
     return float(np.ravel(change)[0]), deletion, insertion
 
 
