@@ -6,11 +6,14 @@ from several threads (or be used under a lock by its caller).
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import streamlit as st
 
+from core.vision.grid import GridResult
 from core.vision.images import LoadedImage
 from core.vision.uploads import UploadStore
 
@@ -47,3 +50,30 @@ def upload_store() -> UploadStore:
     from components.shared.space import owner_space
 
     return UploadStore(owner_space(session_settings()).root / "vision" / "uploads")
+
+
+_GRIDS: OrderedDict[str, GridResult] = OrderedDict()
+_GRIDS_LOCK = threading.Lock()
+GRIDS_KEPT = 8
+
+
+def shared_grid(signature: str, compute: Callable[[], GridResult]) -> GridResult:
+    """A grid of maps computed once for every session that asks for the same one (`signature`: model,
+    image and choices; images and uploaded weights are named by their content's digest, so two
+    sessions share a grid only when they hold the same picture and model). Read-only once made.
+    Not st.cache_resource: the computation draws its progress bar, which a cached function may not."""
+    with _GRIDS_LOCK:
+        if signature in _GRIDS:
+            _GRIDS.move_to_end(signature)
+            return _GRIDS[signature]
+    result = compute()
+    with _GRIDS_LOCK:
+        _GRIDS[signature] = result
+        while len(_GRIDS) > GRIDS_KEPT:
+            _GRIDS.popitem(last=False)
+    return result
+
+
+def forget_shared_grids() -> None:
+    with _GRIDS_LOCK:
+        _GRIDS.clear()

@@ -13,8 +13,8 @@ from streamlit.delta_generator import DeltaGenerator
 
 from components.shared.memo import forget, memo_value, session_memo
 from components.shared.text import markdown_text
+from components.vision import resources, views
 from components.vision import state as keys
-from components.vision import views
 from components.vision.choices import ImageChoice, ModelChoice
 from components.vision.state import VisionState
 from core.vision import render
@@ -141,7 +141,13 @@ def _compute(
         what = _what(len(request.layers), len(request.methods))
         bar = st.progress(0.0, text=f"Computing {what}…")
     progress = views.progress_of(bar, f"Computing {what}")
-    result = session_memo(keys.GRID_MEMO, signature, lambda: compute_grid(loaded, prepared.tensor, request, progress))
+    result = session_memo(
+        keys.GRID_MEMO,
+        signature,
+        lambda: resources.shared_grid(
+            repr(signature), lambda: compute_grid(loaded, prepared.tensor, request, progress)
+        ),
+    )
     slot.empty()
     return result
 

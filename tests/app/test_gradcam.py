@@ -218,3 +218,26 @@ def test_an_upload_is_kept_on_the_server_and_named_in_the_link(data_dir: Path) -
     assert "Converted from RGBA to RGB." in captions
     assert image_captions(again)[0] == "leaf.png: what the model sees (224 px centre crop)"
     assert texts(again, "subheader")[0].startswith("Where the model looks for")
+
+
+def test_a_second_session_gets_the_same_default_grid_without_computing_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    from components.vision import resources as vision_resources
+    from core.vision import grid
+
+    vision_resources.forget_shared_grids()
+    computed: list[object] = []
+    real = grid.compute_grid
+
+    def counting(*args, **kwargs):
+        computed.append(args[2])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("components.vision.results.compute_grid", counting)
+    first = AppTest.from_file(str(PAGE), default_timeout=600)
+    first.run()
+    second = AppTest.from_file(str(PAGE), default_timeout=600)  # another visitor, same default view
+    second.run()
+    assert not first.exception and not second.exception
+    assert len(computed) == 1
+    assert image_captions(first) == image_captions(second)
+    assert len(second.get("image")) == len(first.get("image")) == 4 * 3 + 2
