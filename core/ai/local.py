@@ -166,6 +166,7 @@ class WhisperTranscriber:
         logprobs: list[float] = []
         duration = 0.0
         fraction = 0.0
+        unreadable: AIError | None = None
         with self._lock:
             try:
                 worker = self._ready_worker(progress)
@@ -182,9 +183,10 @@ class WhisperTranscriber:
                         raise AIError(self.STOPPED) from exc
                     if kind == "done":
                         break
-                    if kind == "error":
+                    if kind == "error":  # the worker read the file and failed; it goes on serving
                         log.error("faster-whisper failed on %s: %s", audio, body[0])
-                        raise AIError("The local speech recognizer could not read this audio.")
+                        unreadable = AIError("The local speech recognizer could not read this audio.")
+                        raise unreadable
                     if kind == "info":
                         duration = float(body[0])
                         continue
@@ -198,11 +200,12 @@ class WhisperTranscriber:
                     if duration > 0:
                         fraction = min(1.0, piece["end"] / duration)
                         progress(fraction, "Transcribing")
-            except BaseException:
-                self.stop()  # Cancel, an error, a dead worker: whatever it was doing is abandoned
+            except BaseException as exc:
+                if exc is not unreadable:
+                    self.stop()  # Cancel, a dead worker: whatever it was doing is abandoned
                 raise
         mean = sum(logprobs) / len(logprobs) if logprobs else None
-        return TranscriptionResult(sorted(segments, key=lambda s: s.start), "en", mean, duration)
+        return TranscriptionResult(segments, "en", mean, duration)
 
 
 _ABBREVIATIONS = frozenset({"mr.", "mrs.", "ms.", "dr.", "st.", "mt.", "prof.", "vs.", "etc.", "e.g.", "i.e.", "no."})

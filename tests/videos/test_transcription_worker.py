@@ -64,3 +64,4 @@ def test_unreadable_audio_is_a_short_message_and_the_worker_goes_on(own_transcri
     broken.write_bytes(b"RIFF....WAVEfmt nothing here")
     with pytest.raises(AIError, match="could not read this audio"):
         own_transcriber.transcribe(broken)
+    assert own_transcriber._worker is not None and own_transcriber._worker.alive()  # no restart needed
