@@ -79,9 +79,17 @@ TOOLS: tuple[Tool, ...] = (
 )
 
 
-def streamlit_page(tool: Tool, default: bool = False) -> st.Page:
-    return st.Page(tool.file, title=tool.title, icon=tool.icon, url_path=tool.url_path, default=default)
+def streamlit_page(tool: Tool) -> st.Page:
+    return st.Page(tool.file, title=tool.title, icon=tool.icon, url_path=tool.url_path)
+
+
+def _to_home() -> None:
+    st.switch_page(HOME.file)
 
 
 def all_pages() -> list[st.Page]:
-    return [streamlit_page(HOME, default=True), *(streamlit_page(tool) for tool in TOOLS)]
+    """The menu's pages, and /home: Home is served at / and reserves a path it does not serve, so that
+    path is a name nobody types and /home is a hidden page that opens Home."""
+    home = st.Page(HOME.file, title=HOME.title, icon=HOME.icon, url_path="home-page", default=True)
+    home_alias = st.Page(_to_home, title=HOME.title, url_path=HOME.url_path, visibility="hidden")
+    return [home, *(streamlit_page(tool) for tool in TOOLS), home_alias]

@@ -59,7 +59,7 @@ def render_inputs(settings: Settings, busy: bool) -> Source | None:
     )
     _clear_taken_inputs(state.current())
     names = ["Link", "Upload", "Subtitles or text"] + ([] if settings.deployed else ["Local file"])
-    tabs = st.tabs(names)
+    tabs = st.tabs(names, key=state.INPUT_TAB, on_change="rerun")
     with tabs[0]:
         source: Source | None = _link_tab(busy)
     with tabs[1]:

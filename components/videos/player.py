@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
+from urllib.parse import urlsplit
 
 import streamlit as st
 
@@ -100,7 +102,8 @@ def render_library(library: Library, space: Space) -> None:
             when = dt.datetime.fromtimestamp(record.created).strftime("%Y-%m-%d %H:%M")
             length = format_timestamp(record.duration) if record.duration else "–"
             status = "" if record.ready else f" · {record.status}"
-            c1.markdown(f"**{plain(record.title)}**  \n:gray[{length} · {when} · {record.source_kind}{status}]")
+            details = f"{length} · {when} · {plain(source_words(record))}{status}"
+            c1.markdown(f"**{plain(record.title)}**  \n:gray[{details}]")
             c2.button("Open", key=state.keyed(state.OPEN, record.id), on_click=state.select, args=(record.id,))
             c3.button(
                 "Delete",
@@ -109,6 +112,18 @@ def render_library(library: Library, space: Space) -> None:
                 on_click=_delete,
                 args=(library, record.id),
             )
+
+
+def source_words(record: VideoRecord) -> str:
+    """Where a library entry came from, so two recordings of one name can be told apart."""
+    media = "audio" if (record.media_mime or "").startswith("audio") else "video"
+    if record.source_kind == "url":
+        return f"link to {urlsplit(record.source).hostname or record.source}"
+    if record.source_kind == "upload":
+        return f"uploaded {media} {Path(record.source).name}"
+    if record.source_kind == "local":
+        return f"local {media} {Path(record.source).name}"
+    return {"subtitles": "subtitle file", "pasted": "pasted transcript"}.get(record.source_kind, record.source_kind)
 
 
 def _delete(library: Library, video_id: str) -> None:

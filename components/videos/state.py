@@ -31,6 +31,7 @@ TRANSCRIPTION_LABELS = {"local": "faster-whisper tiny.en (local, English)", "ope
 
 # Widget keys. Inputs and processing:
 TRANSCRIPTION = "ttv.transcription_provider"
+INPUT_TAB = "ttv.input_tab"  # the open input tab, kept by the server so a rerun does not jump to Link
 URL = "ttv.url"
 PROCESS_LINK = "ttv.process_link"
 UPLOAD = "ttv.upload"  # the container of the uploader, whose own key changes to empty it

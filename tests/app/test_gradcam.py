@@ -19,6 +19,10 @@ def texts(app: AppTest, kind: str) -> list[str]:
     return [shown(str(element.value)) for element in app.get(kind)]
 
 
+def caption_helps(app: AppTest) -> list[str]:
+    return [caption.proto.help for caption in app.caption]
+
+
 def image_captions(app: AppTest) -> list[str]:
     return [picture.caption for element in app.get("image") for picture in element.proto.imgs]
 
@@ -35,7 +39,8 @@ def test_default_view_explains_the_cat_on_four_layers_and_scores_the_maps() -> N
     assert len(app.get("image")) == 4 * 3 + 2
     captions = " ".join(texts(app, "caption"))
     assert "GradCAM: 1 forward pass(es) for all layers" in captions
-    assert "320 x 7 x 7" in captions
+    assert "deepest: whole objects · 7 x 7 map" in captions  # the row's plain words, the detail on hover
+    assert "MBConvBlock, output 320 x 7 x 7 (channels x height x width)" in caption_helps(app)
     assert len(app.get("download_button")) == 3
 
     app.button(key="cam.score").click().run()
@@ -44,6 +49,16 @@ def test_default_view_explains_the_cat_on_four_layers_and_scores_the_maps() -> N
     assert len(table) == 8  # 4 maps + 4 random baselines
     assert table["Map"].iloc[-1] == "Random baseline · _blocks.15"
     assert table["Deletion AUC"].between(0, 1).all()
+    assert list(table.columns[:2]) == ["Map", "Beats random"]  # the verdict first, then its figures
+    assert set(table["Beats random"].iloc[:4]) <= {"yes", "no"} and "yes" in set(table["Beats random"])
+    assert list(table["Beats random"].iloc[4:]) == ["—"] * 4  # the baselines themselves
+    assert not any(column.startswith("ROAD") for column in table.columns)  # not computed: no "None" cells
+    assert any("ROAD was not computed" in c for c in texts(app, "caption"))
+    for name, verdict in zip(table["Map"].iloc[:4], table["Beats random"].iloc[:4], strict=True):
+        own = table[table["Map"] == name].iloc[0]
+        base = table[table["Map"] == "Random baseline · " + name.split(" · ")[1]].iloc[0]
+        beats = own["Deletion AUC"] < base["Deletion AUC"] and own["Insertion AUC"] > base["Insertion AUC"]
+        assert verdict == ("yes" if beats else "no")
     assert len(curve_points(app)) == 9  # quick default: 8 steps
 
     app.checkbox(key=keys.FULL_CURVES).check().run()
@@ -64,6 +79,15 @@ def curve_points(app: AppTest) -> list[float]:
     if isinstance(x, dict):
         return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
     return list(x)
+
+
+def test_the_sanity_check_says_whether_the_map_depends_on_the_trained_weights(data_dir: Path) -> None:
+    app = opened({"layers": "_blocks.15"})
+    app.button(key=keys.SANITY_RUN).click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    verdicts = [m for m in texts(app, "markdown") if "Depends on the trained weights" in m]
+    assert verdicts == ["GradCAM · _blocks.15 · Depends on the trained weights: yes"]
+    assert any(c.startswith("“yes” when, with every layer re-initialised") for c in texts(app, "caption"))
 
 
 def test_contrast_target_and_slow_method_estimate() -> None:
@@ -115,7 +139,7 @@ def test_user_model_and_uploads() -> None:
     assert not app.error, texts(app, "error")
     assert sorted(app.dataframe[0].value["Class"]) == ["ant", "bee", "wasp"]
     assert texts(app, "subheader")[0].startswith("Where the model looks for")
-    assert "512 x 7 x 7" in " ".join(texts(app, "caption"))  # resnet18 layer4 on a 224 crop
+    assert "BasicBlock, output 512 x 7 x 7 (channels x height x width)" in caption_helps(app)  # resnet18 layer4
 
 
 # --- state in the URL ---------------------------------------------------------------------------
@@ -154,7 +178,7 @@ def test_a_link_restores_sample_layers_methods_and_target(data_dir: Path) -> Non
     assert app.selectbox(key=keys.class_a_key("efficientnet_lite0")).value == 281
     assert app.selectbox(key=keys.class_b_key("efficientnet_lite0")).value == 282
     assert texts(app, "subheader")[0] == "Where the model looks for “tabby minus tiger cat”"
-    assert image_captions(app)[0] == "coffee: what the model sees (224 px centre crop)"
+    assert image_captions(app)[0] == "coffee: what the model sees (224 px; centre crop: 33% of the width cut off)"
     # 1 layer x (2 methods + guided backprop + guided Grad-CAM), the input image and the colour bar
     assert len(app.get("image")) == 1 * 4 + 2
     assert not app.warning
@@ -216,8 +240,66 @@ def test_an_upload_is_kept_on_the_server_and_named_in_the_link(data_dir: Path) -
     captions = texts(again, "caption")
     assert "leaf.png, uploaded earlier. Upload another image to replace it." in captions
     assert "Converted from RGBA to RGB." in captions
-    assert image_captions(again)[0] == "leaf.png: what the model sees (224 px centre crop)"
+    assert image_captions(again)[0] == "leaf.png: what the model sees (224 px; centre crop: 25% of the width cut off)"
     assert texts(again, "subheader")[0].startswith("Where the model looks for")
+
+
+def test_rows_are_scaled_to_their_own_peak_by_default_and_to_one_scale_a_click_away(data_dir: Path) -> None:
+    app = opened({})
+    assert app.toggle(key=keys.SHARED_SCALE).value is False
+    captions = texts(app, "caption")
+    assert any(c.startswith("Each row scaled to its own peak") for c in captions)
+    own_peaks = [c for c in image_captions(app) if c.startswith("GradCAM · peak ")]
+    assert len(own_peaks) == 4 and "GradCAM · peak 1.00" in own_peaks  # the strongest row
+    own_pictures = [picture.url for element in app.get("image") for picture in element.proto.imgs]
+
+    app.toggle(key=keys.SHARED_SCALE).set_value(True).run()
+    assert not app.exception
+    assert any(c.startswith("One scale for all rows") and "weak layers look faint" in c for c in texts(app, "caption"))
+    assert [c for c in image_captions(app) if c.startswith("GradCAM · peak ")] == own_peaks  # same strengths
+    shared_pictures = [picture.url for element in app.get("image") for picture in element.proto.imgs]
+    assert shared_pictures != own_pictures  # the weak rows are drawn fainter
+    assert app.query_params == {}  # a display choice: the link stays bare
+
+
+def test_a_wide_image_is_fitted_whole_on_request_and_the_link_keeps_it(data_dir: Path) -> None:
+    app = opened({"layers": "_blocks.15"})
+    assert app.segmented_control(key=keys.FRAMING).value == "crop"
+    app.segmented_control(key=keys.FRAMING).set_value("fit").run()
+    assert not app.exception
+    assert (
+        image_captions(app)[0]
+        == "chelsea: what the model sees (224 px; the whole image, with grey bars above and below)"
+    )
+    assert app.query_params == {"layers": "_blocks.15", "framing": "fit"}
+    again = opened(dict(app.query_params))
+    assert again.segmented_control(key=keys.FRAMING).value == "fit"
+    assert image_captions(again)[0] == image_captions(app)[0]
+    assert len(again.get("image")) == 1 * 3 + 2
+
+
+def test_a_map_opens_large_with_a_deletion_slider_and_the_labels_are_plain_words(data_dir: Path) -> None:
+    app = opened({"layers": "_blocks.15"})
+    checkboxes = [box.label for box in app.checkbox]
+    assert "Steadier maps: average over flipped and brightened copies (6x slower)" in checkboxes
+    assert "Less noise: keep only the main pattern" in checkboxes
+    assert not any("aug_smooth" in label or "eigen_smooth" in label for label in checkboxes)
+    layers = app.multiselect(key=keys.layers_key("efficientnet_lite0"))
+    assert layers.format_func("_blocks.15") == "_blocks.15 · deepest: whole objects · 7 x 7 map"
+    app.segmented_control(key=keys.IMAGE_SOURCE).set_value("upload").run()
+    assert app.file_uploader(key=keys.upload_key(0)).proto.max_upload_size_mb == 20  # the box says 20 MB
+
+    app.segmented_control(key=keys.IMAGE_SOURCE).set_value("sample").run()
+    app.button(key="cam.enlarge.GradCAM._blocks.15").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    assert app.slider(key=keys.DELETE_TOP).value == 20
+    captions = image_captions(app)
+    assert "the map over the image" in captions and "the map alone" in captions
+    assert "what the model sees with the top 20% blurred" in captions
+    before_after = [m for m in texts(app, "markdown") if "→" in m]
+    assert len(before_after) == 1
+    before, after = (float(x.strip(" #%")) for x in before_after[0].split("→"))
+    assert before > after  # blurring the map's top fifth costs the cat most of its probability
 
 
 def test_a_second_session_gets_the_same_default_grid_without_computing_it(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -241,3 +323,29 @@ def test_a_second_session_gets_the_same_default_grid_without_computing_it(monkey
     assert len(computed) == 1
     assert image_captions(first) == image_captions(second)
     assert len(second.get("image")) == len(first.get("image")) == 4 * 3 + 2
+
+
+def placeholder_page() -> None:
+    import streamlit as st
+    from torch import nn
+
+    from components.vision import state as keys
+    from components.vision.results import grid_placeholder
+    from components.vision.state import VisionState
+    from core.vision.models import LoadedModel
+
+    loaded = LoadedModel("demo", "Demo", nn.Identity(), ["a"], default_layers=("one", "two", "three"))
+    if st.session_state.get("grid_done"):
+        st.session_state[keys.GRID_MEMO] = {}
+    grid_placeholder(VisionState(), loaded)  # default methods: GradCAM only
+
+
+def test_grid_placeholder_says_what_is_coming_before_the_first_grid_only() -> None:
+    """(The browser cannot catch it reliably: a warm grid is computed in under a second.)"""
+    app = AppTest.from_function(placeholder_page).run()
+    assert not app.exception
+    assert [shown(str(info.value)) for info in app.info] == ["Computing 3 map(s): 3 layer(s) x 1 method(s)…"]
+    app.session_state["grid_done"] = True
+    app.run()
+    assert not app.exception
+    assert list(app.info) == []

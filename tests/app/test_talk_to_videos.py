@@ -1,6 +1,7 @@
 """The Talk to Videos page driven by AppTest (standalone, see tests/app/test_pages.py for the router)."""
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -62,6 +63,8 @@ def test_pasted_transcript_to_cited_answer_and_seek(app: AppTest) -> None:
     assert "Volcano notes" in [h.value for h in app.header]
     assert _view(app).video_id.startswith("text-")
     assert "Answers come only from what is said" in " ".join(c.value for c in app.caption)
+    entry = next(m.value for m in app.markdown if "Volcano notes" in m.value)
+    assert re.search(r"\[0:1\d · 20\d\d-\d\d-\d\d \d\d:\d\d · pasted transcript\]", entry)  # length, date, source
 
     app.chat_input(key=keys.ASK).set_value("Which is the most active volcano in Europe?").run()
     assert not app.exception, [e.value for e in app.exception]
@@ -221,3 +224,16 @@ def test_a_quiz_in_progress_survives_a_reload(app: AppTest) -> None:
 
     finished = _fresh({"video": video_id})
     assert finished.metric[0].label == "Score" and finished.metric[0].value == reloaded.metric[0].value
+
+
+def test_library_entries_say_where_each_recording_came_from() -> None:
+    from components.videos.player import source_words
+    from core.videos.library import VideoRecord
+
+    def entry(kind: str, source: str, mime: str | None = None) -> str:
+        return source_words(VideoRecord("id", "Lecture", kind, source, 60.0, 0.0, 0.0, "ready", media_mime=mime))
+
+    assert entry("url", "https://www.youtube.com/watch?v=abc") == "link to www.youtube.com"
+    assert entry("upload", "lecture.mp3", "audio/mpeg") == "uploaded audio lecture.mp3"
+    assert entry("upload", "lecture.mp4", "video/mp4") == "uploaded video lecture.mp4"
+    assert entry("subtitles", "lecture.srt") == "subtitle file"

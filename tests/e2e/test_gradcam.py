@@ -30,7 +30,16 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
         timeout=TIMEOUT_MS,
     )
     assert exception_blocks(page) == []
+    # Each row on its own scale by default, said next to the grid; the shared scale one click away.
+    expect(main.get_by_text("Each row scaled to its own peak", exact=False)).to_be_visible()
     page.screenshot(path=str(screenshot_dir / "gradcam.png"), full_page=True)
+    main.get_by_text("One colour scale for all rows", exact=True).click()
+    main.get_by_text("One scale for all rows (each method", exact=False).wait_for(timeout=TIMEOUT_MS)
+    wait_until_rendered(page, TIMEOUT_MS)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "gradcam-shared-scale.png"), full_page=True)
+    main.get_by_text("One colour scale for all rows", exact=True).click()
+    main.get_by_text("Each row scaled to its own peak", exact=False).wait_for(timeout=TIMEOUT_MS)
 
     fake = tmp_path / "holiday.png"
     fake.write_bytes(b"this is a text file with a .png name")
@@ -40,12 +49,33 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
     page.get_by_text("not an image the viewer can read").wait_for(timeout=TIMEOUT_MS)
     assert exception_blocks(page) == []
 
-    # A grid nobody has asked for yet (another class): while it is computed, the column below the input
-    # says what is coming, then shows the progress in the same place.
+    # A grid nobody has asked for yet (another class) opened from a link. (The placeholder shown while it
+    # is computed is checked in tests/app/test_gradcam.py: a warm grid takes under a second here.)
     page.goto(f"{app_url}/gradcam?target=281")
-    main.get_by_text("Computing 4 map(s): 4 layer(s) x 1 method(s)").first.wait_for(timeout=TIMEOUT_MS)
     page.get_by_text("Where the model looks for “tabby").wait_for(timeout=TIMEOUT_MS)
     assert exception_blocks(page) == []
+    page.close()
+
+
+def test_a_wide_image_is_fitted_whole_or_cropped_and_the_caption_says_which(
+    app_url: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1400})
+    page.goto(f"{app_url}/gradcam?layers=_blocks.15")
+    wait_for_grid(page, "Egyptian cat", 1 + 3 + 1)
+    main = page.locator('[data-testid="stMain"]')
+    expect(
+        main.get_by_text("chelsea: what the model sees (224 px; centre crop: 33% of the width cut off)")
+    ).to_be_visible()
+    main.get_by_role("button", name="Fit (letterbox)").click()
+    page.wait_for_url("**framing=fit**", timeout=TIMEOUT_MS)
+    caption = "chelsea: what the model sees (224 px; the whole image, with grey bars above and below)"
+    main.get_by_text(caption).wait_for(timeout=TIMEOUT_MS)
+    wait_for_grid(page, "Egyptian cat", 1 + 3 + 1)
+    page.screenshot(path=str(screenshot_dir / "gradcam-letterbox.png"), full_page=True)
+    page.reload()  # the framing is in the link
+    wait_for_grid(page, "Egyptian cat", 1 + 3 + 1)
+    expect(main.get_by_text(caption)).to_be_visible()
     page.close()
 
 
@@ -81,7 +111,9 @@ def expect_view(page: Page, sample: str, images: int) -> None:
     """Sample, methods and target as chosen below: 1 layer x (2 methods + 2 guided) + input + colour bar."""
     wait_for_grid(page, "tabby", images)
     expect(page.get_by_role("combobox", name="Sample image")).to_have_value(sample)
-    expect(page.get_by_text(f"{sample}: what the model sees (224 px centre crop)")).to_be_visible()
+    expect(
+        page.get_by_text(f"{sample}: what the model sees (224 px; centre crop: 33% of the width cut off)")
+    ).to_be_visible()
     assert chosen(page, "Methods (a column each)") == ["GradCAM", "HiResCAM"]
     assert chosen(page, "Layers (a row each)") == ["_blocks.15 · MBConvBlock · 320 x 7 x 7"]
     expect(page.get_by_role("radio", name="Another class")).to_be_checked()

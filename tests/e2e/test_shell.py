@@ -31,6 +31,17 @@ def test_home_shows_navigation_cards_and_backends(app_url: str, browser: Browser
     page.close()
 
 
+def test_home_by_its_name_opens_home(app_url: str, browser: Browser) -> None:
+    """/home (a link a user may type or keep) opens Home, not a "Page not found" dialog."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.goto(f"{app_url}/{HOME.url_path}")
+    wait_until_rendered(page)
+    assert page.locator('[data-testid="stMain"] h1').first.inner_text() == "ML Studio"
+    expect(page.get_by_text("Page not found")).to_have_count(0)
+    assert page.locator('[data-testid="stSidebarNav"] a').count() == 1 + len(TOOLS)
+    page.close()
+
+
 @pytest.mark.parametrize("tool", TOOLS, ids=[tool.url_path for tool in TOOLS])
 def test_every_tool_page_opens_by_url(tool, app_url: str, browser: Browser, screenshot_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1400, "height": 1000})

@@ -32,6 +32,8 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     expect(page.get_by_text("Ask the video")).to_be_visible(timeout=240_000)
     transcript = page.locator(".st-key-ttv_transcript")
     expect(transcript).to_contain_text("Etna", timeout=30_000)
+    # The input tabs stay where the user was (they used to jump back to "Link"), with the upload emptied.
+    expect(page.get_by_role("tab", name="Upload")).to_have_attribute("aria-selected", "true")
 
     wait_until_rendered(page)
     box = page.get_by_test_id("stChatInputTextArea").last
