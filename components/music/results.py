@@ -36,7 +36,18 @@ def export_frame(result: Recommendations) -> pd.DataFrame:
     frame = result.tracks.copy()
     frame.insert(0, "rank", range(1, len(frame) + 1))
     frame["spotify_url"] = frame["track_id"].map(spotify_url)
-    columns = ["rank", "track_name", "artist", "album", "genre", "spotify_url", "track_id", "score", "why"]
+    columns = [
+        "rank",
+        "track_name",
+        "artist",
+        "album",
+        "genre",
+        "spotify_url",
+        "track_id",
+        "score",
+        "rank_reason",
+        "why",
+    ]
     features = [c for c in frame.columns if c not in columns and c not in ("isrc", "image_url")]
     return frame[columns + features]
 
@@ -56,6 +67,34 @@ def pool_metrics(result: Recommendations) -> None:
         st.info(note, icon=":material/info:")
 
 
+# Column widths (px) that fit the page beside the sidebar at 1440 px; the grid stretches them on wider
+# screens. It wraps text only in rows taller than 4rem, so a row grows until its longest text fits.
+WIDTHS = {"Cover": 64, "Title": 150, "Artist": 120, "Genre": 90, "Spotify": 64, "Match": 56}
+WHY_WIDTH, REASON_WIDTH = 280, 170
+WRAPPED = {"track_name": WIDTHS["Title"], "artist": WIDTHS["Artist"], "genre": WIDTHS["Genre"]}
+LINE_PX, CHAR_PX = 20, 7.0  # a line of the grid's 14 px font, and a generous average character width
+ROWS_SHOWN = 8
+
+
+def lines_needed(text: str, width: int) -> int:
+    """Lines a text takes when wrapped at word boundaries in a cell of `width` px (8 px padding each side)."""
+    per_line = max(1, int((width - 16) / CHAR_PX))
+    lines, used = 1, 0
+    for word in str(text).split():
+        if used and used + 1 + len(word) > per_line:
+            lines, used = lines + 1, len(word)
+        else:
+            used += len(word) + (1 if used else 0)
+        lines += (len(word) - 1) // per_line  # a word longer than a line breaks inside
+    return lines
+
+
+def row_height(frame: pd.DataFrame) -> int:
+    columns = {"why": WHY_WIDTH, "rank_reason": REASON_WIDTH, **WRAPPED}
+    lines = [lines_needed(text, width) for column, width in columns.items() for text in frame[column]]
+    return max(3, *lines) * LINE_PX + 10
+
+
 def results_table(result: Recommendations, covers: dict[str, str]) -> None:
     frame = result.tracks
     table = pd.DataFrame(
@@ -65,20 +104,36 @@ def results_table(result: Recommendations, covers: dict[str, str]) -> None:
             "Artist": frame["artist"],
             "Genre": frame["genre"],
             "Spotify": frame["track_id"].map(spotify_url),
-            "Score": frame["score"].round(3),
+            "Match": (frame["score"] * 100).round().astype(int),
+            "Rank reason": frame["rank_reason"],
             "Why": frame["why"],
         }
     )
     if table["Cover"].isna().all():
         table = table.drop(columns="Cover")
+    if result.shared:
+        st.caption(markdown_text("Not repeated in each row: " + "; ".join(result.shared) + "."))
+    height = row_height(frame)
     st.dataframe(
         table,
         hide_index=True,
+        row_height=height,
+        height=36 + height * min(len(table), ROWS_SHOWN) + 2,
         column_config={
-            "Cover": st.column_config.ImageColumn("Cover", width="small"),
-            "Spotify": st.column_config.LinkColumn("Spotify", display_text="Open ↗"),
-            "Why": st.column_config.TextColumn("Why", width="large"),
-            "Score": st.column_config.NumberColumn("Score", help="Similarity to the seeds minus distance to targets."),
+            "Cover": st.column_config.ImageColumn("Cover", width=WIDTHS["Cover"]),
+            "Title": st.column_config.TextColumn("Title", width=WIDTHS["Title"]),
+            "Artist": st.column_config.TextColumn("Artist", width=WIDTHS["Artist"]),
+            "Genre": st.column_config.TextColumn("Genre", width=WIDTHS["Genre"]),
+            "Spotify": st.column_config.LinkColumn("Spotify", display_text="Open ↗", width=WIDTHS["Spotify"]),
+            "Match": st.column_config.NumberColumn(
+                "Match",
+                width=WIDTHS["Match"],
+                help="Of 100: similarity to the seeds (70 % sound, 20 % genre, 10 % artist) minus the distance "
+                "to your targets × target strength. Variety reorders the list: “Rank reason” says why a track "
+                "sits above one with a higher match.",
+            ),
+            "Rank reason": st.column_config.TextColumn("Rank reason", width=REASON_WIDTH),
+            "Why": st.column_config.TextColumn("Why", width=WHY_WIDTH),
         },
         key=TABLE,
     )
@@ -170,7 +225,8 @@ def player(result: Recommendations) -> None:
         format_func=lambda i: f"{i + 1}. {result.tracks['track_name'].iat[i]} — {result.tracks['artist'].iat[i]}",
         key=PLAY,
     )
-    st.caption(f"Why this track: {markdown_text(str(result.tracks['why'].iat[choice]))}")
+    why, reason = str(result.tracks["why"].iat[choice]), str(result.tracks["rank_reason"].iat[choice])
+    st.caption(markdown_text(f"Why this track: {why}. At rank {choice + 1}: {reason}."))
     # Spotify's player comes from open.spotify.com: without the internet it would be a grey, broken box,
     # so it loads only when asked, and says what it needs.
     if st.toggle(

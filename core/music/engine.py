@@ -162,6 +162,8 @@ class Query:
     targets: dict[str, float] = field(default_factory=dict)
     limit: int = 20
     per_artist_cap: int = 2
+    per_album_cap: int = 0  # 0 = no cap; tracks without an album are never capped
+    one_version_per_song: bool = True  # leave out live / remaster / radio edit / feat. versions
     diversity: float = 0.3  # 0 = by score only, 1 = as different from each other as possible
     target_weight: float = 1.0
     pool_per_seed: int = POOL_PER_SEED
@@ -178,6 +180,8 @@ class Query:
                 raise EngineError(f"{FEATURE_BY_NAME[name].label}: the minimum is above the maximum.")
         if self.limit < 1 or self.per_artist_cap < 1:
             raise EngineError("Ask for at least one result and at least one track per artist.")
+        if self.per_album_cap < 0:
+            raise EngineError("The cap per album is a number of tracks (0 for no cap).")
 
     def filters(self) -> list[tuple[str, str, float]]:
         """(feature, 'min'|'max', value) in feature order."""
@@ -211,24 +215,40 @@ class TargetGap:
 class Explanation:
     seeds: list[SeedMatch]
     targets: list[TargetGap]
+    # Per seed: every track of the list shares that seed's genre / artist, so a row need not say it.
+    shared_genre: list[bool] = field(default_factory=list)
+    shared_artist: list[bool] = field(default_factory=list)
 
     def text(self) -> str:
+        """'like rock: 88 of 100 (sound 83 of 100, same artist); energy 0.79 vs target 0.8 (off by 1% of its range)'."""
         parts = []
-        for match in sorted(self.seeds, key=lambda m: -m.similarity):
-            extra = [f"sound {match.sound:.2f}"]
-            if match.same_genre:
+        order = sorted(range(len(self.seeds)), key=lambda s: -self.seeds[s].similarity)
+        for number in order:
+            match = self.seeds[number]
+            extra = [f"sound {percent(match.sound)} of 100"]
+            if match.same_genre and not _flag(self.shared_genre, number):
                 extra.append("same genre")
-            if match.same_artist:
+            if match.same_artist and not _flag(self.shared_artist, number):
                 extra.append("same artist")
-            parts.append(f"like {match.seed}: {match.similarity:.2f} ({', '.join(extra)})")
+            parts.append(f"like {match.seed}: {percent(match.similarity)} of 100 ({', '.join(extra)})")
         for gap in self.targets:
             spec = FEATURE_BY_NAME[gap.feature]
             if gap.feature == "key":
                 value, target = KEY_NAMES[int(gap.value)], KEY_NAMES[int(gap.target)]
             else:
                 value, target = f"{gap.value:.3g}", f"{gap.target:.3g}"
-            parts.append(f"{spec.label.lower()} {value} vs target {target} (gap {gap.gap:.2f})")
+            off = "on target" if percent(gap.gap) == 0 else f"off by {percent(gap.gap)}% of its range"
+            parts.append(f"{spec.label.lower()} {value} vs target {target} ({off})")
         return "; ".join(parts)
+
+
+def percent(share: float) -> int:
+    """A 0..1 share as a whole number of 100 (what the page shows)."""
+    return round(100 * float(share))
+
+
+def _flag(flags: list[bool], number: int) -> bool:
+    return number < len(flags) and flags[number]
 
 
 @dataclass
@@ -252,6 +272,41 @@ class Recommendations:
     result_rows: np.ndarray
     seeds: list[Seed] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    shared: list[str] = field(default_factory=list)  # what every track has in common (said once, not per row)
+
+
+@dataclass(frozen=True)
+class Pick:
+    """One MMR pick: the candidate's position, the earlier pick it sounds most like (-1: none) and how much."""
+
+    position: int
+    closest: int
+    closest_sound: float
+
+
+def rank_reasons(scores: np.ndarray, picks: Sequence[Pick], titles: Sequence[str]) -> list[str]:
+    """Why each track is at its place when the match alone would order the list otherwise (MMR).
+
+    '#1 by match', 'as by match', '#5 by match; lower: sounds like #2 “Song” (93 of 100)',
+    '#2 by match; higher: unlike the tracks above'.
+    """
+    by_match = np.empty(len(scores), dtype=np.int64)
+    by_match[np.argsort(-np.asarray(scores), kind="stable")] = np.arange(len(scores))
+    out: list[str] = []
+    for place, pick in enumerate(picks):
+        match_place = int(by_match[place])
+        if match_place == place:
+            out.append("best match" if place == 0 else "as by match")
+        elif match_place > place:
+            out.append(f"#{match_place + 1} by match; higher: unlike the tracks above")
+        elif pick.closest >= 0:
+            out.append(
+                f"#{match_place + 1} by match; lower: sounds like #{pick.closest + 1} “{titles[pick.closest]}” "
+                f"({percent(pick.closest_sound)} of 100)"
+            )
+        else:  # pragma: no cover - a track moved down always has an earlier pick it resembles
+            out.append(f"#{match_place + 1} by match")
+    return out
 
 
 _WORD = re.compile(r"[^\W_]+")
@@ -628,7 +683,8 @@ class CatalogIndex:
             or [np.empty(0, dtype=np.int64)]
         )
         kept_nodup = kept[~np.isin(kept, seed_track_rows)]
-        kept_nodup = kept_nodup[~np.isin(self.song_codes[kept_nodup], self.song_codes[seed_track_rows])]
+        if query.one_version_per_song:
+            kept_nodup = kept_nodup[~np.isin(self.song_codes[kept_nodup], self.song_codes[seed_track_rows])]
         if len(kept_nodup) == 0:
             raise EngineError("Every candidate was a seed or another version of a seed. Add other seeds.")
 
@@ -659,14 +715,20 @@ class CatalogIndex:
         score = relevance - query.target_weight * penalty
 
         # one version per song: the best-scored
-        order = np.argsort(-score, kind="stable")
-        _, first = np.unique(self.song_codes[kept_nodup][order], return_index=True)
-        best_versions = np.sort(order[first])
+        if query.one_version_per_song:
+            order = np.argsort(-score, kind="stable")
+            _, first = np.unique(self.song_codes[kept_nodup][order], return_index=True)
+            best_versions = np.sort(order[first])
+        else:
+            best_versions = np.arange(len(kept_nodup))
         after_dedupe = len(best_versions)
 
-        # 5. MMR with a per-artist cap
-        picked = self._mmr(kept_nodup, score, best_versions, query)
+        # 5. MMR with per-artist and per-album caps
+        picks = self._mmr(kept_nodup, score, best_versions, query)
+        picked = [pick.position for pick in picks]
         rows = kept_nodup[picked]
+        shared_genre = [bool(len(picked) > 1 and same_genre[picked, s].all()) for s in range(len(query.seeds))]
+        shared_artist = [bool(len(picked) > 1 and same_artist[picked, s].all()) for s in range(len(query.seeds))]
         explanations = [
             Explanation(
                 seeds=[
@@ -688,6 +750,8 @@ class CatalogIndex:
                     )
                     for name in query.targets
                 ],
+                shared_genre=shared_genre,
+                shared_artist=shared_artist,
             )
             for i in picked
         ]
@@ -697,13 +761,28 @@ class CatalogIndex:
                 "score": score[picked],
                 "relevance": relevance[picked],
                 "target_penalty": penalty[picked],
+                "rank_reason": rank_reasons(score[picked], picks, self.column_arrays["track_name"][rows]),
                 "why": [e.text() for e in explanations],
             }
         )
+        shared = [
+            *(
+                f"every track is {seed_genres[s]}"
+                + (" (a seed genre)" if seed.kind == "genre" else f", like {seed.label}")
+                for s, seed in enumerate(query.seeds)
+                if shared_genre[s]
+            ),
+            *(
+                f"every track is by {self.column_arrays['artist'][seed_rows[s][0]]}, like {seed.label}"
+                for s, seed in enumerate(query.seeds)
+                if shared_artist[s]
+            ),
+        ]
         if len(rows) < query.limit:
             notes.append(
-                f"Only {len(rows)} tracks could be returned: the per-artist cap ({query.per_artist_cap}) "
-                f"and the filters leave no more."
+                f"Only {len(rows)} tracks could be returned: the per-artist cap ({query.per_artist_cap})"
+                + (f", the per-album cap ({query.per_album_cap})" if query.per_album_cap else "")
+                + " and the filters leave no more."
             )
         return Recommendations(
             tracks=tracks,
@@ -716,6 +795,7 @@ class CatalogIndex:
             result_rows=rows,
             seeds=list(query.seeds),
             notes=notes,
+            shared=shared,
         )
 
     def search_vectors(self, query: Query) -> tuple[np.ndarray, list[bool]]:
@@ -782,11 +862,20 @@ class CatalogIndex:
             counts,
         )
 
-    def _mmr(self, candidates: np.ndarray, score: np.ndarray, allowed: np.ndarray, query: Query) -> list[int]:
-        """Maximal marginal relevance over the best candidates, at most `per_artist_cap` per artist."""
+    def _mmr(self, candidates: np.ndarray, score: np.ndarray, allowed: np.ndarray, query: Query) -> list[Pick]:
+        """Maximal marginal relevance over the best candidates, at most `per_artist_cap` per artist and
+        `per_album_cap` per album (of the same artist; a track without an album is not capped)."""
         top = allowed[np.argsort(-score[allowed], kind="stable")][: max(query.limit * 10, 200)]
         if len(top) == 0:
             return []
+        albums: np.ndarray | None = None
+        per_album: dict[str, int] = {}
+        if query.per_album_cap:
+            names = self.column_arrays["album"][candidates[top]] if "album" in self.column_arrays else None
+            if names is not None:
+                artists_top = self.artist_lower[candidates[top]]
+                keys = [f"{str(a).lower()}|{b}" if a else "" for a, b in zip(names, artists_top, strict=True)]
+                albums = np.array(keys, dtype=object)
         lam = 1.0 - float(np.clip(query.diversity, 0.0, 1.0))
         vectors = self.matrix[candidates[top]]
         base = score[top]
@@ -795,8 +884,9 @@ class CatalogIndex:
         max_sim = np.zeros(len(top))
         available = np.ones(len(top), dtype=bool)
         artists = self.artist_lower[candidates[top]]
+        closest = np.full(len(top), -1)  # the picked track each candidate sounds most like, by pick number
         per_artist: dict[str, int] = {}
-        chosen: list[int] = []
+        chosen: list[Pick] = []
         while len(chosen) < query.limit and available.any():
             value = np.where(available, lam * relevance - (1 - lam) * max_sim, -np.inf)
             best = int(np.argmax(value))
@@ -804,12 +894,21 @@ class CatalogIndex:
             artist = artists[best]
             if per_artist.get(artist, 0) >= query.per_artist_cap:
                 continue
+            album = albums[best] if albums is not None else ""
+            if album and per_album.get(album, 0) >= query.per_album_cap:
+                continue
             per_artist[artist] = per_artist.get(artist, 0) + 1
-            chosen.append(best)
+            if album:
+                per_album[album] = per_album.get(album, 0) + 1
+                if per_album[album] >= query.per_album_cap and albums is not None:
+                    available &= albums != album
+            chosen.append(Pick(int(top[best]), int(closest[best]), float(max_sim[best])))
             if per_artist[artist] >= query.per_artist_cap:
                 available &= artists != artist
-            max_sim = np.maximum(max_sim, similarity(vectors, vectors[best], self.dim))
-        return [int(top[i]) for i in chosen]
+            sims = similarity(vectors, vectors[best], self.dim)
+            closest = np.where(sims > max_sim, len(chosen) - 1, closest)
+            max_sim = np.maximum(max_sim, sims)
+        return chosen
 
     # -- views for the page --------------------------------------------------------------------
 

@@ -94,8 +94,13 @@ def test_seed_search_recommend_and_explain(data_dir: Path) -> None:
     assert "Candidates near the seeds" in labels and "After filters" in labels
     table = app.dataframe[0].value
     assert len(table) == 20
-    assert (table["Why"].str.contains("like rock")).all()
+    assert (table["Why"].str.contains("like rock: ")).all()
     assert table["Why"].str.contains("vs target 0.8").all()
+    assert table["Why"].str.contains(r"\d+ of 100 \(sound \d+ of 100", regex=True).all()
+    assert table["Match"].between(-300, 100).all()
+    assert table["Rank reason"].iat[0] == "best match"
+    assert table["Rank reason"].str.fullmatch(r"best match|as by match|#\d+ by match; (higher|lower): .+").all()
+    assert "Not repeated in each row" not in texts(app)  # two seeds of different genres: said per row
     assert table["Spotify"].str.startswith("https://open.spotify.com/track/").all()
     assert len(app.get("plotly_chart")) == 2
     assert len(app.get("download_button")) == 1

@@ -1,12 +1,37 @@
 """Music recommender in a real browser: no catalog -> upload one -> seeds -> recommendations."""
 
+import csv
+import io
 import re
 from pathlib import Path
 
+import pandas as pd
 from playwright.sync_api import Browser, Page, expect
 
+from components.music.results import REASON_WIDTH, WHY_WIDTH, WRAPPED, row_height
 from tests.music.generate import csv_bytes, make_catalog
 from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
+
+# The grid draws on a canvas: measure each text as its 14 px font lays it out, word by word.
+LINES_NEEDED = """({texts, width}) => {
+    const grid = document.querySelector('[data-testid=stDataFrame]');
+    const context = document.createElement('canvas').getContext('2d');
+    context.font = `14px ${getComputedStyle(grid).fontFamily}`;
+    return texts.map(text => {
+        let lines = 1, line = '';
+        for (const word of text.split(' ')) {
+            const longer = line ? `${line} ${word}` : word;
+            if (context.measureText(longer).width > width && line) { lines += 1; line = word; } else { line = longer; }
+        }
+        return lines;
+    });
+}"""
+
+
+def cut_texts(page: Page, texts: list[str], column_px: int, row_px: int) -> list[str]:
+    """Texts that would not fit their wrapped cell (8 px padding each side, 3 px top and bottom, 1.4 lines)."""
+    lines = page.evaluate(LINES_NEEDED, {"texts": texts, "width": column_px - 16})
+    return [text for text, count in zip(texts, lines, strict=True) if count * 14 * 1.4 > row_px - 6]
 
 
 def settle(page: Page) -> None:
@@ -58,6 +83,14 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     settle(page)
     grid = main.locator('[data-testid="stDataFrame"]')
     expect(grid).to_be_visible()
+    rows = list(csv.DictReader(io.StringIO(exported_csv(page))))
+    row_px = row_height(pd.DataFrame(rows))  # the height the page gave the grid's rows, checked here
+    assert rows and all(" of 100 (sound " in row["why"] for row in rows)
+    for column, width in (("why", WHY_WIDTH), ("rank_reason", REASON_WIDTH), *WRAPPED.items()):
+        assert cut_texts(page, [row[column] for row in rows], width, row_px) == [], column
+    # Every column is on screen beside the sidebar: the grid does not scroll sideways.
+    scroller = grid.locator(".dvn-scroller").first
+    assert scroller.evaluate("e => e.scrollWidth <= e.clientWidth + 1")
     expect(main.locator('[data-testid="stPlotlyChart"]')).to_have_count(2)
     spotify_player = main.locator("iframe[src*='open.spotify.com/embed/track/']")
     expect(spotify_player).to_have_count(0)  # loads from the internet only when asked
