@@ -10,7 +10,6 @@ from components.music.account import account_panel
 from components.music.spotify import spotify_client
 from components.music.state import (
     ADD_ARTIST_PREFIX,
-    ADD_GENRE,
     ADD_GENRE_PREFIX,
     ADD_SPOTIFY_ARTIST_PREFIX,
     ADD_SPOTIFY_PREFIX,
@@ -27,6 +26,7 @@ from components.music.state import (
     MusicState,
     SearchKind,
     add_to_seeds,
+    music_state,
     remove_from_seeds,
 )
 from components.shared.flash import show_flashes
@@ -67,6 +67,42 @@ def _spotify_link(name: str, url: str) -> str:
     return shown
 
 
+def genre_label(index: CatalogIndex, genre: str) -> str:
+    group = index.genre_groups.get(genre)
+    count = f"{len(index.rows_by_genre[genre]):,} tracks"
+    return f"{genre} ({group} · {count})" if group and group != genre else f"{genre} ({count})"
+
+
+def apply_genre_pick(index: CatalogIndex) -> None:
+    """The genre box's on_change: its genres become the genre seeds at once (other seeds stay)."""
+    state = music_state()
+    picked = list(st.session_state[GENRE_PICK])
+    for seed in [s for s in state.seeds if s.kind == "genre" and s.value not in picked]:
+        remove_from_seeds(seed)
+    chosen = {s.value for s in state.seeds if s.kind == "genre"}
+    for genre in (g for g in picked if g not in chosen):
+        add_to_seeds(Seed("genre", genre, genre))
+
+
+def genre_picker(index: CatalogIndex, seeds: list[Seed]) -> None:
+    """The catalog's genres (its finest ones, with their broad group) as seeds, applied as they are picked."""
+    if not index.genres:
+        return
+    # The box shows the genre seeds, whichever way they were added or removed.
+    st.session_state[GENRE_PICK] = [s.value for s in seeds if s.kind == "genre" and s.value in index.rows_by_genre]
+    others = sum(1 for s in seeds if s.kind != "genre")
+    st.multiselect(
+        f"Genres ({len(index.genres)} in this catalog; type to filter, e.g. “rock”)",
+        index.genres,
+        format_func=lambda genre: genre_label(index, genre),
+        key=GENRE_PICK,
+        on_change=apply_genre_pick,
+        args=(index,),
+        max_selections=max(1, MAX_SEEDS - others),
+        placeholder="Pick one or more genres",
+    )
+
+
 def catalog_search(index: CatalogIndex) -> None:
     query = st.text_input(
         "Search the catalog: song title, artist or genre",
@@ -74,9 +110,6 @@ def catalog_search(index: CatalogIndex) -> None:
         placeholder="e.g. coldplay, bohemian rhapsody, rock",
     )
     if not query.strip():
-        genre = st.selectbox("…or add a genre", ["", *index.genres], key=GENRE_PICK)
-        if genre:
-            st.button("Add genre", key=ADD_GENRE, on_click=add_to_seeds, args=(Seed("genre", genre, genre),))
         return
     tracks = index.search_tracks(query, limit=8)
     artists = index.search_artists(query, limit=4)
@@ -193,6 +226,7 @@ def seeds_panel(settings: Settings, index: CatalogIndex, state: MusicState) -> l
     seed_chips(state.seeds)
     catalog_tab, spotify_tab = st.tabs(["Catalog search", "Spotify search"])
     with catalog_tab:
+        genre_picker(index, state.seeds)
         catalog_search(index)
     with spotify_tab:
         spotify_search(settings, index, state)

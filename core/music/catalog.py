@@ -68,7 +68,7 @@ FEATURES: tuple[FeatureSpec, ...] = (
 FEATURE_BY_NAME = {spec.name: spec for spec in FEATURES}
 REQUIRED_FEATURES = tuple(spec.name for spec in FEATURES if spec.similarity)
 OPTIONAL_FEATURES = tuple(spec.name for spec in FEATURES if not spec.similarity)
-TEXT_COLUMNS = ("track_id", "track_name", "artist", "album", "genre", "isrc", "image_url")
+TEXT_COLUMNS = ("track_id", "track_name", "artist", "album", "genre", "genre_group", "isrc", "image_url")
 REQUIRED_TEXT = ("track_id", "track_name", "artist")
 KEY_NAMES = ("C", "C♯/D♭", "D", "D♯/E♭", "E", "F", "F♯/G♭", "G", "G♯/A♭", "A", "A♯/B♭", "B")
 
@@ -78,7 +78,9 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "track_name": ("track_name", "name", "title", "song", "track"),
     "artist": ("artist", "track_artist", "artists", "artist_name", "artist_names", "artist(s)_name"),
     "album": ("album", "album_name", "track_album_name"),
-    "genre": ("genre", "track_genre", "playlist_genre", "genres", "top_genre"),
+    # The finest genre a dataset has ("dance pop", not "pop"); the broad one, when there is one, groups them.
+    "genre": ("genre", "track_genre", "playlist_subgenre", "subgenre", "playlist_genre", "genres", "top_genre"),
+    "genre_group": ("genre_group", "parent_genre", "playlist_genre"),
     "isrc": ("isrc",),
     "image_url": ("image_url", "cover", "album_image", "cover_url"),
     "popularity": ("popularity", "track_popularity"),
@@ -418,9 +420,10 @@ class _ChunkConverter:
         out["track_id"] = frame[mapping["track_id"]].map(_extract_track_id)
         out["track_name"] = frame[mapping["track_name"]].str.strip()
         out["artist"] = frame[mapping["artist"]].map(_first_artist)
-        for column in ("album", "genre", "isrc", "image_url"):
+        for column in ("album", "genre", "genre_group", "isrc", "image_url"):
             out[column] = frame[mapping[column]].str.strip() if column in mapping else ""
         out["genre"] = out["genre"].str.lower()
+        out["genre_group"] = out["genre_group"].str.lower()
 
         # Each check: which rows fail it, and the reason for one row (only made for the rows shown).
         checks: list[tuple[np.ndarray, Callable[[int], str]]] = [

@@ -16,6 +16,7 @@ Every result carries its "why": similarity to each seed and distance to each tar
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 import time
@@ -505,6 +506,19 @@ class CatalogIndex:
     @property
     def genres(self) -> list[str]:
         return sorted(self.rows_by_genre)
+
+    @functools.cached_property
+    def genre_groups(self) -> dict[str, str]:
+        """Each genre's broad group ("dance pop" -> "pop") when the catalog names one; {} otherwise."""
+        if "genre_group" not in self.frame:
+            return {}
+        pairs = self.frame.loc[
+            (self.frame["genre"] != "") & (self.frame["genre_group"] != ""), ["genre", "genre_group"]
+        ]
+        groups: dict[str, str] = {}
+        for genre, group in pairs.value_counts().index:  # most common group first
+            groups.setdefault(str(genre), str(group))
+        return groups
 
     def search_tracks(self, text: str, limit: int = 10) -> pd.DataFrame:
         """Tracks whose title or artist contains every word of `text`, best match first: the title or

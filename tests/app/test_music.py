@@ -517,3 +517,28 @@ def test_key_and_mode_are_picked_by_name(data_dir: Path) -> None:
     table = app.dataframe[0].value
     assert len(table) > 0
     assert table["Why"].str.contains("key G vs target G|key .* vs target G", regex=True).any()
+
+
+def test_genres_are_picked_in_one_box_and_applied_at_once(data_dir: Path) -> None:
+    frame = make_catalog(1200, seed=5, subgenres=True)
+    load_catalog_upload(csv_bytes(frame), "fine.csv", CatalogStore(data_dir / "music"))
+    app = page()
+    box = app.multiselect(key="music.genres")
+    rock = int((frame["playlist_subgenre"] == "classic rock").sum())
+    assert f"classic rock (rock · {rock:,} tracks)" in box.options
+    assert len(box.options) == 8 and all(o.endswith(" tracks)") for o in box.options)
+    assert not any(b.label == "Add genre" for b in app.button)  # no separate button
+    box.select("new rock").select("classic folk").run()
+    assert not app.exception, [e.value for e in app.exception]
+    chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+    assert chips == ["Genre: new rock", "Genre: classic folk"]
+    # A chip removed elsewhere leaves the box too; a track seed added meanwhile stays.
+    app.text_input(key="music.query").input("song 1").run()
+    next(b for b in app.button if b.key and b.key.startswith("music.add_track.")).click().run()
+    next(b for b in app.button if b.key == "music.remove_seed.0").click().run()
+    assert app.multiselect(key="music.genres").value == ["classic folk"]
+    app.multiselect(key="music.genres").unselect("classic folk").run()
+    chips = [b.label for b in app.button if b.key and b.key.startswith("music.remove_seed.")]
+    assert len(chips) == 1 and chips[0].startswith("♪ Song 1")
+    app.button(key="music.go").click().run()
+    assert not app.exception and len(app.dataframe[0].value) == 20

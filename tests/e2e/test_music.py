@@ -77,6 +77,17 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     add_folk.click()
     settle(page)
     expect(main.get_by_role("button", name="Genre: folk")).to_be_visible()
+    # The genre box shows the genre seed however it was added; picking there adds a seed at once.
+    genres = main.locator(".st-key-music-genres")
+    expect(genres.get_by_text("folk (", exact=False)).to_be_visible()
+    genres.locator("input").click()
+    page.get_by_role("option", name=re.compile(r"^jazz \(")).click()
+    page.keyboard.press("Escape")
+    settle(page)
+    expect(main.get_by_role("button", name="Genre: jazz")).to_be_visible(timeout=30_000)
+    main.get_by_role("button", name="Genre: jazz").click()  # and a chip removed leaves the box
+    settle(page)
+    expect(genres.get_by_text("jazz (", exact=False)).to_have_count(0, timeout=30_000)
 
     main.get_by_role("button", name="Recommend").click()
     expect(main.get_by_text("Candidates near the seeds")).to_be_visible(timeout=30_000)

@@ -20,8 +20,11 @@ def spotify_id(rng: np.random.Generator) -> str:
     return "".join(rng.choice(list(_ALPHABET), 22))
 
 
-def make_catalog(n: int = 2000, artists_per_genre: int = 25, seed: int = 0, genres: dict | None = None) -> pd.DataFrame:
-    """A catalog in the CSV layout of the TidyTuesday dataset (our loader maps its columns)."""
+def make_catalog(
+    n: int = 2000, artists_per_genre: int = 25, seed: int = 0, genres: dict | None = None, subgenres: bool = False
+) -> pd.DataFrame:
+    """A catalog in the CSV layout of the TidyTuesday dataset (our loader maps its columns); with
+    `subgenres`, each genre splits in two finer ones ("classic rock", "new rock") as that dataset's do."""
     rng = np.random.default_rng(seed)
     genres = genres or GENRE_CENTERS
     names = list(genres)
@@ -35,6 +38,10 @@ def make_catalog(n: int = 2000, artists_per_genre: int = 25, seed: int = 0, genr
         "track_album_name": [f"Album {i // 10}" for i in range(n)],
         "playlist_genre": genre,
     }
+    if subgenres:
+        rows["playlist_subgenre"] = [
+            f"{era} {g}" for era, g in zip(rng.choice(["classic", "new"], n), genre, strict=True)
+        ]
     center = {f: np.array([genres[g].get(f, 0.5) for g in genre]) for f in next(iter(genres.values()))}
     rows["danceability"] = np.clip(center["danceability"] + rng.normal(0, 0.08, n), 0, 1)
     rows["energy"] = np.clip(center["energy"] + rng.normal(0, 0.08, n), 0, 1)

@@ -19,6 +19,7 @@ from core.music.catalog import (
     read_catalog_csv,
     read_parquet_catalog,
 )
+from core.music.engine import CatalogIndex
 from tests.music.generate import csv_bytes, make_catalog
 
 
@@ -187,3 +188,17 @@ def test_interrupted_download_leaves_no_partial_file(tmp_path: Path) -> None:
     with serve_folder(served) as base, pytest.raises(Stopped):
         download_source(SOURCES[1], store, stop, url=f"{base}/big.csv", deployed=False)
     assert list(store.folder.iterdir()) == []
+
+
+def test_the_finest_genre_is_the_genre_and_the_broad_one_groups_it() -> None:
+    raw = make_catalog(300, subgenres=True)
+    frame, report = read_catalog_csv(csv_bytes(raw), "sub.csv")
+    assert report.mapping["genre"] == "playlist_subgenre" and report.mapping["genre_group"] == "playlist_genre"
+    assert set(frame["genre"]) == {f"{era} {g}" for era in ("classic", "new") for g in ("rock", "folk", "edm", "jazz")}
+    assert (frame["genre"].str.split().str[1] == frame["genre_group"]).all()
+    index = CatalogIndex(frame)
+    assert index.genre_groups["classic rock"] == "rock" and len(index.genre_groups) == 8
+    # Without a finer column the broad genre is the genre, and there are no groups.
+    plain, _ = read_catalog_csv(csv_bytes(make_catalog(50)), "plain.csv")
+    assert set(plain["genre"]) <= {"rock", "folk", "edm", "jazz"} and (plain["genre_group"] == "").all()
+    assert CatalogIndex(plain).genre_groups == {}
