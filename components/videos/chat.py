@@ -172,9 +172,9 @@ def _answer(
 def _citations(citations: Sequence[Citation], message_number: int) -> None:
     if not citations:
         return
-    cols = st.columns(min(len(citations), 6))
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their labels, wrapping
     for i, citation in enumerate(citations):
-        cols[i % len(cols)].button(
+        row.button(
             f"[{citation.number}] {format_timestamp(citation.start)}",
             key=state.keyed(state.CITE, message_number, i),
             icon=":material/play_circle:",

@@ -114,10 +114,9 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
         _point_row(point, state.keyed(state.SUMMARY_POINT, "o", i))
     for c, (title, point) in enumerate(zip(summary.chapter_titles, summary.points, strict=True)):
         with st.container(border=True):
-            head, when = st.columns([5, 1], vertical_alignment="center")
-            head.markdown(f"**{c + 1}. {markdown_text(title)}**")
-            with when:
+            with st.container(horizontal=True, vertical_alignment="center", gap="small"):
                 _time_button(point.start, state.keyed(state.SUMMARY_POINT, "c", c))
+                st.markdown(f"**{c + 1}. {markdown_text(title)}**", width="content")
             st.text(point.text)
             for s, sub in enumerate(point.children):
                 _point_row(sub, state.keyed(state.SUMMARY_POINT, "s", c, s), bullet="•")
@@ -135,11 +134,12 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
 
 
 def _point_row(point: SummaryPoint, key: str, bullet: str = "•", indent: bool = False) -> None:
-    widths = [0.4, 1, 9] if indent else [1, 9]
-    columns = st.columns(widths, vertical_alignment="center", gap="small")
-    with columns[-2]:
+    """A point with its time button: the button as wide as its label, the text in the rest of the row."""
+    with st.container(horizontal=True, vertical_alignment="center", gap="small", wrap=False):
+        if indent:
+            st.space("medium")
         _time_button(point.start, key)
-    columns[-1].text(f"{bullet} {point.text}")
+        st.text(f"{bullet} {point.text}", width="stretch")
 
 
 # ---------------------------------------------------------------- quiz
@@ -198,10 +198,10 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
             icon=":material/cancel:",
         )
     st.text(question.explanation)
-    cols = st.columns([2, 3], vertical_alignment="center")
-    with cols[0]:
+    row = st.container(horizontal=True, vertical_alignment="center")
+    with row:
         _time_button(question.start, state.QUIZ_EVIDENCE)
-    if cols[1].button("Next", key=state.QUIZ_NEXT, type="primary", icon=":material/arrow_forward:"):
+    if row.button("Next", key=state.QUIZ_NEXT, type="primary", icon=":material/arrow_forward:"):
         service.save_quiz_progress(record.id, progress.next())
         st.rerun()
 
@@ -224,10 +224,10 @@ def _quiz_results(
         with st.container(border=True):
             st.text(q.question)
             st.text(f"Answer: {q.answer_letter}. {q.answer_text}")
-            cols = st.columns([1, 2, 3], vertical_alignment="center")
-            with cols[0]:
+            row = st.container(horizontal=True, vertical_alignment="center")
+            with row:
                 _time_button(q.start, state.keyed(state.QUIZ_MISSED, i))
-            if cols[1].button("Make a flashcard", key=state.keyed(state.QUIZ_CARD, i), icon=":material/add_card:"):
+            if row.button("Make a flashcard", key=state.keyed(state.QUIZ_CARD, i), icon=":material/add_card:"):
                 added = service.reviews.add_cards(record.id, [card_from_question(q)])
                 st.toast("Added to your flashcards." if added else "That card is already in your deck.")
     left, right = st.columns(2)

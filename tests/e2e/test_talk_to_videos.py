@@ -6,7 +6,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from core.videos.library import VideoRecord
-from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
+from tests.support.browser import clipped_buttons, exception_blocks, open_expander, wait_until_rendered
 from tests.videos.lecture import cached_lecture_video
 
 
@@ -45,6 +45,7 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     citation = reply.get_by_role("button", name="[1]").first
     expect(citation).to_be_visible(timeout=30_000)
     label = citation.inner_text()
+    assert clipped_buttons(page) == []  # every citation shows its number and time
     citation.click()
     expect(main).to_contain_text("Playing from", timeout=30_000)
     stamp = label.split("]")[-1].strip()
@@ -66,6 +67,8 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     expect(main.get_by_text("Overview", exact=True)).to_be_visible(timeout=120_000)
     wait_until_rendered(page)
     expect(main).to_contain_text("Etna")
+    assert clipped_buttons(page) == []  # the summary's time buttons show their times
+    page.screenshot(path=str(screenshot_dir / "videos-summary.png"), full_page=True)
     page.get_by_role("tab", name="Quiz").click()
     page.get_by_label("Questions").fill("3")
     page.get_by_label("Questions").press("Enter")
@@ -80,7 +83,26 @@ def test_upload_transcribe_ask_and_seek(app_url: str, browser: Browser, screensh
     expect(main.get_by_text("Correct").or_(main.get_by_text("Not quite")).first).to_be_visible(timeout=30_000)
     wait_until_rendered(page)
     assert exception_blocks(page) == []
+    assert clipped_buttons(page) == []
     page.screenshot(path=str(screenshot_dir / "videos-study.png"), full_page=True)
+    # The rest of the quiz, answered "A" each time, to the results and the review of the missed ones.
+    counter = main.get_by_text(re.compile(r"^Question \d+ of \d+$"))
+    total = int(counter.inner_text().split()[-1])
+    for number in range(2, total + 1):
+        page.get_by_role("button", name="Next").click()
+        expect(main.get_by_text(f"Question {number} of {total}", exact=True)).to_be_visible(timeout=30_000)
+        wait_until_rendered(page)
+        main.get_by_test_id("stRadio").get_by_text("A.", exact=False).first.click()
+        wait_until_rendered(page)
+        page.get_by_role("button", name="Check").click()
+        expect(main.get_by_text("Correct").or_(main.get_by_text("Not quite")).first).to_be_visible(timeout=30_000)
+        wait_until_rendered(page)
+    page.get_by_role("button", name="Next").click()
+    expect(main.get_by_text("Score").first).to_be_visible(timeout=30_000)
+    wait_until_rendered(page)
+    assert clipped_buttons(page) == []  # "Make a flashcard" and the time of each missed question
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "videos-quiz-results.png"), full_page=True)
     page.close()
 
 

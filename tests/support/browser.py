@@ -71,3 +71,21 @@ def open_expander(page: Page, label: str) -> Locator:
         timeout=10_000,
     )
     return details
+
+
+CLIPPED_LABELS_JS = """
+() => {
+  const cut = el => !el.closest('[data-testid="stIconMaterial"]') && el.clientWidth > 1  // icons, screen-reader text
+    && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
+  return [...document.querySelectorAll('[data-testid="stMain"] button')]
+    .filter(button => button.offsetParent !== null && button.innerText.trim())
+    .map(button => [button.innerText.trim(), [button, ...button.querySelectorAll('*')].filter(cut)])
+    .filter(([, clipped]) => clipped.length)
+    .map(([label, clipped]) => `${label} (${clipped.map(el => `${el.scrollWidth}px in ${el.clientWidth}px`)})`);
+}
+"""
+
+
+def clipped_buttons(page: Page) -> list[str]:
+    """The labels of the visible buttons in the page's main area whose text is cut (ellipsis or hidden)."""
+    return page.evaluate(CLIPPED_LABELS_JS)
