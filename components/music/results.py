@@ -24,8 +24,10 @@ ROLE_COLORS = {
     "seed or other version": "#f2b8c6",
     "candidate": "#7fa7d9",
     "result": "#1db954",
-    "seed": "#e0245e",
+    "by a seed artist": "#9b1b47",
+    "seed track": "#e0245e",
 }
+MARKERS = {"seed track": ("star", 13), "by a seed artist": ("diamond", 9), "result": ("circle", 11)}
 
 
 def spotify_url(track_id: str) -> str:
@@ -198,9 +200,9 @@ def pool_map_chart(index: CatalogIndex, result: Recommendations) -> go.Figure:
                 name=f"{role} ({len(part):,})",
                 marker={
                     "color": ROLE_COLORS[role],
-                    "size": 11 if role in ("seed", "result") else 5,
-                    "symbol": "star" if role == "seed" else "circle",
-                    "line": {"width": 1, "color": "white"} if role in ("seed", "result") else None,
+                    "size": MARKERS.get(role, ("circle", 5))[1],
+                    "symbol": MARKERS.get(role, ("circle", 5))[0],
+                    "line": {"width": 1, "color": "white"} if role in MARKERS else None,
                 },
                 customdata=part[["track", "artist", "genre"]].to_numpy(),
                 hovertemplate="%{customdata[0]} — %{customdata[1]}<br>%{customdata[2]}<extra>" + role + "</extra>",
@@ -265,5 +267,6 @@ def results_panel(settings: Settings, index: CatalogIndex, state: MusicState) ->
         st.caption(
             "Every candidate placed by its sound (the two main axes of the standardized features): grey ones "
             "were removed by the filters, pink ones are the seeds' other versions, green ones were picked, "
-            "red stars are seed tracks."
+            "red stars are the seed tracks, dark diamonds up to 10 tracks of each seed artist; a genre seed "
+            "is no point of its own. The number after each name counts its points."
         )

@@ -957,12 +957,15 @@ class CatalogIndex:
     def pool_map(self, result: Recommendations, max_points: int = 3000, seed: int = 0) -> pd.DataFrame:
         """2-D PCA map of the candidate pool.
 
-        role: seed / result / candidate / filtered out (by a min/max filter) / seed or other version
-        (removed as a seed, or as another version of a song already in).
+        role: seed track / by a seed artist (up to 10 of each artist seed's tracks that are not results) /
+        result / candidate / filtered out (by a min/max filter) / seed or other version (removed as a seed,
+        or as another version of a song already in). A genre seed is not a point of its own.
         """
-        # Track seeds, and a few tracks of each seed artist; a genre seed is not a point of its own.
-        shown = [rows[:10] for seed, rows in zip(result.seeds, result.seed_rows, strict=True) if seed.kind != "genre"]
-        seed_rows = np.unique(np.concatenate(shown)) if shown else np.empty(0, dtype=np.int64)
+        pairs = list(zip(result.seeds, result.seed_rows, strict=True))
+        tracks = [rows[:1] for seed, rows in pairs if seed.kind == "track"]
+        seed_rows = np.unique(np.concatenate(tracks)) if tracks else np.empty(0, dtype=np.int64)
+        by_artist = [rows[:10] for seed, rows in pairs if seed.kind == "artist"]
+        artist_rows = np.unique(np.concatenate(by_artist)) if by_artist else np.empty(0, dtype=np.int64)
         roles: dict[int, str] = {}
         rng = np.random.default_rng(seed)
 
@@ -978,10 +981,12 @@ class CatalogIndex:
             roles[int(row)] = "filtered out"
         for row in kept:
             roles[int(row)] = "candidate"
+        for row in artist_rows:
+            roles[int(row)] = "by a seed artist"
         for row in result.result_rows:
             roles[int(row)] = "result"
         for row in seed_rows:
-            roles[int(row)] = "seed"
+            roles[int(row)] = "seed track"
         rows = np.fromiter(roles, dtype=np.int64)
         points = self.matrix[rows].astype(np.float64)
         centered = points - points.mean(axis=0)

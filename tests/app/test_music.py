@@ -1,5 +1,6 @@
 """The Music recommender page driven with AppTest (the page file on its own, see tests/app/test_pages.py)."""
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -103,6 +104,10 @@ def test_seed_search_recommend_and_explain(data_dir: Path) -> None:
     assert "Not repeated in each row" not in texts(app)  # two seeds of different genres: said per row
     assert table["Spotify"].str.startswith("https://open.spotify.com/track/").all()
     assert len(app.get("plotly_chart")) == 2
+    pool_map = json.loads(app.get("plotly_chart")[1].proto.spec)
+    legend = [trace["name"] for trace in pool_map["data"]]
+    assert "seed track (1)" in legend and not any(name.startswith("seed (") for name in legend)  # one track seed
+    assert "result (20)" in legend
     assert len(app.get("download_button")) == 1
     assert "Spotify search: not configured" in texts(app)
 

@@ -173,12 +173,12 @@ def test_search_and_match(index: CatalogIndex) -> None:
 def test_pool_map_and_radar(index: CatalogIndex) -> None:
     result = index.recommend(Query(seeds=[track_seed(index, 0)], minimums={"energy": 0.3}, limit=10))
     points = index.pool_map(result)
-    assert set(points["role"]) <= {"seed", "result", "candidate", "filtered out", "seed or other version"}
+    assert set(points["role"]) <= {"seed track", "result", "candidate", "filtered out", "seed or other version"}
     assert "filtered out" in set(points["role"])
     filtered_names = set(points.loc[points["role"] == "filtered out", "track"])
     energy = index.frame.set_index("track_name")["energy"]
     assert all(energy[name] < 0.3 for name in filtered_names)
-    assert (points["role"] == "result").sum() == 10 and (points["role"] == "seed").sum() == 1
+    assert (points["role"] == "result").sum() == 10 and (points["role"] == "seed track").sum() == 1
     profile = index.radar_profile(result.result_rows)
     assert set(profile) >= {"Energy", "Danceability"} and all(0 <= v <= 1 for v in profile.values())
 

@@ -81,3 +81,15 @@ def test_explanation_text_scale() -> None:
     assert Explanation([match], []).text() == "like Song — Band: 88 of 100 (sound 83 of 100, same genre, same artist)"
     shared = Explanation([match], [], shared_genre=[True], shared_artist=[False])
     assert shared.text() == "like Song — Band: 88 of 100 (sound 83 of 100, same artist)"
+
+
+def test_the_pool_map_counts_one_star_per_track_seed_and_marks_artist_tracks_apart(index: CatalogIndex) -> None:
+    artist = str(index.frame["artist"].iat[7])
+    seeds = [track_seed(index, 0), Seed("artist", artist, artist), Seed("genre", "edm", "edm")]
+    result = index.recommend(Query(seeds=seeds, limit=10))
+    points = index.pool_map(result)
+    roles = points["role"].value_counts()
+    assert roles["seed track"] == 1  # three seeds: one track, one artist, one genre (no point of its own)
+    by_artist = points[points["role"] == "by a seed artist"]
+    assert 1 <= len(by_artist) <= 10 and (by_artist["artist"] == artist).all()
+    assert roles["result"] == 10  # a result by the seed artist stays a result
