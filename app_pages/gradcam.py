@@ -43,7 +43,7 @@ with error_boundary("explaining the image"):
         keep_link(state, model.key, image.ref)
         st.stop()
 
-    prepared = prepare(model.loaded, image.loaded)
+    prepared = prepare(model.loaded, image.loaded, image.framing)
     with right:
         input_panel(model.loaded, image.loaded, prepared)
         grid_slot = grid_placeholder(state, model.loaded)  # "Computing 4 maps…" while the choices load
@@ -52,7 +52,7 @@ with error_boundary("explaining the image"):
         layers = layers_panel(state, model)
         request = methods_panel(state, layers, target.resolved(prepared.predictions[0].index))
         display = display_panel()
-    link = CamLink(model.key, image.ref, request.layers, request.methods, target)
+    link = CamLink(model.key, image.ref, request.layers, request.methods, target, image.framing)
     save_link(state, link, model.loaded.default_layers)
 
     with right:

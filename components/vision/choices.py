@@ -6,7 +6,7 @@ Each panel draws its widgets and returns the user's choice as a typed value.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import streamlit as st
@@ -18,7 +18,7 @@ from components.vision import state as keys
 from components.vision.state import VisionState
 from core.vision import render
 from core.vision.grid import GridRequest, layer_tree
-from core.vision.images import ImageError, LoadedImage, sample_names
+from core.vision.images import FRAMINGS, MAX_UPLOAD_BYTES, Framing, ImageError, LoadedImage, sample_names
 from core.vision.link import (
     DEFAULT_METHODS,
     USER_MODEL,
@@ -56,6 +56,7 @@ class ModelChoice:
 class ImageChoice:
     ref: ImageRef
     loaded: LoadedImage | None
+    framing: Framing = "crop"
 
 
 # --- model ----------------------------------------------------------------------------------------
@@ -132,7 +133,28 @@ def user_model_panel() -> ModelChoice:
 
 
 # --- image ----------------------------------------------------------------------------------------
+FRAMING_LABELS: dict[Framing, str] = {"crop": "Crop the centre", "fit": "Fit (letterbox)"}
+
+
 def image_panel(state: VisionState) -> ImageChoice:
+    choice = _image(state)
+    if choice.loaded is None:
+        return replace(choice, framing=state.link.framing)
+    st.session_state.setdefault(keys.FRAMING, state.link.framing)
+    framing = st.segmented_control(
+        "Framing",
+        list(FRAMINGS),
+        format_func=FRAMING_LABELS.__getitem__,
+        key=keys.FRAMING,
+        required=True,
+        help="The model sees a square. Crop the centre: the usual ImageNet way; the sides of a wide image "
+        "(or the top and bottom of a tall one) are not seen. Fit: the whole image, with grey bars that "
+        "carry no signal. The maps are computed on the square shown under the image.",
+    )
+    return replace(choice, framing=framing or "crop")
+
+
+def _image(state: VisionState) -> ImageChoice:
     st.session_state.setdefault(keys.IMAGE_SOURCE, state.link.image.source)
     source = st.segmented_control(
         "Image", list(IMAGE_SOURCES), format_func=IMAGE_SOURCES.__getitem__, key=keys.IMAGE_SOURCE, required=True
@@ -151,7 +173,10 @@ def image_panel(state: VisionState) -> ImageChoice:
 
 def _uploaded_image(state: VisionState) -> ImageChoice:
     upload = st.file_uploader(
-        "PNG, JPEG or WebP, up to 20 MB", type=["png", "jpg", "jpeg", "webp"], key=keys.upload_key(state.upload_round)
+        "Image file (PNG, JPEG or WebP)",
+        type=["png", "jpg", "jpeg", "webp"],
+        key=keys.upload_key(state.upload_round),
+        max_upload_size=MAX_UPLOAD_BYTES // 2**20,  # the box then states the viewer's own limit
     )
     if upload is not None:
         state.upload_file_id = upload.file_id
@@ -221,7 +246,7 @@ def target_panel(state: VisionState, model: ModelChoice, predictions: list[Predi
 def layers_panel(state: VisionState, model: ModelChoice) -> list[str]:
     assert model.loaded is not None
     loaded = model.loaded
-    labels = {info.name: info.label for info in loaded.usable_layers()}
+    labels = {info.name: info.plain_label(loaded.input_size) for info in loaded.usable_layers()}
     key = keys.layers_key(loaded.key)
     if key not in st.session_state:
         wanted = state.link.layers if state.link.model == model.key else None
@@ -229,7 +254,15 @@ def layers_panel(state: VisionState, model: ModelChoice) -> list[str]:
         if problem:
             st.warning(markdown_text(problem), icon=":material/link_off:")
         st.session_state[key] = chosen
-    layers = st.multiselect("Layers (a row each)", list(labels), format_func=labels.__getitem__, key=key)
+    layers = st.multiselect(
+        "Layers (a row each)",
+        list(labels),
+        format_func=labels.__getitem__,
+        key=key,
+        help="Each layer: its name · how deep it is · the size of its map. Deeper layers give coarser maps "
+        "about whole objects; early ones finer maps about edges. Each layer's type and output shape are in the "
+        "layer tree below, and on the row's caption in the grid.",
+    )
     with st.expander("Layer tree (from a dry run)"):
         st.code(layer_tree(loaded.layers()), language=None)
     return layers
@@ -247,8 +280,19 @@ def methods_panel(state: VisionState, layers: list[str], target: Target) -> Grid
         key=keys.METHODS,
         help="\n".join(f"- **{m}**: {METHODS[m].summary}" for m in offered),
     )
-    aug_smooth = st.checkbox("aug_smooth: average over flips and brightness (6x slower)", key=keys.AUG_SMOOTH)
-    eigen_smooth = st.checkbox("eigen_smooth: keep the first principal component", key=keys.EIGEN_SMOOTH)
+    aug_smooth = st.checkbox(
+        "Steadier maps (6x slower)",
+        key=keys.AUG_SMOOTH,
+        help="Averages the map over flipped and brightened copies of the image. pytorch-grad-cam's "
+        "`aug_smooth`: the map is computed on 6 augmented copies of the image "
+        "(horizontal flips x brightness) and the results are averaged; it centres the map on the object.",
+    )
+    eigen_smooth = st.checkbox(
+        "Less noise: keep only the main pattern",
+        key=keys.EIGEN_SMOOTH,
+        help="pytorch-grad-cam's `eigen_smooth`: the weighted activations are replaced by their first "
+        "principal component, which drops much of the noise (and sometimes a second object).",
+    )
     guided = st.checkbox("Guided backprop and guided Grad-CAM", value=True, key=keys.GUIDED)
     return GridRequest(tuple(layers), tuple(methods), target, aug_smooth, eigen_smooth, guided)
 
@@ -260,11 +304,4 @@ def display_panel() -> render.Display:
         "Colormap", list(render.COLORMAPS), format_func=render.COLORMAPS.__getitem__, key=keys.COLORMAP
     )
     threshold = st.slider("Hide values below", 0.0, 1.0, 0.0, 0.05, key=keys.THRESHOLD)
-    shared = st.toggle(
-        "One colour scale across layers",
-        value=True,
-        key=keys.SHARED_SCALE,
-        help="On: each method's raw maps divided by that method's largest value over all layers, so "
-        "weak layers look weak. Off: every map stretched to 0–1 (the library's default).",
-    )
-    return render.Display(opacity, colormap, threshold, shared)
+    return render.Display(opacity, colormap, threshold)

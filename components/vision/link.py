@@ -15,6 +15,7 @@ from components.shared.flash import flash
 from components.shared.session import url_changes, write_url
 from components.vision import resources
 from components.vision.state import (
+    FRAMING,
     IMAGE_SOURCE,
     METHODS,
     MODEL,
@@ -44,7 +45,7 @@ def restore_from_url(state: VisionState) -> None:
     for problem in problems:
         flash(SCOPE, "warning", problem)
     session = st.session_state
-    for key in [MODEL, IMAGE_SOURCE, SAMPLE, METHODS, TARGET_MODE]:
+    for key in [MODEL, IMAGE_SOURCE, SAMPLE, FRAMING, METHODS, TARGET_MODE]:
         session.pop(key, None)
     for key in [k for k in session if isinstance(k, str) and k.startswith(PER_MODEL_PREFIXES)]:
         del session[key]

@@ -4,7 +4,7 @@ the sanity check. Results are kept per session for the inputs they were computed
 from __future__ import annotations
 
 from collections.abc import Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -30,6 +30,7 @@ from core.vision.grid import (
     display_values,
     layered_cells,
     plan,
+    relative_peaks,
     run_summary,
 )
 from core.vision.images import LoadedImage
@@ -64,7 +65,9 @@ class SanityCheck:
 
 def input_panel(loaded: LoadedModel, image: LoadedImage, prepared: Prepared) -> None:
     picture, table = st.columns([1, 1.3])
-    picture.image(prepared.rgb, caption=f"{image.name}: what the model sees ({loaded.input_size} px centre crop)")
+    picture.image(
+        prepared.rgb, caption=f"{image.name}: what the model sees ({loaded.input_size} px; {prepared.framing_note})"
+    )
     if image.original_mode not in ("RGB", "L;RGB"):
         picture.caption(f"Converted from {image.original_mode} to RGB.")
     with table:
@@ -105,7 +108,7 @@ def grid_panel(
     if missing:
         st.info(missing)
         return None
-    signature = (model.ref, image.ref.key, request)
+    signature = (model.ref, image.ref.key, image.framing, request)
     result = memo_value(keys.GRID_MEMO, signature)
     if not isinstance(result, GridResult):
         result = _compute(model.loaded, prepared, request, signature, slot)
@@ -117,9 +120,85 @@ def grid_panel(
         return None
     st.subheader(f"Where the model looks for “{markdown_text(request.target.describe(model.loaded.categories))}”")
     st.caption(run_summary(result, len(request.layers)))
+    display = replace(display, shared=scale_switch())
     values = display_values(result.runs, display.shared)
-    views.grid(prepared.rgb, result, values, display)
-    return Shown(model.loaded, image.loaded, prepared, request, display, result, values, signature)
+    infos = {info.name: info for info in model.loaded.usable_layers()}
+    size = model.loaded.input_size
+    rows = {
+        name: (info.depth_words(size) + f" · {info.map_size[0]} x {info.map_size[1]} map", info.technical)
+        for name, info in infos.items()
+    }
+    clicked = views.grid(prepared.rgb, result, values, relative_peaks(result.runs), display, rows)
+    shown = Shown(model.loaded, image.loaded, prepared, request, display, result, values, signature)
+    if clicked is not None:
+        map_dialog(shown, clicked)
+    return shown
+
+
+def _signed(value: float) -> str:
+    return f"{value:+.0f}".replace("-", "−")
+
+
+@st.dialog("A map, large", width="large")
+def map_dialog(shown: Shown, cell: Cell) -> None:
+    """One map large, and a deletion slider: blur away the map's top k % and watch the prediction."""
+    from core.vision.faithfulness import deletion_probe
+
+    display = shown.display
+    target = shown.request.target
+    subject = markdown_text(target.describe(shown.loaded.categories))
+    st.markdown(f"**{markdown_text(cell_label(cell))}**: where the model looks for “{subject}”")
+    value = shown.values[cell]
+    big, alone = st.columns(2)
+    big.image(
+        render.overlay(shown.prepared.rgb, value, display.opacity, display.colormap, display.threshold),
+        caption="the map over the image",
+        width="stretch",
+    )
+    alone.image(render.colorize(value, display.colormap), caption="the map alone", width="stretch")
+    percent = st.slider(
+        "Remove the map's most relevant pixels (%)",
+        0,
+        100,
+        20,
+        5,
+        key=keys.DELETE_TOP,
+        help="Blurs away this share of the pixels, brightest in the map first (one step of the deletion curve), "
+        "and runs the model again.",
+    )
+    layer_map = shown.result.layer_map(cell)
+    before = deletion_probe(shown.loaded, shown.prepared.tensor, layer_map.normalized, target, 0.0)[1]
+    picture, probability = deletion_probe(
+        shown.loaded, shown.prepared.tensor, layer_map.normalized, target, percent / 100
+    )
+    removed, verdict = st.columns(2)
+    removed.image(picture, caption=f"what the model sees with the top {percent}% blurred", width="stretch")
+    with verdict:
+        st.markdown(f"Probability of “{subject}”")
+        st.markdown(f"### {before:.0%} → {probability:.0%}")
+        st.caption(
+            f"{_signed((probability - before) * 100)} percentage points. If the map is right, removing its top "
+            "pixels makes the probability fall fast (the deletion curve; its area is the Deletion AUC)."
+        )
+
+
+SCALE_NOTES = {
+    False: "Each row scaled to its own peak: every layer's map uses the full colour range, so you see where "
+    "each layer looks; “peak” under a map says how strong it is next to the strongest row (1.00).",
+    True: "One scale for all rows (each method's strongest map sets the top colour): weak layers look faint.",
+}
+
+
+def scale_switch() -> bool:
+    """The colour-scale switch beside the grid, and a sentence saying which scale is on."""
+    shared = st.toggle(
+        "One colour scale for all rows",
+        key=keys.SHARED_SCALE,
+        help="Off (default): every map stretched to 0–1 (the library's default). On: each method's raw maps "
+        "divided by that method's largest value over all layers, so weak layers look weak.",
+    )
+    st.caption(SCALE_NOTES[shared])
+    return shared
 
 
 def _compute(
@@ -193,7 +272,7 @@ def downloads_panel(shown: Shown) -> None:
 
 @st.fragment  # pressing Score reruns this panel only: its progress shows at once, not after the grid redraws
 def faithfulness_panel(shown: Shown) -> None:
-    from core.vision.faithfulness import CURVE_STEPS, QUICK_CURVE_STEPS, ScoreTable, score_grid
+    from core.vision.faithfulness import BEATS_RANDOM_RULE, CURVE_STEPS, QUICK_CURVE_STEPS, ScoreTable, score_grid
 
     st.subheader("How faithful are these maps?")
     st.caption(
@@ -233,7 +312,11 @@ def faithfulness_panel(shown: Shown) -> None:
     table = memo_value(keys.SCORES_MEMO, shown.signature)
     if not isinstance(table, ScoreTable):
         return
-    views.faithfulness_table(views.score_rows(table, road))
+    st.caption(
+        f"**Beats random**: “yes” when {BEATS_RANDOM_RULE} (RandomCAM: random channel weights), else “no”."
+        + ("" if table.has_road else " ROAD was not computed: tick “Include ROAD” and score again to add it.")
+    )
+    views.faithfulness_table(views.score_rows(table))
     curve_pick = st.selectbox("Deletion and insertion curves for", table.map_names(), key=keys.CURVE_PICK)
     curves = {name: (s.deletion_curve, s.insertion_curve) for name, s in table.with_baseline(curve_pick).items()}
     st.plotly_chart(views.curves_figure(curves), key=keys.CURVES)
@@ -259,7 +342,17 @@ def sanity_panel(shown: Shown) -> None:
         bar.empty()
     check = memo_value(keys.SANITY_MEMO, shown.signature)
     if isinstance(check, SanityCheck):
-        st.caption(cell_label(check.cell))
+        from core.vision.faithfulness import DEPENDS_ON_WEIGHTS_RHO, depends_on_weights
+
+        verdict = depends_on_weights(check.steps)
+        st.markdown(
+            f"**{markdown_text(cell_label(check.cell))} · Depends on the trained weights: {views.VERDICTS[verdict]}**"
+        )
+        st.caption(
+            f"“yes” when, with every layer re-initialised (the last picture), the map's rank correlation ρ "
+            f"with the trained model's map is below {DEPENDS_ON_WEIGHTS_RHO}: the map changed, so it reads "
+            "the weights. “no”: it looks the same on a random model, so it mostly shows the image's edges."
+        )
         views.randomisation_strip(
             shown.prepared.rgb, check.original, check.steps, shown.display.opacity, shown.display.colormap
         )

@@ -22,6 +22,7 @@ USER_WEIGHTS = "cam.user_w"
 USER_NAMES = "cam.user_names"
 IMAGE_SOURCE = "cam.image_source"
 SAMPLE = "cam.sample"
+FRAMING = "cam.framing"
 TARGET_MODE = "cam.target_mode"
 METHODS = "cam.methods"
 AUG_SMOOTH = "cam.aug_smooth"
@@ -44,6 +45,7 @@ CURVE_PICK = "cam.curve_pick"
 CURVES = "cam.curves"
 SANITY_PICK = "cam.sanity_pick"
 SANITY_RUN = "cam.sanity_run"
+DELETE_TOP = "cam.delete_top"
 
 
 def upload_key(round_: int) -> str:

@@ -34,8 +34,16 @@ def top5(predictions: Sequence[Prediction]) -> None:
     )
 
 
-def grid(rgb: np.ndarray, result: GridResult, values: dict[Cell, np.ndarray], display: render.Display) -> None:
-    """Rows = layers (in execution order), columns = methods, then guided backprop and guided Grad-CAM."""
+def grid(
+    rgb: np.ndarray,
+    result: GridResult,
+    values: dict[Cell, np.ndarray],
+    peaks: Mapping[Cell, float],
+    display: render.Display,
+    rows: Mapping[str, tuple[str, str]],
+) -> Cell | None:
+    """Rows = layers (in execution order), columns = methods, then guided backprop and guided Grad-CAM.
+    `rows`: layer -> (plain words, technical detail). Returns the map whose Enlarge button was pressed."""
     methods = list(result.runs)
     guided = result.guided
     extra = ["Guided backprop", "Guided Grad-CAM"] if guided else []
@@ -43,12 +51,14 @@ def grid(rgb: np.ndarray, result: GridResult, values: dict[Cell, np.ndarray], di
     header[0].markdown("**Layer**")
     for column, name in zip(header[1:], [*methods, *extra], strict=True):
         column.markdown(f"**{name}**")
+    clicked: Cell | None = None
     for layer in result.layers():
         row = st.columns(len(methods) + len(extra) + 1)
         shapes = [m.activation_shape for r in result.runs.values() for m in r.maps if m.layer == layer]
         shape = " x ".join(str(s) for s in shapes[0]) if shapes else ""
+        plain, technical = rows.get(layer, (shape, ""))
         row[0].markdown(f"`{layer}`")
-        row[0].caption(shape)
+        row[0].caption(plain, help=technical or None)
         for column, method in zip(row[1 : 1 + len(methods)], methods, strict=True):
             value = values.get((layer, method))
             if value is None:
@@ -56,28 +66,44 @@ def grid(rgb: np.ndarray, result: GridResult, values: dict[Cell, np.ndarray], di
                 continue
             column.image(
                 render.overlay(rgb, value, display.opacity, display.colormap, display.threshold),
-                caption=f"{method} · peak {float(value.max()):.2f}",
+                caption=f"{method} · peak {_peak(peaks.get((layer, method), float(value.max())))}",
                 width="stretch",
             )
+            if column.button(
+                "Enlarge",
+                key=f"cam.enlarge.{method}.{layer}",
+                icon=":material/zoom_in:",
+                type="tertiary",
+                help="Open this map large, and try removing its most relevant pixels",
+            ):
+                clicked = (layer, method)
         if guided and layer in guided.by_layer:
             row[-2].image(guided.gradient, caption="input gradient, guided", width="stretch")
             row[-1].image(guided.by_layer[layer], caption=f"x {guided.method} map", width="stretch")
-    st.image(render.colorbar(display.colormap), caption="0  ←  map value  →  1 (same colours in every cell)", width=320)
+    top = "the strongest map of its column" if display.shared else "the peak of its own map"
+    st.image(render.colorbar(display.colormap), caption=f"0  ←  map value  →  1 = {top}", width=320)
+    return clicked
 
 
-def score_rows(table: ScoreTable, road: bool) -> list[dict[str, object]]:
-    return [
-        {
-            "Map": name,
-            "Confidence change": s.confidence_change,
-            "ROAD MoRF": s.morf if road else None,
-            "ROAD LeRF": s.lerf if road else None,
-            "ROAD combined": s.road_combined if road else None,
-            "Deletion AUC": s.deletion_auc,
-            "Insertion AUC": s.insertion_auc,
-        }
-        for name, s in zip(table.names, table.scores, strict=True)
-    ]
+def _peak(value: float) -> str:
+    return "< 0.01" if 0 < value < 0.005 else f"{value:.2f}"
+
+
+VERDICTS = {True: "yes", False: "no", None: "—"}
+
+
+def score_rows(table: ScoreTable) -> list[dict[str, object]]:
+    """A row per map (then the baselines): the verdict first, then the figures it rests on. The ROAD
+    columns only when ROAD was computed."""
+    rows = []
+    for name, s in zip(table.names, table.scores, strict=True):
+        row: dict[str, object] = {"Map": name, "Beats random": VERDICTS[table.beats_random(name)]}
+        row["Deletion AUC"], row["Insertion AUC"] = s.deletion_auc, s.insertion_auc
+        row["Confidence change"] = s.confidence_change
+        if table.has_road:
+            row["ROAD MoRF"], row["ROAD LeRF"], row["ROAD combined"] = s.morf, s.lerf, s.road_combined
+        rows.append(row)
+    return rows
 
 
 def progress_of(bar: DeltaGenerator, heading: str = "") -> Callable[[float, str], None]:
@@ -91,11 +117,14 @@ def progress_of(bar: DeltaGenerator, heading: str = "") -> Callable[[float, str]
 
 
 def faithfulness_table(rows: list[dict[str, object]]) -> None:
+    from core.vision.faithfulness import BEATS_RANDOM_RULE
+
     st.dataframe(
         rows,
         hide_index=True,
         width="stretch",
         column_config={
+            "Beats random": st.column_config.TextColumn(help=f"yes when {BEATS_RANDOM_RULE}"),
             "Confidence change": st.column_config.NumberColumn(format="%+.3f", help="p(image x map) − p(image)"),
             "ROAD MoRF": st.column_config.NumberColumn(format="%+.3f", help="Most relevant removed: lower is better"),
             "ROAD LeRF": st.column_config.NumberColumn(format="%+.3f", help="Least relevant removed: higher is better"),

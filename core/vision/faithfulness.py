@@ -219,6 +219,26 @@ class ScoreTable:
         baseline = f"{BASELINE_LABEL} · " + name.split(" · ", 1)[1]
         return {n: by_name[n] for n in (name, baseline) if n in by_name}
 
+    @property
+    def has_road(self) -> bool:
+        return any(not np.isnan(s.morf) for s in self.scores)
+
+    def beats_random(self, name: str) -> bool | None:
+        """Whether the map `name` beats its layer's random baseline (the rule: BEATS_RANDOM_RULE); None
+        for a baseline itself, or a map without one (FullGrad's all-layers map)."""
+        if name.startswith(BASELINE_LABEL):
+            return None
+        pair = list(self.with_baseline(name).values())
+        if len(pair) != 2:
+            return None
+        own, baseline = pair
+        return own.deletion_auc < baseline.deletion_auc and own.insertion_auc > baseline.insertion_auc
+
+
+BEATS_RANDOM_RULE = (
+    "its deletion AUC is lower and its insertion AUC higher than those of the random baseline on the same layer"
+)
+
 
 def score_grid(
     loaded: LoadedModel,
@@ -242,6 +262,25 @@ def score_grid(
     )
     names = [cell_label(cell) for cell in cells] + [f"{BASELINE_LABEL} · {layer}" for layer in layers]
     return ScoreTable(tuple(names), tuple(scores))
+
+
+def deletion_probe(
+    loaded: LoadedModel, input_tensor: torch.Tensor, cam: np.ndarray, target: Target, fraction: float
+) -> tuple[np.ndarray, float]:
+    """The image with the map's most relevant `fraction` of pixels blurred away (as one step of the
+    deletion curve), as the RGB picture the model then sees, and the target's probability on it."""
+    values = np.asarray(cam, dtype=np.float32)
+    h, w = values.shape
+    flat = np.zeros(h * w, dtype=np.float32)
+    flat[np.argsort(-values.ravel(), kind="stable")[: round(min(max(fraction, 0.0), 1.0) * h * w)]] = 1.0
+    mask = torch.from_numpy(flat.reshape(1, h, w))
+    perturbed = input_tensor[0] * (1 - mask) + _blurred(input_tensor)[0] * mask
+    with loaded.locked() as model, torch.inference_mode():
+        probability = float(SoftmaxTarget(target)(model(perturbed[None]))[0])
+    mean = np.asarray(loaded.mean, dtype=np.float32)
+    std = np.asarray(loaded.std, dtype=np.float32)
+    rgb = (perturbed.numpy().transpose(1, 2, 0) * std + mean) * 255
+    return np.clip(np.round(rgb), 0, 255).astype(np.uint8), probability
 
 
 def _auc(curve: Sequence[float] | np.ndarray) -> float:
@@ -284,6 +323,17 @@ class RandomisationStep:
     spearman: float  # rank correlation with the original map (1 = unchanged)
     ssim: float
     map: np.ndarray
+
+
+DEPENDS_ON_WEIGHTS_RHO = 0.5
+
+
+def depends_on_weights(steps: Sequence[RandomisationStep]) -> bool | None:
+    """Adebayo et al.'s verdict from the figures of the check: with every layer re-initialised (the last
+    step) the map's rank correlation with the original is below DEPENDS_ON_WEIGHTS_RHO. None without steps."""
+    if not steps:
+        return None
+    return abs(steps[-1].spearman) < DEPENDS_ON_WEIGHTS_RHO
 
 
 def parameter_layers(model: nn.Module, order: Sequence[str]) -> list[str]:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from core.vision import render
-from core.vision.images import LoadedImage, center_crop_resize
+from core.vision.images import Framing, LoadedImage, frame, framing_note
 from core.vision.registry import METHODS
 from core.vision.targets import Target
 
@@ -32,17 +32,21 @@ FAST_LIMIT_S = 20.0  # below this estimate maps are computed as soon as the sett
 class Prepared:
     """The image as the model sees it, and what the model predicts for it."""
 
-    rgb: np.ndarray  # input_size x input_size x 3, uint8
+    rgb: np.ndarray  # input_size x input_size x 3, uint8: the maps are computed on it and laid over it
     tensor: torch.Tensor
     predictions: list[Prediction]
+    framing: Framing = "crop"
+    framing_note: str = ""  # what part of the picture the model sees, in words
 
 
-def prepare(loaded: LoadedModel, image: LoadedImage) -> Prepared:
+def prepare(loaded: LoadedModel, image: LoadedImage, framing: Framing = "crop") -> Prepared:
     from core.vision.cam import predict
 
-    rgb = center_crop_resize(image.rgb, loaded.input_size)
+    fill = (round(255 * loaded.mean[0]), round(255 * loaded.mean[1]), round(255 * loaded.mean[2]))
+    rgb = frame(image.rgb, loaded.input_size, framing, fill)
     tensor = loaded.to_tensor(rgb)
-    return Prepared(rgb, tensor, predict(loaded, tensor))
+    note = framing_note(*image.size, framing)
+    return Prepared(rgb, tensor, predict(loaded, tensor), framing, note)
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,18 @@ def display_values(runs: dict[str, CamRun], shared: bool) -> dict[Cell, np.ndarr
         for layer_map, value in zip(run.maps, scaled, strict=True):
             values[(layer_map.layer, method)] = value
     return values
+
+
+def relative_peaks(runs: dict[str, CamRun]) -> dict[Cell, float]:
+    """(layer, method) -> the map's largest raw value over its method's largest on any layer (0-1):
+    how strong a row is, whichever colour scale is shown."""
+    peaks: dict[Cell, float] = {}
+    for method, run in runs.items():
+        top = max((float(np.max(m.raw)) for m in run.maps), default=0.0)
+        for layer_map in run.maps:
+            peak = float(np.max(layer_map.raw))
+            peaks[(layer_map.layer, method)] = min(max(peak / top, 0.0), 1.0) if top > 0 else 0.0
+    return peaks
 
 
 def layered_cells(cells: Sequence[Cell]) -> list[Cell]:

@@ -10,6 +10,7 @@ import io
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -23,6 +24,10 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # about 6300 x 6300; anything larger is refused before decoding
 MAX_SIDE = 10_000  # each side too: a 40,000,000 x 1 image has few pixels but cannot be resized
 SAMPLES = ("chelsea", "coffee", "astronaut", "rocket", "cat")
+
+
+Framing = Literal["crop", "fit"]  # cut the centre square, or fit the whole image with bars (letterbox)
+FRAMINGS: tuple[Framing, ...] = ("crop", "fit")
 
 
 class ImageError(UserError, ValueError):
@@ -136,3 +141,31 @@ def center_crop_resize(rgb: np.ndarray, size: int) -> np.ndarray:
     left, top = (width - side) // 2, (height - side) // 2
     square = image.crop((left, top, left + side, top + side))
     return np.asarray(square.resize((size, size), Image.Resampling.BICUBIC), dtype=np.uint8)
+
+
+def letterbox_resize(rgb: np.ndarray, size: int, fill: tuple[int, int, int] = (124, 116, 104)) -> np.ndarray:
+    """The whole image scaled so its longer side is `size`, centred on a `size` square of `fill` (by default
+    the ImageNet mean colour, which the model's normalisation turns into zeros: the bars carry no signal)."""
+    image = Image.fromarray(rgb)
+    width, height = image.size
+    scale = size / max(width, height)
+    inner = (max(1, round(width * scale)), max(1, round(height * scale)))
+    canvas = Image.new("RGB", (size, size), fill)
+    canvas.paste(image.resize(inner, Image.Resampling.BICUBIC), ((size - inner[0]) // 2, (size - inner[1]) // 2))
+    return np.asarray(canvas, dtype=np.uint8)
+
+
+def frame(rgb: np.ndarray, size: int, framing: Framing, fill: tuple[int, int, int] = (124, 116, 104)) -> np.ndarray:
+    """The `size` square the model sees: the centre crop, or the whole image letterboxed."""
+    return letterbox_resize(rgb, size, fill) if framing == "fit" else center_crop_resize(rgb, size)
+
+
+def framing_note(width: int, height: int, framing: Framing) -> str:
+    """What part of a `width` x `height` picture the model sees, in words."""
+    if width == height:
+        return "the whole image"
+    wide = width > height
+    if framing == "fit":
+        return f"the whole image, with grey bars {'above and below' if wide else 'left and right'}"
+    hidden = 1 - min(width, height) / max(width, height)
+    return f"centre crop: {hidden:.0%} of the {'width' if wide else 'height'} cut off"

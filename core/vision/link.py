@@ -12,6 +12,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from core.vision.images import FRAMINGS, Framing
 from core.vision.targets import Target
 from core.vision.uploads import is_upload_id
 
@@ -22,7 +23,7 @@ DEFAULT_MODEL = "efficientnet_lite0"
 DEFAULT_SAMPLE = "chelsea"
 DEFAULT_METHODS = ("GradCAM",)
 USER_MODEL = "user"  # the user's own model file: its weights are not kept, only this choice
-PARAMS = ("model", "image", "layers", "methods", "target")
+PARAMS = ("model", "image", "layers", "methods", "target", "framing")
 UPLOAD_PREFIX = "upload"
 
 
@@ -62,6 +63,7 @@ class CamLink:
     layers: tuple[str, ...] | None = None  # None: the model's default layers
     methods: tuple[str, ...] = DEFAULT_METHODS
     target: TargetChoice = field(default_factory=TargetChoice)
+    framing: Framing = "crop"
 
 
 def link_params(link: CamLink, default_layers: Sequence[str] = ()) -> dict[str, str]:
@@ -82,6 +84,8 @@ def link_params(link: CamLink, default_layers: Sequence[str] = ()) -> dict[str, 
         params["target"] = str(target.class_a)
     elif target.mode == "contrast" and target.class_a is not None and target.class_b is not None:
         params["target"] = f"{target.class_a}-{target.class_b}"
+    if link.framing != "crop":
+        params["framing"] = link.framing
     return params
 
 
@@ -110,7 +114,14 @@ def parse_link(
             problems.append(f"The link's method(s) {', '.join(map(repr, unknown))} are not available; left out.")
         chosen_methods = known or DEFAULT_METHODS
     target = _parse_target(params.get("target"), problems)
-    return CamLink(model, image, layers, chosen_methods, target), problems
+    framing: Framing = "crop"
+    wanted = params.get("framing", "crop")
+    for known_framing in FRAMINGS:
+        if wanted == known_framing:
+            framing = known_framing
+    if wanted != framing:
+        problems.append(f"The link's framing {wanted!r} is not “crop” or “fit”; cropping the centre.")
+    return CamLink(model, image, layers, chosen_methods, target, framing), problems
 
 
 def _parse_image(value: str | None, samples: Collection[str], problems: list[str]) -> ImageRef:

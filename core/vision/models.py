@@ -82,6 +82,37 @@ class LayerInfo:
         shape = " x ".join(str(s) for s in self.output_shape)
         return f"{self.name} · {self.type_name} · {shape}"
 
+    @property
+    def map_size(self) -> tuple[int, int]:
+        """Height and width of the layer's map (a token layer's square of patches)."""
+        if len(self.output_shape) == 3:
+            return int(self.output_shape[1]), int(self.output_shape[2])
+        tokens = int(self.output_shape[0])
+        side = _square_side(tokens) or _square_side(tokens - 1) or 1
+        return side, side
+
+    def depth_words(self, input_size: int) -> str:
+        """How deep the layer is, in plain words, from how coarse its map is (pixels per map cell)."""
+        stride = input_size / max(self.map_size[0], 1)
+        if stride <= 4:
+            return "early: edges and textures"
+        if stride <= 8:
+            return "middle: patterns"
+        if stride <= 16:
+            return "deep: object parts"
+        return "deepest: whole objects"
+
+    def plain_label(self, input_size: int) -> str:
+        """Short enough for a pill of the layer picker: name · depth · map size."""
+        height, width = self.map_size
+        return f"{self.name} · {self.depth_words(input_size).split(':')[0]} · {height} x {width} map"
+
+    @property
+    def technical(self) -> str:
+        shape = " x ".join(str(s) for s in self.output_shape)
+        dims = "channels x height x width" if len(self.output_shape) == 3 else "tokens x features"
+        return f"{self.type_name}, output {shape} ({dims})"
+
 
 @dataclass
 class LoadedModel:

@@ -31,7 +31,7 @@ class Display:
     opacity: float = 0.5
     colormap: str = DEFAULT_COLORMAP
     threshold: float = 0.0
-    shared: bool = True  # one colour scale per method across layers (else each map stretched to 0-1)
+    shared: bool = False  # one colour scale per method across layers (else each map stretched to 0-1)
 
 
 LIBRARIES = ("torch", "torchvision", "grad-cam", "numpy", "efficientnet-lite-pytorch", "scikit-image")

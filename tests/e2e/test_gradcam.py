@@ -40,6 +40,24 @@ def test_gradcam_grid_and_bad_upload(app_url: str, browser: Browser, screenshot_
     page.screenshot(path=str(screenshot_dir / "gradcam-shared-scale.png"), full_page=True)
     main.get_by_text("One colour scale for all rows", exact=True).click()
     main.get_by_text("Each row scaled to its own peak", exact=False).wait_for(timeout=TIMEOUT_MS)
+    wait_until_rendered(page, TIMEOUT_MS)
+
+    # A click opens a map large; its deletion slider re-runs the model live.
+    main.get_by_role("button", name="Enlarge").last.click()
+    dialog = page.get_by_role("dialog")
+    dialog.get_by_text("what the model sees with the top 20% blurred").wait_for(timeout=TIMEOUT_MS)
+    expect(dialog.get_by_text("GradCAM · _blocks.15", exact=False).first).to_be_visible()
+    first_reading = dialog.locator("h3").inner_text()
+    dialog.get_by_role("slider").focus()
+    for _ in range(12):
+        page.keyboard.press("ArrowRight")
+    dialog.get_by_text("what the model sees with the top 80% blurred").wait_for(timeout=TIMEOUT_MS)
+    wait_until_rendered(page, TIMEOUT_MS)
+    assert dialog.locator("h3").inner_text() != first_reading  # the prediction changed with the slider
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "gradcam-enlarged.png"))
+    page.keyboard.press("Escape")
+    dialog.wait_for(state="detached", timeout=TIMEOUT_MS)
 
     fake = tmp_path / "holiday.png"
     fake.write_bytes(b"this is a text file with a .png name")
@@ -67,7 +85,7 @@ def test_a_wide_image_is_fitted_whole_or_cropped_and_the_caption_says_which(
     expect(
         main.get_by_text("chelsea: what the model sees (224 px; centre crop: 33% of the width cut off)")
     ).to_be_visible()
-    main.get_by_role("button", name="Fit (letterbox)").click()
+    main.get_by_text("Fit (letterbox)", exact=True).click()
     page.wait_for_url("**framing=fit**", timeout=TIMEOUT_MS)
     caption = "chelsea: what the model sees (224 px; the whole image, with grey bars above and below)"
     main.get_by_text(caption).wait_for(timeout=TIMEOUT_MS)
@@ -107,15 +125,16 @@ def pick(page: Page, label: str, option: str) -> None:
     wait_until_rendered(page, TIMEOUT_MS)
 
 
+FRAMING_NOTES = {"coffee": "centre crop: 33% of the width cut off", "astronaut": "the whole image"}  # 600x400, square
+
+
 def expect_view(page: Page, sample: str, images: int) -> None:
     """Sample, methods and target as chosen below: 1 layer x (2 methods + 2 guided) + input + colour bar."""
     wait_for_grid(page, "tabby", images)
     expect(page.get_by_role("combobox", name="Sample image")).to_have_value(sample)
-    expect(
-        page.get_by_text(f"{sample}: what the model sees (224 px; centre crop: 33% of the width cut off)")
-    ).to_be_visible()
+    expect(page.get_by_text(f"{sample}: what the model sees (224 px; {FRAMING_NOTES[sample]})")).to_be_visible()
     assert chosen(page, "Methods (a column each)") == ["GradCAM", "HiResCAM"]
-    assert chosen(page, "Layers (a row each)") == ["_blocks.15 · MBConvBlock · 320 x 7 x 7"]
+    assert chosen(page, "Layers (a row each)") == ["_blocks.15 · deepest · 7 x 7 map"]
     expect(page.get_by_role("radio", name="Another class")).to_be_checked()
     expect(page.get_by_role("combobox", name="Class")).to_have_value("tabby (281)")
 

@@ -5,7 +5,16 @@ import pytest
 import torch
 
 from core.vision.cam import SoftmaxTarget, Target, compute_maps
-from core.vision.faithfulness import random_baseline, random_baselines, randomisation_check, score_maps
+from core.vision.faithfulness import (
+    Faithfulness,
+    RandomisationStep,
+    ScoreTable,
+    depends_on_weights,
+    random_baseline,
+    random_baselines,
+    randomisation_check,
+    score_maps,
+)
 from tests.vision.former_path import former_curves
 
 
@@ -104,3 +113,42 @@ def test_batched_scores_equal_the_per_map_computation(lite0, chelsea) -> None:
         np.testing.assert_allclose(score.deletion_curve, deletion, atol=1e-5)
         np.testing.assert_allclose(score.insertion_curve, insertion, atol=1e-5)
         assert np.isnan(score.morf) and np.isnan(score.road_combined)
+
+
+def _scores(deletion: float, insertion: float) -> Faithfulness:
+    nan = float("nan")
+    return Faithfulness(0.0, nan, nan, nan, deletion, insertion, (), ())
+
+
+def test_a_map_beats_random_only_when_both_curves_beat_its_layers_baseline() -> None:
+    table = ScoreTable(
+        ("GradCAM · a", "HiResCAM · a", "EigenCAM · a", "FullGrad · (all bias layers)", "Random baseline · a"),
+        (_scores(0.1, 0.8), _scores(0.1, 0.3), _scores(0.5, 0.8), _scores(0.0, 1.0), _scores(0.3, 0.5)),
+    )
+    assert [table.beats_random(name) for name in table.names] == [True, False, False, None, None]
+    assert not table.has_road
+
+
+def test_a_map_depends_on_the_weights_when_it_changes_once_every_layer_is_random() -> None:
+    flat = np.zeros((2, 2), np.float32)
+    changed = [RandomisationStep("x", 1, 0.9, 0.9, flat), RandomisationStep("y", 9, 0.2, 0.3, flat)]
+    kept = [RandomisationStep("x", 1, 0.2, 0.3, flat), RandomisationStep("y", 9, 0.7, 0.8, flat)]
+    assert depends_on_weights(changed) is True
+    assert depends_on_weights(kept) is False  # judged on the last step: every layer re-initialised
+    assert depends_on_weights([RandomisationStep("y", 9, -0.6, 0.1, flat)]) is False  # inverted is not changed
+    assert depends_on_weights([]) is None
+
+
+def test_the_deletion_probe_is_a_step_of_the_deletion_curve_and_shows_what_the_model_sees(lite0, chelsea) -> None:
+    from core.vision.faithfulness import deletion_probe
+
+    target = Target(285)
+    gradcam = compute_maps(lite0, chelsea, ["_blocks.15"], "GradCAM", target).maps[0].normalized
+    curve = score_maps(lite0, chelsea, [gradcam], target, road=False, curve_steps=10)[0].deletion_curve
+    untouched, p0 = deletion_probe(lite0, chelsea, gradcam, target, 0.0)
+    assert p0 == pytest.approx(probability(lite0.model, chelsea, 285), abs=1e-5) == pytest.approx(curve[0], abs=1e-5)
+    np.testing.assert_allclose(lite0.to_tensor(untouched), chelsea, atol=0.03)  # the shown picture is the input
+    picture, p30 = deletion_probe(lite0, chelsea, gradcam, target, 0.3)
+    assert p30 == pytest.approx(curve[3], abs=1e-4)
+    assert picture.shape == (224, 224, 3) and not np.array_equal(picture, untouched)
+    assert deletion_probe(lite0, chelsea, gradcam, target, 1.0)[1] == pytest.approx(curve[-1], abs=1e-4)

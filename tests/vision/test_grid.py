@@ -19,6 +19,7 @@ from core.vision.grid import (
     layered_cells,
     plan,
     prepare,
+    relative_peaks,
     run_summary,
 )
 from core.vision.images import load_sample
@@ -56,6 +57,30 @@ def test_display_values_share_one_scale_per_method_or_stretch_each_map(grid) -> 
         assert max(float(shared[(layer, method)].max()) for layer in LAYERS) == pytest.approx(1.0)
     for (layer, method), value in own.items():
         np.testing.assert_array_equal(value, result.layer_map((layer, method)).normalized)
+
+
+def test_relative_peaks_say_how_strong_each_row_is_whichever_scale_is_shown(grid) -> None:
+    _request, result, _seen = grid
+    peaks = relative_peaks(result.runs)
+    shared = display_values(result.runs, shared=True)
+    for cell, peak in peaks.items():
+        assert 0 <= peak <= 1
+        assert peak == pytest.approx(float(shared[cell].max()), abs=1e-6)  # the shared scale's peak
+    for method in ("GradCAM", "EigenCAM"):
+        assert max(peaks[(layer, method)] for layer in LAYERS) == pytest.approx(1.0)
+
+
+def test_the_maps_are_computed_on_the_square_that_is_shown(lite0) -> None:
+    chelsea = load_sample("chelsea")  # 451 x 300
+    crop = prepare(lite0, chelsea)
+    assert crop.framing == "crop" and crop.framing_note == "centre crop: 33% of the width cut off"
+    fit = prepare(lite0, chelsea, "fit")
+    assert fit.framing_note == "the whole image, with grey bars above and below"
+    assert fit.rgb.shape == (224, 224, 3) and not np.array_equal(fit.rgb, crop.rgb)
+    np.testing.assert_allclose(fit.tensor, lite0.to_tensor(fit.rgb))  # the tensor is made from what is shown
+    bars = fit.tensor[0, :, :20, :]  # the mean colour: close to zero after normalisation
+    assert float(bars.abs().max()) < 0.03
+    assert fit.predictions[0].label == "Egyptian cat"
 
 
 def test_what_is_missing_and_what_starts_at_once(lite0) -> None:

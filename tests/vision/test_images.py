@@ -70,3 +70,24 @@ def test_samples_and_centre_crop() -> None:
     assert crop.shape == (224, 224, 3)
     with pytest.raises(ImageError):
         load_sample("../../etc/passwd")
+
+
+def test_a_wide_image_is_cropped_to_its_centre_or_fitted_whole_with_neutral_bars() -> None:
+    from core.vision.images import frame, framing_note
+
+    wide = np.zeros((100, 300, 3), np.uint8)
+    wide[:, :100] = (255, 0, 0)  # red left third, green middle, blue right third
+    wide[:, 100:200] = (0, 255, 0)
+    wide[:, 200:] = (0, 0, 255)
+    crop = frame(wide, 60, "crop")
+    assert crop.shape == (60, 60, 3)
+    assert {tuple(crop[30, x]) for x in (5, 30, 55)} == {(0, 255, 0)}  # only the middle third is seen
+    fit = frame(wide, 60, "fit", fill=(124, 116, 104))
+    assert fit.shape == (60, 60, 3)
+    assert tuple(fit[2, 30]) == tuple(fit[57, 30]) == (124, 116, 104)  # bars above and below
+    assert tuple(fit[30, 3]) == (255, 0, 0) and tuple(fit[30, 57]) == (0, 0, 255)  # both ends are seen
+    assert framing_note(300, 100, "crop") == "centre crop: 67% of the width cut off"
+    assert framing_note(100, 300, "fit") == "the whole image, with grey bars left and right"
+    assert framing_note(80, 80, "crop") == framing_note(80, 80, "fit") == "the whole image"
+    thin = frame(np.zeros((3, 5000, 3), np.uint8), 224, "fit")  # a 1-pixel-high strip still fits
+    assert thin.shape == (224, 224, 3)

@@ -92,3 +92,12 @@ def test_a_target_choice_resolves_against_the_top_prediction() -> None:
     assert TargetChoice().resolved(285) == Target(285)
     assert TargetChoice("class", 3).resolved(285) == Target(3)
     assert TargetChoice("contrast", 3, 4).resolved(285) == Target(3, 4)
+
+
+def test_the_framing_travels_in_the_link_and_a_bad_one_is_a_short_problem() -> None:
+    assert link_params(CamLink(framing="fit")) == {"framing": "fit"}
+    assert link_params(CamLink(framing="crop")) == {}
+    assert parse({"framing": "fit"}) == (CamLink(framing="fit"), [])
+    link, problems = parse({"framing": "stretch"})
+    assert link.framing == "crop"
+    assert problems == ["The link's framing 'stretch' is not “crop” or “fit”; cropping the centre."]

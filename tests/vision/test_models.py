@@ -130,3 +130,18 @@ def test_layer_tree_of_the_embedded_model(lite0) -> None:
     assert info.output_shape == (320, 7, 7) and info.usable and info.depth == 1
     assert not lite0.layer("_swish").usable  # shared activation, called twice per forward
     assert lite0.execution_order(["_blocks.15", "_blocks.2"]) == ["_blocks.2", "_blocks.15"]
+
+
+def test_layers_are_named_in_plain_words_with_the_technical_detail_kept() -> None:
+    from core.vision.models import LayerInfo
+
+    early = LayerInfo("_blocks.1", "MBConvBlock", 2, (24, 56, 56), 1)
+    last = LayerInfo("_blocks.15", "MBConvBlock", 2, (320, 7, 7), 1)
+    tokens = LayerInfo("encoder.layers.11", "EncoderBlock", 3, (197, 768), 1)
+    assert early.plain_label(224) == "_blocks.1 · early · 56 x 56 map"
+    assert early.depth_words(224) == "early: edges and textures"
+    assert last.plain_label(224) == "_blocks.15 · deepest · 7 x 7 map"
+    assert last.depth_words(224) == "deepest: whole objects"
+    assert tokens.plain_label(224) == "encoder.layers.11 · deep · 14 x 14 map"
+    assert last.technical == "MBConvBlock, output 320 x 7 x 7 (channels x height x width)"
+    assert tokens.technical == "EncoderBlock, output 197 x 768 (tokens x features)"
