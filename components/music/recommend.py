@@ -18,8 +18,10 @@ HOW_IT_WORKS = (
     "leave too few candidates, the search widens to every catalog track that passes.\n"
     "3. **Score** = similarity to the seeds (70 % sound, 20 % same genre, 10 % same artist) minus "
     "the average distance to your **targets** × target strength.\n"
-    "4. Seeds and other versions of the same song (remaster, radio edit…) are removed; the list is "
-    "picked by **MMR** (score vs. difference from tracks already picked) with a per-artist cap.\n"
+    "4. Seeds and other versions of the same song (live, remaster, radio edit, feat.…) are removed "
+    "(switch this off to keep them); the list is picked by **MMR** (score vs. difference from tracks "
+    "already picked) with caps per artist and per album. So a track can sit above one with a higher "
+    "match: its **Rank reason** says why.\n"
     "Pool sizes are shown like Spotify did (initial, after filtering), and each track says why it "
     "is there."
 )

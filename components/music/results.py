@@ -63,7 +63,13 @@ def pool_metrics(result: Recommendations) -> None:
         f"{pool.after_filters:,}",
         help="Like Spotify's afterFilteringSize" + (" (search widened to the whole catalog)." if pool.widened else "."),
     )
-    c.metric("After removing seeds and versions", f"{pool.after_dedupe:,}")
+    c.metric(
+        "After removing seeds and versions" if pool.one_version_per_song else "After removing the seeds",
+        f"{pool.after_dedupe:,}",
+        help="Other versions of a song (live, remaster, radio edit, feat.) count as the same song."
+        if pool.one_version_per_song
+        else "Every version of a song is kept (switched off under “List size and variety”).",
+    )
     d.metric("Recommended", f"{pool.returned:,}")
     for note in result.notes:
         st.info(note, icon=":material/info:")

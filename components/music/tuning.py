@@ -8,16 +8,18 @@ from typing import Any
 import streamlit as st
 
 from components.music.state import (
+    ALBUM_CAP,
     ARTIST_CAP,
     DIVERSITY,
     LIMIT,
+    ONE_VERSION,
     RANGE_PREFIX,
     TARGET_PREFIX,
     TARGET_WEIGHT,
     USE_TARGET_PREFIX,
 )
 from core.music.catalog import FEATURES, KEY_NAMES, FeatureSpec
-from core.music.link import CAP_RANGE, DIVERSITY_RANGE, LIMIT_RANGE, STRENGTH_RANGE, Tuning
+from core.music.link import ALBUM_CAP_RANGE, CAP_RANGE, DIVERSITY_RANGE, LIMIT_RANGE, STRENGTH_RANGE, Tuning
 
 __all__ = ["Tuning", "show_in_widgets", "tuning_panel"]
 
@@ -125,9 +127,17 @@ def tuning_panel(seed_values: dict[str, float] | None = None) -> Tuning:
             if target is not None:
                 targets[spec.name] = float(target)
     with st.expander("List size and variety", icon=":material/format_list_numbered:"):
-        left, middle, right, last = st.columns(4)
+        left, middle, album_column, right, last = st.columns(5)
         limit = left.slider("Tracks", LIMIT_RANGE.low, LIMIT_RANGE.high, LIMIT_RANGE.default, key=LIMIT)
         cap = middle.slider("At most per artist", CAP_RANGE.low, CAP_RANGE.high, CAP_RANGE.default, key=ARTIST_CAP)
+        album_cap = album_column.select_slider(
+            "At most per album",
+            options=list(range(ALBUM_CAP_RANGE.low, ALBUM_CAP_RANGE.high + 1)),
+            value=ALBUM_CAP_RANGE.default,
+            format_func=lambda n: "no limit" if n == 0 else str(n),
+            key=ALBUM_CAP,
+            help="Tracks of one album (by the same artist). Tracks without an album in the catalog are not capped.",
+        )
         diversity = right.slider(
             "Variety",
             DIVERSITY_RANGE.low,
@@ -147,7 +157,14 @@ def tuning_panel(seed_values: dict[str, float] | None = None) -> Tuning:
             help="How much targets count against similarity to the seeds. High values leave the "
             "seeds' sound (and genre) to reach the targets.",
         )
-    return Tuning(minimums, maximums, targets, limit, cap, diversity, strength)
+        one_version = st.toggle(
+            "One version per song: leave out live versions, remasters, radio edits and “feat.” variants",
+            value=True,
+            key=ONE_VERSION,
+            help="“Song - 2011 Remaster”, “Song (Live)”, “Song (Radio Edit)” and “Song feat. X” by the same "
+            "artist count as one song: only the best-matching version is listed, and none of a seed's own.",
+        )
+    return Tuning(minimums, maximums, targets, limit, cap, diversity, strength, album_cap, one_version)
 
 
 def show_in_widgets(tuning: Tuning) -> None:
@@ -168,3 +185,4 @@ def show_in_widgets(tuning: Tuning) -> None:
             state.pop(f"{TARGET_PREFIX}{spec.name}", None)
     state[LIMIT], state[ARTIST_CAP] = tuning.limit, tuning.per_artist_cap
     state[DIVERSITY], state[TARGET_WEIGHT] = tuning.diversity, tuning.target_weight
+    state[ALBUM_CAP], state[ONE_VERSION] = tuning.per_album_cap, tuning.one_version_per_song

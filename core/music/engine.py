@@ -52,11 +52,13 @@ RADAR_FEATURES = (
 
 _BRACKETS = re.compile(r"\s*[\(\[][^\)\]]*[\)\]]")
 _DASH_SUFFIX = re.compile(r"\s+-\s+.*$")
+_FEATURING = re.compile(r"\s+(?:feat\.?|ft\.|featuring)\s.*$")  # "Song feat. X" without brackets
 _NON_WORD = re.compile(r"[\W_]+")  # any script's letters and digits are kept
 # The same three patterns for ASCII text in RE2's syntax (Python's \s also matches \v and \x1c-\x1f).
 _ASCII_SPACE = r"[\t\n\v\f\r \x1c-\x1f]"
 _ASCII_BRACKETS = _ASCII_SPACE + r"*[\(\[][^\)\]]*[\)\]]"
 _ASCII_DASH_SUFFIX = _ASCII_SPACE + r"+-" + _ASCII_SPACE + r"+.*$"
+_ASCII_FEATURING = _ASCII_SPACE + r"+(?:feat\.?|ft\.|featuring)" + _ASCII_SPACE + r".*$"
 _ASCII_NON_WORD = r"[^0-9A-Za-z]+"
 
 
@@ -78,7 +80,8 @@ class EmptyPoolError(EngineError):
 
 
 def song_key(title: str, artist: str) -> str:
-    """Same song, other version: 'Song - 2011 Remaster' and 'Song (Radio Edit)' -> 'song|artist'."""
+    """Same song, other version: 'Song - 2011 Remaster', 'Song (Radio Edit)', 'Song - Live at Wembley',
+    'Song [Mono]', 'Song (feat. X)' and 'Song feat. X' -> 'song|artist'."""
     return str(song_keys(pd.Series([title]), pd.Series([artist]))[0])
 
 
@@ -107,6 +110,7 @@ def song_keys(titles: pd.Series, artists: pd.Series) -> np.ndarray:
         lower = pc.ascii_lower(title_array.filter(chosen))
         base = pc.replace_substring_regex(lower, _ASCII_BRACKETS, "")
         base = pc.replace_substring_regex(base, _ASCII_DASH_SUFFIX, "")
+        base = pc.replace_substring_regex(base, _ASCII_FEATURING, "")
         base = pc.ascii_trim(pc.replace_substring_regex(base, _ASCII_NON_WORD, " "), " ")
         whole = pc.ascii_trim(pc.replace_substring_regex(lower, _ASCII_NON_WORD, " "), " ")
         base = pc.if_else(pc.equal(base, ""), whole, base)
@@ -122,6 +126,7 @@ def song_keys(titles: pd.Series, artists: pd.Series) -> np.ndarray:
 def _song_keys_python(titles: pd.Series, artists: pd.Series) -> np.ndarray:
     lower = titles.str.lower()
     base = lower.str.replace(_BRACKETS, "", regex=True).str.replace(_DASH_SUFFIX, "", regex=True)
+    base = base.str.replace(_FEATURING, "", regex=True)
     base = base.str.replace(_NON_WORD, " ", regex=True).str.strip()
     # A title that is all brackets or suffix, e.g. "(Intro)", keeps its own words.
     whole = lower.str.replace(_NON_WORD, " ", regex=True).str.strip()
@@ -259,6 +264,7 @@ class PoolSizes:
     after_dedupe: int  # after removing seeds and other versions of the same songs
     widened: bool  # True when the filters left too few and the search covered the whole catalog
     returned: int
+    one_version_per_song: bool = True  # after_dedupe also removed other versions of the same songs
 
 
 @dataclass
@@ -801,7 +807,7 @@ class CatalogIndex:
         return Recommendations(
             tracks=tracks,
             explanations=explanations,
-            pool=PoolSizes(initial, after_filters, after_dedupe, widened, len(rows)),
+            pool=PoolSizes(initial, after_filters, after_dedupe, widened, len(rows), query.one_version_per_song),
             seed_rows=seed_rows,
             pool_rows=np.union1d(pool, kept),
             passed_rows=kept,

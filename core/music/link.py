@@ -32,13 +32,16 @@ class FloatBounds(NamedTuple):
 # The list's size and variety: the range and default of each control.
 LIMIT_RANGE = IntBounds(5, 50, 20)
 CAP_RANGE = IntBounds(1, 5, 2)
+ALBUM_CAP_RANGE = IntBounds(0, 5, 0)  # 0 = no cap
 DIVERSITY_RANGE = FloatBounds(0.0, 1.0, 0.3)
 STRENGTH_RANGE = FloatBounds(0.0, 3.0, 1.0)
 SEED_KINDS: dict[str, SeedKind] = {"track": "track", "artist": "artist", "genre": "genre"}
 
 CATALOG, SEEDS, MINIMUMS, MAXIMUMS, TARGETS = "catalog", "seeds", "min", "max", "target"
 LIMIT, CAP, DIVERSITY, STRENGTH, LISTED = "limit", "cap", "variety", "strength", "list"
-PARAMS = (CATALOG, SEEDS, MINIMUMS, MAXIMUMS, TARGETS, LIMIT, CAP, DIVERSITY, STRENGTH, LISTED)
+ALBUM_CAP, VERSIONS = "album_cap", "versions"
+ALL_VERSIONS = "all"  # versions=all: keep live, remastered, … versions of the same song
+PARAMS = (CATALOG, SEEDS, MINIMUMS, MAXIMUMS, TARGETS, LIMIT, CAP, ALBUM_CAP, VERSIONS, DIVERSITY, STRENGTH, LISTED)
 
 
 @dataclass
@@ -52,6 +55,8 @@ class Tuning:
     per_artist_cap: int = CAP_RANGE.default
     diversity: float = DIVERSITY_RANGE.default
     target_weight: float = STRENGTH_RANGE.default
+    per_album_cap: int = ALBUM_CAP_RANGE.default
+    one_version_per_song: bool = True
 
     def query(self, seeds: Sequence[Seed]) -> Query:
         return Query(
@@ -63,6 +68,8 @@ class Tuning:
             per_artist_cap=self.per_artist_cap,
             diversity=self.diversity,
             target_weight=self.target_weight,
+            per_album_cap=self.per_album_cap,
+            one_version_per_song=self.one_version_per_song,
         )
 
 
@@ -109,11 +116,14 @@ def encode_link(link: MusicLink) -> dict[str, str]:
     for name, value, default in (
         (LIMIT, tuning.limit, LIMIT_RANGE.default),
         (CAP, tuning.per_artist_cap, CAP_RANGE.default),
+        (ALBUM_CAP, tuning.per_album_cap, ALBUM_CAP_RANGE.default),
         (DIVERSITY, tuning.diversity, DIVERSITY_RANGE.default),
         (STRENGTH, tuning.target_weight, STRENGTH_RANGE.default),
     ):
         if value != default:
             out[name] = number(value)
+    if not tuning.one_version_per_song:
+        out[VERSIONS] = ALL_VERSIONS
     if link.listed and link.seeds:
         out[LISTED] = "1"
     return out
@@ -186,6 +196,7 @@ def decode_link(params: Mapping[str, str]) -> tuple[MusicLink, list[str]]:
     for name, label, bounds, integer in (
         (LIMIT, "The number of tracks", LIMIT_RANGE, True),
         (CAP, "The cap per artist", CAP_RANGE, True),
+        (ALBUM_CAP, "The cap per album", ALBUM_CAP_RANGE, True),
         (DIVERSITY, "Variety", DIVERSITY_RANGE, False),
         (STRENGTH, "Target strength", STRENGTH_RANGE, False),
     ):
@@ -198,10 +209,17 @@ def decode_link(params: Mapping[str, str]) -> tuple[MusicLink, list[str]]:
             tuning.limit = int(value)
         elif name == CAP:
             tuning.per_artist_cap = int(value)
+        elif name == ALBUM_CAP:
+            tuning.per_album_cap = int(value)
         elif name == DIVERSITY:
             tuning.diversity = float(value)
         else:
             tuning.target_weight = float(value)
+    if VERSIONS in params:
+        if params[VERSIONS] == ALL_VERSIONS:
+            tuning.one_version_per_song = False
+        else:
+            problems.append(f"versions=“{params[VERSIONS]}” is not known (versions=all keeps every version).")
     catalog = params.get(CATALOG, "").strip() or None
     listed = params.get(LISTED) == "1"
     return MusicLink(catalog, seeds, tuning, listed), problems

@@ -4,6 +4,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -547,3 +548,30 @@ def test_genres_are_picked_in_one_box_and_applied_at_once(data_dir: Path) -> Non
     assert len(chips) == 1 and chips[0].startswith("♪ Song 1")
     app.button(key="music.go").click().run()
     assert not app.exception and len(app.dataframe[0].value) == 20
+
+
+def test_versions_and_the_album_cap_are_switches_of_the_list(data_dir: Path) -> None:
+    raw = make_catalog(1500, seed=2)
+    raw["track_album_name"] = raw["track_artist"] + " LP"  # one album per artist
+    copy = raw.iloc[:40].copy()  # a live version of the first 40 songs, same sound, same album
+    copy["track_id"] = [f"{n:022d}" for n in range(40)]
+    copy["track_name"] = copy["track_name"] + " - Live"
+    load_catalog_upload(csv_bytes(pd.concat([raw, copy])), "versions.csv", CatalogStore(data_dir / "music"))
+    app = page()
+    app.text_input(key="music.query").input("rock").run()
+    next(b for b in app.button if b.key == "music.add_genre.rock").click().run()
+    app.slider(key="music.artist_cap").set_value(5).run()
+    app.button(key="music.go").click().run()
+    table = app.dataframe[0].value
+    assert not table["Title"].str.endswith(" - Live").any()
+    assert table["Artist"].value_counts().max() > 2
+    assert next(m for m in app.metric if m.label == "After removing seeds and versions")
+    app.toggle(key="music.one_version").set_value(False).run()
+    app.select_slider(key="music.album_cap").set_value(2).run()
+    assert app.select_slider(key="music.album_cap").options[0] == "no limit"
+    app.button(key="music.go").click().run()
+    assert not app.exception, [e.value for e in app.exception]
+    table = app.dataframe[0].value
+    assert table["Artist"].value_counts().max() <= 2  # one album per artist, at most two per album
+    assert any(m.label == "After removing the seeds" for m in app.metric)
+    assert app.query_params["versions"] == "all" and app.query_params["album_cap"] == "2"

@@ -88,6 +88,13 @@ def test_upload_catalog_pick_seeds_and_get_explained_list(
     main.get_by_role("button", name="Genre: jazz").click()  # and a chip removed leaves the box
     settle(page)
     expect(genres.get_by_text("jazz (", exact=False)).to_have_count(0, timeout=30_000)
+    open_expander(page, "List size and variety")
+    versions = main.locator(".st-key-music-one_version")
+    expect(versions).to_be_visible()
+    label = versions.locator("label p").first  # the whole label shown, not cut off
+    assert label.evaluate("e => e.scrollWidth <= e.clientWidth + 1 && e.scrollHeight <= e.clientHeight + 1")
+    assert "“feat.” variants" in label.inner_text()
+    expect(main.locator(".st-key-music-album_cap").get_by_text("no limit").first).to_be_visible()
 
     main.get_by_role("button", name="Recommend").click()
     expect(main.get_by_text("Candidates near the seeds")).to_be_visible(timeout=30_000)
