@@ -15,6 +15,7 @@ sessions.
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 from collections.abc import Iterable, Sequence
@@ -45,7 +46,37 @@ def pipeline() -> Language:
                 import spacy
 
                 _PIPELINE = spacy.load("en_core_web_sm")
+            _add_spoken_sentence_starts(_PIPELINE)
         return _PIPELINE
+
+
+SENTENCE_OPENERS = {"DT", "PRP", "PRP$", "IN", "CC", "RB", "WDT", "WP", "WRB", "EX", "VBZ", "VBP", "VBD", "MD"}
+
+
+def _add_spoken_sentence_starts(nlp: Language) -> None:
+    """Speech recognizers often drop the full stop: "... on the Earth The Moon orbits ...". A capitalised
+    word that opens sentences (an article, a pronoun, a preposition ...) right after a lower-case word starts
+    a sentence; the parser keeps the boundaries set before it runs."""
+    from spacy.language import Language as SpacyLanguage
+
+    name = "spoken_sentence_starts"
+    if name not in SpacyLanguage.factories:
+
+        @SpacyLanguage.component(name)
+        def spoken_sentence_starts(doc: Doc) -> Doc:
+            for before, token in itertools.pairwise(doc):
+                if (
+                    token.text[:1].isupper()
+                    and token.text != "I"
+                    and token.tag_ in SENTENCE_OPENERS
+                    and before.is_alpha
+                    and before.text.islower()
+                ):
+                    token.is_sent_start = True
+            return doc
+
+    if name not in nlp.pipe_names:
+        nlp.add_pipe(name, before="parser")
 
 
 def parse(texts: Sequence[str]) -> list[Doc]:

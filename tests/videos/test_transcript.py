@@ -121,3 +121,17 @@ def test_local_paths_only_inside_the_media_folder_and_never_when_deployed(tmp_pa
         resolve_local_media("talk.mp4", media, deployed=True)
     with pytest.raises(LocalFileError, match="MLSTUDIO_MEDIA_DIR"):
         resolve_local_media("talk.mp4", None, deployed=False)
+
+
+def test_a_sentence_the_recognizer_did_not_end_is_split_where_the_next_one_starts() -> None:
+    from core.videos.language import timed_sentences as language_sentences
+
+    heard = [
+        Segment(0, 6, "Roughly one sixth of the gravity on earth The moon orbits the earth in 27.3 days"),
+        Segment(6, 9, "It was built by the Army engineer George Goethals in the Isthmus of Panama."),
+    ]
+    assert [s.text for s in language_sentences(heard)] == [
+        "Roughly one sixth of the gravity on earth",
+        "The moon orbits the earth in 27.3 days",
+        "It was built by the Army engineer George Goethals in the Isthmus of Panama.",
+    ]
