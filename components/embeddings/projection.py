@@ -104,7 +104,8 @@ def projected_map(
     """The points to draw. Without any yet (UMAP / t-SNE not computed), say how to get them and stop."""
     key: ProjectionKey = (data.name, embedder, request.method)
     if request.method != "pca":
-        warm_worker()  # UMAP/t-SNE run in a worker process (so Stop works); it compiles while the user reads
+        # UMAP/t-SNE run in a worker process (so Stop works); it compiles while the user reads
+        warm_worker(len(analysis.vectors) if request.method == "umap" else 0)
     try:
         if request.run and request.method != "pca":
             _start_job(jobs_dir, state, data, analysis, request, embedder, key)

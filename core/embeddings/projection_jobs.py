@@ -102,6 +102,18 @@ def _warm_up() -> None:
         compute_points(points, "tsne", {"max_iters": 250, "perplexity": 5.0})
 
 
+WARM_LARGE = "warm-large"
+EXACT_NEIGHBOURS_UP_TO = 4_096  # umap-learn's switch from exact neighbours to NN-descent
+
+
+def _warm_up_large() -> None:
+    """Compile NN-descent, which UMAP runs above 4,096 points and numba cannot cache on disk (see
+    core.embeddings.umap_cache): 20-40 s, paid here while the user picks the parameters, not in the run."""
+    points = np.random.default_rng(0).normal(size=(EXACT_NEIGHBOURS_UP_TO + 104, 8)).astype(np.float32)
+    with contextlib.suppress(Exception):
+        compute_points(points, "umap", {"num_neighbors": 5})
+
+
 def _serve(connection: Connection) -> None:
     """The worker's loop: warm up, then run (folder, method, params) jobs one by one until told to stop
     or until the app is gone (its end of the connection closes)."""
@@ -109,6 +121,10 @@ def _serve(connection: Connection) -> None:
     with contextlib.suppress(EOFError, OSError):
         connection.send("ready")
         while (message := connection.recv()) is not None:
+            if message == WARM_LARGE:
+                _warm_up_large()
+                connection.send(WARM_LARGE)
+                continue
             _run_job(*message)
             connection.send("done")
 
@@ -121,7 +137,16 @@ class Worker:
         self.process = self.handle.process
         self.connection = self.handle.connection
         self.ready = False  # warmed up
+        self.large_asked = False  # NN-descent's compilation asked for (the datasets above 4,096 points)
+        self.large_ready = False
         self._finished = 0
+
+    def warm_large(self) -> None:
+        """Compile the path of datasets above 4,096 points now (once per worker), before a job needs it."""
+        if not self.large_asked:
+            self.large_asked = True
+            with contextlib.suppress(OSError):
+                self.connection.send(WARM_LARGE)
 
     def submit(self, folder: Path, method: str, params: dict[str, Any]) -> None:
         self._finished = 0
@@ -130,8 +155,11 @@ class Worker:
     def _read(self, timeout: float = 0.0) -> None:
         with contextlib.suppress(EOFError, OSError):
             while self.connection.poll(timeout):
-                if self.connection.recv() == "ready":
+                reply = self.connection.recv()
+                if reply == "ready":
                     self.ready = True
+                elif reply == WARM_LARGE:
+                    self.large_ready = True
                 else:
                     self._finished += 1
                 timeout = 0.0
@@ -158,12 +186,16 @@ _pool_lock = threading.Lock()
 _spare: list[Worker] = []
 
 
-def warm_worker() -> Worker:
-    """Start a spare worker now if there is none (when a user picks UMAP or t-SNE), so the run is fast."""
+def warm_worker(points: int = 0) -> Worker:
+    """Start a spare worker now if there is none (when a user picks UMAP or t-SNE), so the run is fast;
+    for a dataset of more than 4,096 `points` it also compiles UMAP's NN-descent while it waits."""
     with _pool_lock:
         if not (_spare and _spare[0].alive()):
             _spare[:] = [Worker()]
-        return _spare[0]
+        worker = _spare[0]
+        if points > EXACT_NEIGHBOURS_UP_TO:
+            worker.warm_large()
+        return worker
 
 
 def _take_worker() -> Worker:

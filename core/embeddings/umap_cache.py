@@ -11,7 +11,8 @@ What stays compiled per process: pynndescent's NN-descent, which UMAP runs above
 it computes exact neighbours, as for digits). It takes the distance as an argument (a function type that
 differs between processes), and a wrapper with the distance fixed, as pynndescent does for `diversify`,
 cannot be cached either: numba reports that its callees use dynamic globals. That costs the first UMAP
-above 4,096 points in a worker 20-40 s on a busy 2-core box.
+above 4,096 points in a worker 20-40 s on a busy 2-core box, so the page asks the spare worker to compile it
+when a dataset that large is on screen (projection_jobs.warm_worker), before the user presses Compute.
 
 Numba keys each entry by source file, signature and CPU; the cache folder is also named after the numba,
 umap-learn and pynndescent versions, so an upgrade starts from an empty folder.

@@ -101,3 +101,23 @@ def test_a_failing_run_reports_what_went_wrong(tmp_path: Path) -> None:
 def test_sizes_beyond_the_limit_are_refused_before_starting(tmp_path: Path) -> None:
     with pytest.raises(ProjectionError, match="random sample"):
         start_projection(tmp_path, "none", ["x"] * 20_001, np.zeros((20_001, 2), np.float32), "tsne", "pixels")
+
+
+def test_a_large_dataset_has_nn_descent_compiled_in_the_spare_worker_before_its_run(tmp_path: Path) -> None:
+    """Above 4,096 points UMAP runs NN-descent, which numba compiles per process: the spare worker does it
+    when the page asks for it (warm_worker with the dataset's size), and a job sent meanwhile still runs."""
+    projection_jobs.shutdown_workers()
+    small = projection_jobs.warm_worker(1_000)
+    assert not small.large_asked  # exact neighbours: nothing more to compile
+    worker = projection_jobs.warm_worker(5_000)
+    assert worker is small and worker.large_asked
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(300, 16)).astype(np.float32)
+    job = start_projection(tmp_path, "none", [f"id{i}" for i in range(300)], vectors, "umap", "pixels")
+    assert job.worker is worker
+    assert wait(job, 400) == "done", job.error()  # queued behind the compilation, then run
+    deadline = time.monotonic() + 60
+    while not worker.large_ready and time.monotonic() < deadline:
+        worker.idle()
+        time.sleep(0.2)
+    assert worker.large_ready
