@@ -51,6 +51,11 @@ class Settings(BaseModel):
         default=None,
         description="When not deployed, local media may be opened only from inside this folder.",
     )
+    mlstudio_database_url: SecretStr | None = Field(
+        default=None,
+        description="Database of the video library and study state (SQLAlchemy URL), e.g. "
+        "postgresql://user:password@host:5432/mlstudio; none = SQLite in each library folder.",
+    )
     mlstudio_max_upload_mb: int = Field(default=200, ge=1, le=4096)
     mlstudio_max_media_minutes: int = Field(
         default=180, ge=1, le=24 * 60, description="Longest video or audio accepted (the duration it claims)."
@@ -116,6 +121,11 @@ class Settings(BaseModel):
     @property
     def data_dir(self) -> Path:
         return self.mlstudio_data_dir.expanduser()
+
+    @property
+    def database_url(self) -> str | None:
+        """The library database's URL (with its password: pass it to core.db, never show it)."""
+        return self.mlstudio_database_url.get_secret_value() if self.mlstudio_database_url else None
 
     @property
     def deployed(self) -> bool:

@@ -22,6 +22,8 @@ if [ "${1:-app}" = test ]; then
   [ -x /usr/bin/chromium ] || need+=(chromium)
   # Chromium renders text with whatever fonts exist; give it a real one so screenshots are legible.
   [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need+=(fonts-dejavu-core)
+  # The library tests also run on a real PostgreSQL server (tests/support/postgres.py starts its own).
+  compgen -G "/usr/lib/postgresql/*/bin/postgres" >/dev/null || need+=(postgresql)
 fi
 
 [ ${#need[@]} -eq 0 ] && exit 0

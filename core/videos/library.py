@@ -1,4 +1,5 @@
-"""The library: every processed video, in SQLite (data_dir/videos/library.sqlite) plus a folder of files.
+"""The library: every processed video, in a database (core/db.py: SQLite at data_dir/videos/library.sqlite
+by default, PostgreSQL by MLSTUDIO_DATABASE_URL) plus a folder of files. Rows are the owner's only.
 
 Keyed by source id (a site's video id) or content hash (uploads, pasted text), so reopening a video
 or re-running after a crash never repeats finished work: each step writes its files atomically and
@@ -13,47 +14,21 @@ import json
 import os
 import re
 import shutil
-import sqlite3
 import threading
 import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from core.ai.base import Segment
-from core.files import copy_atomic, disk_full_as_user_error, write_text_atomic
-from core.videos.conversation import ChatTurn, QuizProgress
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.exc import OperationalError
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS videos (
-    id TEXT PRIMARY KEY,
-    title TEXT NOT NULL,
-    source_kind TEXT NOT NULL,
-    source TEXT NOT NULL,
-    duration REAL,
-    created REAL NOT NULL,
-    updated REAL NOT NULL,
-    status TEXT NOT NULL,
-    error TEXT,
-    warning TEXT,
-    media_file TEXT,
-    media_mime TEXT,
-    transcript_source TEXT,
-    language TEXT
-);
-CREATE TABLE IF NOT EXISTS chat_turns (
-    video_id TEXT NOT NULL,
-    turn INTEGER NOT NULL,
-    turn_json TEXT NOT NULL,
-    PRIMARY KEY (video_id, turn)
-);
-CREATE TABLE IF NOT EXISTS quiz_progress (
-    video_id TEXT PRIMARY KEY,
-    progress_json TEXT NOT NULL
-);
-"""
+from core.ai.base import Segment
+from core.db import Database, chat_turns, normalized_url, quiz_progress, register_library, sqlite_url, videos
+from core.files import copy_atomic, disk_full_as_user_error, write_text_atomic
+from core.spaces import SHARED_OWNER
+from core.videos.conversation import ChatTurn, QuizProgress
 
 ORIGINAL_TRANSCRIPT = "transcript.original.json"
 SOURCE_CONTEXT = "source.json"
@@ -102,30 +77,31 @@ def safe_id(raw: str) -> str:
     return cleaned or hashlib.sha256(raw.encode()).hexdigest()[:20]
 
 
+_RECORD_FIELDS = tuple(VideoRecord.__dataclass_fields__)
+_RECORD_COLUMNS = [videos.c[name] for name in _RECORD_FIELDS]
+_UPDATABLE = frozenset(_RECORD_FIELDS) - {"id", "created"}
+
+
+def _record(row: Any) -> VideoRecord:
+    return VideoRecord(*row)
+
+
 class Library:
-    def __init__(self, root: Path) -> None:
+    """One owner's videos: rows in the database at `database_url` (default: SQLite in `root`), files in `root`."""
+
+    def __init__(self, root: Path, database_url: str | None = None, owner: str = SHARED_OWNER) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
         self.db_path = root / "library.sqlite"
+        self.owner = owner
+        self.database = Database(normalized_url(database_url) if database_url else sqlite_url(self.db_path), owner)
+        self._engine = self.database.engine  # opened (and migrated) now: a wrong URL fails here
+        register_library(self.db_path, self.database)
         self._lock = threading.Lock()
-        with self._connect() as db:
-            db.executescript(SCHEMA)
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> Library:
         return cls(data_dir / "videos")
-
-    @contextmanager
-    def _connect(self, journal: str = "DELETE") -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.db_path, timeout=30)
-        db.row_factory = sqlite3.Row
-        if journal != "DELETE":
-            db.execute(f"PRAGMA journal_mode={journal}")
-        try:
-            with db:
-                yield db
-        finally:
-            db.close()
 
     # -- records -------------------------------------------------------------------------------
     def folder(self, video_id: str) -> Path:
@@ -134,14 +110,16 @@ class Library:
         return folder
 
     def get(self, video_id: str) -> VideoRecord | None:
-        with self._connect() as db:
-            row = db.execute("SELECT * FROM videos WHERE id = ?", (video_id,)).fetchone()
-        return VideoRecord(**dict(row)) if row else None
+        query = select(*_RECORD_COLUMNS).where(videos.c.owner == self.owner, videos.c.id == video_id)
+        with self._engine.connect() as db:
+            row = db.execute(query).first()
+        return _record(row) if row else None
 
     def list(self) -> builtins.list[VideoRecord]:
-        with self._connect() as db:
-            rows = db.execute("SELECT * FROM videos ORDER BY updated DESC").fetchall()
-        return [VideoRecord(**dict(row)) for row in rows]
+        query = select(*_RECORD_COLUMNS).where(videos.c.owner == self.owner).order_by(videos.c.updated.desc())
+        with self._engine.connect() as db:
+            rows = db.execute(query).all()
+        return [_record(row) for row in rows]
 
     def create(self, video_id: str, title: str, source_kind: str, source: str, **fields: Any) -> VideoRecord:
         """Insert a record, or return the existing one (its finished steps are kept)."""
@@ -149,11 +127,12 @@ class Library:
         if existing is not None:
             return existing
         now = time.time()
-        with self._lock, self._connect() as db:
+        row = {"owner": self.owner, "id": video_id, "title": title, "source_kind": source_kind, "source": source}
+        with self._lock, self._engine.begin() as db:
             db.execute(
-                "INSERT OR IGNORE INTO videos (id, title, source_kind, source, created, updated, status) "
-                "VALUES (?, ?, ?, ?, ?, ?, 'new')",
-                (video_id, title, source_kind, source, now, now),
+                self.database.insert(videos)
+                .values(**row, created=now, updated=now, status="new")
+                .on_conflict_do_nothing(index_elements=["owner", "id"])
             )
         if fields:
             self.update(video_id, **fields)
@@ -162,75 +141,90 @@ class Library:
         return record
 
     def update(self, video_id: str, **fields: Any) -> None:
-        allowed = set(VideoRecord.__dataclass_fields__) - {"id", "created"}
-        unknown = set(fields) - allowed
+        unknown = set(fields) - _UPDATABLE
         if unknown:
             raise ValueError(f"unknown fields {unknown}")
         fields["updated"] = time.time()
-        columns = ", ".join(f"{name} = ?" for name in fields)
-        with self._lock, self._connect() as db:
-            db.execute(f"UPDATE videos SET {columns} WHERE id = ?", (*fields.values(), video_id))
+        with self._lock, self._engine.begin() as db:
+            db.execute(self._update(video_id).values(**fields))
+
+    def _update(self, video_id: str) -> Any:
+        return update(videos).where(videos.c.owner == self.owner, videos.c.id == video_id)
 
     def record_error(self, video_id: str, message: str) -> None:
         """Set a video's error, also on a full disk (the journal in memory: an in-place update needs no space)."""
         try:
             self.update(video_id, error=message)
-        except sqlite3.OperationalError as exc:
-            if "full" not in str(exc):
+        except OperationalError as exc:
+            if not self.database.is_sqlite or "full" not in str(exc):
                 raise
-            with self._lock, self._connect("MEMORY") as db:
-                db.execute("UPDATE videos SET error = ?, updated = ? WHERE id = ?", (message, time.time(), video_id))
+            with self._lock, self.database.begin_memory_journal() as db:
+                db.execute(self._update(video_id).values(error=message, updated=time.time()))
 
     def delete(self, video_id: str) -> None:
         """Remove a video and its files. Works on a full disk: the files go first (that frees space),
         and when SQLite still cannot write its rollback journal the journal is kept in memory."""
         shutil.rmtree(self.root / "items" / safe_id(video_id), ignore_errors=True)
         try:
-            self._delete_rows(video_id, journal="DELETE")
-        except sqlite3.OperationalError as exc:
-            if "full" not in str(exc):
+            with self._lock, self._engine.begin() as db:
+                self._delete_rows(db, video_id)
+        except OperationalError as exc:
+            if not self.database.is_sqlite or "full" not in str(exc):
                 raise
-            with disk_full_as_user_error("deleting"):
-                self._delete_rows(video_id, journal="MEMORY")
+            with disk_full_as_user_error("deleting"), self._lock, self.database.begin_memory_journal() as db:
+                self._delete_rows(db, video_id)
 
-    def _delete_rows(self, video_id: str, journal: str) -> None:
-        with self._lock, self._connect(journal) as db:
-            db.execute("DELETE FROM videos WHERE id = ?", (video_id,))
-            db.execute("DELETE FROM chat_turns WHERE video_id = ?", (video_id,))
-            db.execute("DELETE FROM quiz_progress WHERE video_id = ?", (video_id,))
+    def _delete_rows(self, db: Any, video_id: str) -> None:
+        db.execute(delete(videos).where(videos.c.owner == self.owner, videos.c.id == video_id))
+        for table in (chat_turns, quiz_progress):
+            db.execute(delete(table).where(table.c.owner == self.owner, table.c.video_id == video_id))
 
     # -- what a user did with a video: the chat, the quiz in progress ---------------------------
     def chat(self, video_id: str) -> builtins.list[ChatTurn]:
         """The chat with this video, oldest message first."""
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT turn_json FROM chat_turns WHERE video_id = ? ORDER BY turn", (video_id,)
-            ).fetchall()
-        return [ChatTurn.from_dict(json.loads(row["turn_json"])) for row in rows]
+        query = (
+            select(chat_turns.c.turn_json)
+            .where(chat_turns.c.owner == self.owner, chat_turns.c.video_id == video_id)
+            .order_by(chat_turns.c.turn)
+        )
+        with self._engine.connect() as db:
+            rows = db.execute(query).scalars().all()
+        return [ChatTurn.from_dict(json.loads(text)) for text in rows]
 
     def add_chat_turns(self, video_id: str, turns: Iterable[ChatTurn]) -> None:
         """Append messages to the chat with this video (all or none)."""
-        with self._lock, self._connect() as db:
-            (count,) = db.execute("SELECT COUNT(*) FROM chat_turns WHERE video_id = ?", (video_id,)).fetchone()
-            db.executemany(
-                "INSERT INTO chat_turns (video_id, turn, turn_json) VALUES (?, ?, ?)",
-                [(video_id, count + n, json.dumps(t.to_dict(), ensure_ascii=False)) for n, t in enumerate(turns)],
-            )
+        mine = (chat_turns.c.owner == self.owner, chat_turns.c.video_id == video_id)
+        with self._lock, self._engine.begin() as db:
+            count = db.execute(select(func.count()).select_from(chat_turns).where(*mine)).scalar_one()
+            rows = [
+                {"owner": self.owner, "video_id": video_id, "turn": count + n, "turn_json": _dumps(t.to_dict())}
+                for n, t in enumerate(turns)
+            ]
+            if rows:
+                db.execute(chat_turns.insert(), rows)
 
     def clear_chat(self, video_id: str) -> None:
-        with self._lock, self._connect() as db:
-            db.execute("DELETE FROM chat_turns WHERE video_id = ?", (video_id,))
+        with self._lock, self._engine.begin() as db:
+            db.execute(delete(chat_turns).where(chat_turns.c.owner == self.owner, chat_turns.c.video_id == video_id))
 
     def quiz_progress(self, video_id: str) -> QuizProgress | None:
-        with self._connect() as db:
-            row = db.execute("SELECT progress_json FROM quiz_progress WHERE video_id = ?", (video_id,)).fetchone()
-        return QuizProgress.from_dict(json.loads(row["progress_json"])) if row else None
+        query = select(quiz_progress.c.progress_json).where(
+            quiz_progress.c.owner == self.owner, quiz_progress.c.video_id == video_id
+        )
+        with self._engine.connect() as db:
+            text = db.execute(query).scalar()
+        return QuizProgress.from_dict(json.loads(text)) if text is not None else None
 
     def save_quiz_progress(self, video_id: str, progress: QuizProgress) -> None:
-        with self._lock, self._connect() as db:
+        progress_json = json.dumps(progress.to_dict())
+        statement = self.database.insert(quiz_progress).values(
+            owner=self.owner, video_id=video_id, progress_json=progress_json
+        )
+        with self._lock, self._engine.begin() as db:
             db.execute(
-                "INSERT OR REPLACE INTO quiz_progress (video_id, progress_json) VALUES (?, ?)",
-                (video_id, json.dumps(progress.to_dict())),
+                statement.on_conflict_do_update(
+                    index_elements=["owner", "video_id"], set_={"progress_json": progress_json}
+                )
             )
 
     # -- files ---------------------------------------------------------------------------------
@@ -293,3 +287,7 @@ class Library:
 
     def index_folder(self, video_id: str, embedder_name: str) -> Path:
         return self.folder(video_id) / "index" / safe_id(embedder_name)
+
+
+def _dumps(data: Any) -> str:
+    return json.dumps(data, ensure_ascii=False)

@@ -1,50 +1,26 @@
-"""Spaced repetition of flashcards with FSRS (`fsrs` package); review state lives in SQLite.
+"""Spaced repetition of flashcards with FSRS (`fsrs` package); review state lives in the library's database.
 
-The store uses tables of its own in the library's database file, so a deck and its review history
-survive sessions and restarts and go away with the video.
+The store uses tables of its own in the library's database (core/db.py), scoped by the library's owner,
+so a deck and its review history survive sessions and restarts and go away with the video.
 """
 
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Literal
 
+from sqlalchemy import Connection, delete, func, select, update
+
+from core.db import Database, database_at, flashcard_decks, flashcard_reviews, flashcards
 from core.videos.study.model import Flashcard
 
 RatingName = Literal["again", "hard", "good", "easy"]
 RATINGS: tuple[RatingName, ...] = ("again", "hard", "good", "easy")
 Origin = Literal["generated", "user"]  # made by the study engine, or added by the user (e.g. from a missed question)
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS flashcards (
-    video_id TEXT NOT NULL,
-    card_id TEXT NOT NULL,
-    card_json TEXT NOT NULL,
-    fsrs_json TEXT NOT NULL,
-    due TEXT NOT NULL,
-    reviews INTEGER NOT NULL DEFAULT 0,
-    position INTEGER NOT NULL DEFAULT 0,
-    origin TEXT NOT NULL DEFAULT 'generated',
-    PRIMARY KEY (video_id, card_id)
-);
-CREATE TABLE IF NOT EXISTS flashcard_decks (
-    video_id TEXT PRIMARY KEY,
-    built_at TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS flashcard_reviews (
-    video_id TEXT NOT NULL,
-    card_id TEXT NOT NULL,
-    rating TEXT NOT NULL,
-    reviewed_at TEXT NOT NULL,
-    due_after TEXT NOT NULL
-);
-"""
 
 
 @dataclass(frozen=True)
@@ -57,83 +33,117 @@ class ScheduledCard:
 
 
 class ReviewStore:
-    def __init__(self, database: Path, fuzzing: bool = True) -> None:
+    """One owner's decks. `database` is the library's `database` (URL and owner) or its `db_path`: a path
+    reaches the database the library opened there in this process, else that SQLite file."""
+
+    def __init__(self, database: Path | Database, fuzzing: bool = True) -> None:
         import fsrs
 
+        if isinstance(database, Path):
+            database.parent.mkdir(parents=True, exist_ok=True)
+            database = database_at(database)
         self.database = database
+        self.owner = database.owner
+        self._engine = database.engine
         self._scheduler = fsrs.Scheduler(enable_fuzzing=fuzzing)
         self._previewer = fsrs.Scheduler(enable_fuzzing=False)  # the intervals shown on the rating buttons
-        database.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as db:
-            db.executescript(SCHEMA)
-            columns = {row[1] for row in db.execute("PRAGMA table_info(flashcards)")}
-            if "origin" not in columns:  # a library made before cards knew where they came from
-                db.execute("ALTER TABLE flashcards ADD COLUMN origin TEXT NOT NULL DEFAULT 'generated'")
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.database, timeout=30)
-        try:
-            db.execute("PRAGMA journal_mode=WAL")
-            with db:
-                yield db
-        finally:
-            db.close()
+    def _cards(self, video_id: str) -> tuple[Any, Any]:
+        return flashcards.c.owner == self.owner, flashcards.c.video_id == video_id
 
     def save_deck(self, video_id: str, cards: Iterable[Flashcard]) -> None:
         """Make `cards` the generated part of this video's deck. The cards the user added and the cards
         already reviewed keep their state and stay; the other generated cards are replaced."""
         cards = list(cards)
         ids = [card.id for card in cards]
-        with self._connect() as db:
-            placeholders = ",".join("?" * len(ids)) or "''"
+        deck = self.database.insert(flashcard_decks).values(
+            owner=self.owner, video_id=video_id, built_at=datetime.now(UTC).isoformat()
+        )
+        with self._engine.begin() as db:
             db.execute(
-                "DELETE FROM flashcards WHERE video_id = ? AND origin = 'generated' AND reviews = 0 "
-                f"AND card_id NOT IN ({placeholders})",
-                (video_id, *ids),
+                delete(flashcards).where(
+                    *self._cards(video_id),
+                    flashcards.c.origin == "generated",
+                    flashcards.c.reviews == 0,
+                    flashcards.c.card_id.not_in(ids),
+                )
             )
             db.execute(
-                "INSERT INTO flashcard_decks VALUES (?, ?) "
-                "ON CONFLICT(video_id) DO UPDATE SET built_at = excluded.built_at",
-                (video_id, datetime.now(UTC).isoformat()),
+                deck.on_conflict_do_update(
+                    index_elements=["owner", "video_id"], set_={"built_at": deck.excluded.built_at}
+                )
             )
-            for position, card in enumerate(cards):
-                _insert(
-                    db,
-                    video_id,
-                    card,
-                    position,
-                    "generated",
-                    "ON CONFLICT(video_id, card_id) DO UPDATE SET position = excluded.position, "
-                    "card_json = excluded.card_json",
+            added = self._last_added(db, video_id)
+            for position, card in enumerate(cards, start=0):
+                statement = self._insert(video_id, card, position, "generated", added + 1 + position)
+                db.execute(
+                    statement.on_conflict_do_update(
+                        index_elements=["owner", "video_id", "card_id"],
+                        set_={"position": statement.excluded.position, "card_json": statement.excluded.card_json},
+                    )
                 )
 
     def add_cards(self, video_id: str, cards: Iterable[Flashcard], origin: Origin = "user") -> int:
         """Append cards (the user's own, or from missed quiz questions); returns how many were new."""
         added = 0
-        with self._connect() as db:
-            last = db.execute("SELECT COALESCE(MAX(position), -1) FROM flashcards WHERE video_id = ?", (video_id,))
-            position = int(last.fetchone()[0]) + 1
+        with self._engine.begin() as db:
+            last = db.execute(
+                select(func.coalesce(func.max(flashcards.c.position), -1)).where(*self._cards(video_id))
+            ).scalar_one()
+            position = int(last) + 1
+            order = self._last_added(db, video_id) + 1
             for card in cards:
-                cursor = _insert(db, video_id, card, position, origin, "ON CONFLICT(video_id, card_id) DO NOTHING")
-                added += cursor.rowcount
-                position += cursor.rowcount
+                statement = self._insert(video_id, card, position, origin, order)
+                statement = statement.on_conflict_do_nothing(index_elements=["owner", "video_id", "card_id"])
+                new = len(db.execute(statement.returning(flashcards.c.card_id)).all())  # rowcount: -1 on psycopg
+                added += new
+                position += new
+                order += 1
         return added
+
+    def _last_added(self, db: Connection, video_id: str) -> int:
+        query = select(func.coalesce(func.max(flashcards.c.added), 0)).where(*self._cards(video_id))
+        return int(db.execute(query).scalar_one())
+
+    def _insert(self, video_id: str, card: Flashcard, position: int, origin: Origin, added: int) -> Any:
+        """An INSERT of a new, never-reviewed card; the caller says what to do when it is already in the deck."""
+        import fsrs
+
+        state = fsrs.Card()
+        return self.database.insert(flashcards).values(
+            owner=self.owner,
+            video_id=video_id,
+            card_id=card.id,
+            card_json=json.dumps(card.to_dict()),
+            fsrs_json=state.to_json(),
+            due=state.due.isoformat(),
+            position=position,
+            origin=origin,
+            added=added,
+        )
 
     def has_generated(self, video_id: str) -> bool:
         """Whether the study engine has made this video's deck from its current transcript (the user's own
         cards do not count)."""
-        with self._connect() as db:
-            row = db.execute("SELECT 1 FROM flashcard_decks WHERE video_id = ?", (video_id,)).fetchone()
-        return row is not None
+        query = select(flashcard_decks.c.video_id).where(
+            flashcard_decks.c.owner == self.owner, flashcard_decks.c.video_id == video_id
+        )
+        with self._engine.connect() as db:
+            return db.execute(query).first() is not None
 
     def forget_generated(self, video_id: str) -> None:
         """Drop the generated cards never reviewed (the transcript changed); the rest stays."""
-        with self._connect() as db:
+        with self._engine.begin() as db:
             db.execute(
-                "DELETE FROM flashcards WHERE video_id = ? AND origin = 'generated' AND reviews = 0", (video_id,)
+                delete(flashcards).where(
+                    *self._cards(video_id), flashcards.c.origin == "generated", flashcards.c.reviews == 0
+                )
             )
-            db.execute("DELETE FROM flashcard_decks WHERE video_id = ?", (video_id,))
+            db.execute(
+                delete(flashcard_decks).where(
+                    flashcard_decks.c.owner == self.owner, flashcard_decks.c.video_id == video_id
+                )
+            )
 
     def preview(self, video_id: str, card_id: str, now: datetime | None = None) -> dict[RatingName, datetime]:
         """When the card would be due after each rating, computed with FSRS and not saved (no fuzz: the
@@ -141,8 +151,8 @@ class ReviewStore:
         import fsrs
 
         now = now or datetime.now(UTC)
-        with self._connect() as db:
-            state = _card_state(db, video_id, card_id)
+        with self._engine.connect() as db:
+            state = self._card_state(db, video_id, card_id)
         return {
             rating: self._previewer.review_card(state, fsrs.Rating[rating.capitalize()], now)[0].due
             for rating in RATINGS
@@ -151,12 +161,13 @@ class ReviewStore:
     def deck(self, video_id: str) -> list[ScheduledCard]:
         import fsrs
 
-        with self._connect() as db:
-            rows = db.execute(
-                "SELECT card_json, fsrs_json, reviews, origin FROM flashcards WHERE video_id = ? "
-                "ORDER BY position, rowid",
-                (video_id,),
-            ).fetchall()
+        query = (
+            select(flashcards.c.card_json, flashcards.c.fsrs_json, flashcards.c.reviews, flashcards.c.origin)
+            .where(*self._cards(video_id))
+            .order_by(flashcards.c.position, flashcards.c.added)
+        )
+        with self._engine.connect() as db:
+            rows = db.execute(query).all()
         result = []
         for card_json, fsrs_json, reviews, origin in rows:
             state = fsrs.Card.from_json(fsrs_json)
@@ -182,39 +193,41 @@ class ReviewStore:
         if rating not in RATINGS:
             raise ValueError(f"rating must be one of {', '.join(RATINGS)}")
         now = now or datetime.now(UTC)
-        with self._connect() as db:
-            state = _card_state(db, video_id, card_id)
+        with self._engine.begin() as db:
+            state = self._card_state(db, video_id, card_id, for_update=True)
             state, _log = self._scheduler.review_card(state, fsrs.Rating[rating.capitalize()], now)
             db.execute(
-                "UPDATE flashcards SET fsrs_json = ?, due = ?, reviews = reviews + 1 "
-                "WHERE video_id = ? AND card_id = ?",
-                (state.to_json(), state.due.isoformat(), video_id, card_id),
+                update(flashcards)
+                .where(*self._cards(video_id), flashcards.c.card_id == card_id)
+                .values(fsrs_json=state.to_json(), due=state.due.isoformat(), reviews=flashcards.c.reviews + 1)
             )
             db.execute(
-                "INSERT INTO flashcard_reviews VALUES (?, ?, ?, ?, ?)",
-                (video_id, card_id, rating, now.isoformat(), state.due.isoformat()),
+                flashcard_reviews.insert().values(
+                    owner=self.owner,
+                    video_id=video_id,
+                    card_id=card_id,
+                    rating=rating,
+                    reviewed_at=now.isoformat(),
+                    due_after=state.due.isoformat(),
+                )
             )
         return state.due
 
     def delete_video(self, video_id: str) -> None:
-        with self._connect() as db:
-            db.execute("DELETE FROM flashcards WHERE video_id = ?", (video_id,))
-            db.execute("DELETE FROM flashcard_reviews WHERE video_id = ?", (video_id,))
-            db.execute("DELETE FROM flashcard_decks WHERE video_id = ?", (video_id,))
+        with self._engine.begin() as db:
+            for table in (flashcards, flashcard_reviews, flashcard_decks):
+                db.execute(delete(table).where(table.c.owner == self.owner, table.c.video_id == video_id))
 
+    def _card_state(self, db: Connection, video_id: str, card_id: str, for_update: bool = False) -> Any:
+        """A card's FSRS state (an `fsrs.Card`), read inside the caller's transaction (locked on a server
+        when it is about to be rated, so two ratings at once both count)."""
+        import fsrs
 
-def _insert(
-    db: sqlite3.Connection, video_id: str, card: Flashcard, position: int, origin: Origin, conflict: str
-) -> sqlite3.Cursor:
-    """Insert a new, never-reviewed card; `conflict` says what to do when it is already in the deck."""
-    import fsrs
-
-    state = fsrs.Card()
-    return db.execute(
-        "INSERT INTO flashcards (video_id, card_id, card_json, fsrs_json, due, position, origin) "
-        f"VALUES (?, ?, ?, ?, ?, ?, ?) {conflict}",
-        (video_id, card.id, json.dumps(card.to_dict()), state.to_json(), state.due.isoformat(), position, origin),
-    )
+        query = select(flashcards.c.fsrs_json).where(*self._cards(video_id), flashcards.c.card_id == card_id)
+        row = db.execute(query.with_for_update() if for_update else query).first()
+        if row is None:
+            raise KeyError(f"no card {card_id} in this video's deck")
+        return fsrs.Card.from_json(row[0])
 
 
 def interval_label(due: datetime, now: datetime) -> str:
@@ -232,15 +245,3 @@ def interval_label(due: datetime, now: datetime) -> str:
     if days < 365:
         return f"{round(days / 30)}mo"
     return f"{days / 365:.1f}y"
-
-
-def _card_state(db: sqlite3.Connection, video_id: str, card_id: str) -> Any:
-    """A card's FSRS state (an `fsrs.Card`), read inside the caller's transaction."""
-    import fsrs
-
-    row = db.execute(
-        "SELECT fsrs_json FROM flashcards WHERE video_id = ? AND card_id = ?", (video_id, card_id)
-    ).fetchone()
-    if row is None:
-        raise KeyError(f"no card {card_id} in this video's deck")
-    return fsrs.Card.from_json(row[0])
