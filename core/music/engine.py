@@ -22,7 +22,7 @@ import re
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -200,8 +200,7 @@ class Query:
         return out
 
 
-@dataclass(frozen=True)
-class SeedMatch:
+class SeedMatch(NamedTuple):
     seed: str
     similarity: float
     sound: float
@@ -209,8 +208,7 @@ class SeedMatch:
     same_artist: bool
 
 
-@dataclass(frozen=True)
-class TargetGap:
+class TargetGap(NamedTuple):
     feature: str
     target: float
     value: float
@@ -231,12 +229,12 @@ class Explanation:
         order = sorted(range(len(self.seeds)), key=lambda s: -self.seeds[s].similarity)
         for number in order:
             match = self.seeds[number]
-            extra = [f"sound {percent(match.sound)} of 100"]
+            extra = f"sound {100 * match.sound:.0f} of 100"  # formatted, not percent(): a row has several
             if match.same_genre and not _flag(self.shared_genre, number):
-                extra.append("same genre")
+                extra += ", same genre"
             if match.same_artist and not _flag(self.shared_artist, number):
-                extra.append("same artist")
-            parts.append(f"like {match.seed}: {percent(match.similarity)} of 100 ({', '.join(extra)})")
+                extra += ", same artist"
+            parts.append(f"like {match.seed}: {100 * match.similarity:.0f} of 100 ({extra})")
         for gap in self.targets:
             spec = FEATURE_BY_NAME[gap.feature]
             if gap.feature == "key":
@@ -282,8 +280,7 @@ class Recommendations:
     shared: list[str] = field(default_factory=list)  # what every track has in common (said once, not per row)
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
     """One MMR pick: the candidate's position, the earlier pick it sounds most like (-1: none) and how much."""
 
     position: int
@@ -360,7 +357,9 @@ class CatalogIndex:
         self.matrix, self.means, self.stds = self._standardize(self.frame)
         self.dim = self.matrix.shape[1]
         self.values = {spec.name: self.frame[spec.name].to_numpy(dtype=np.float32) for spec in FEATURES}
+        # The columns a result carries (the genre's group is the catalog's, for the genre box).
         self.column_arrays = {column: self.frame[column].to_numpy() for column in self.frame.columns}
+        self.column_arrays.pop("genre_group", None)
         self.artist_lower = self.frame["artist"].str.lower().to_numpy()
         self.genre = self.frame["genre"].to_numpy()
         self.track_ids = self.frame["track_id"].to_numpy()
@@ -749,31 +748,27 @@ class CatalogIndex:
         rows = kept_nodup[picked]
         shared_genre = [bool(len(picked) > 1 and same_genre[picked, s].all()) for s in range(len(query.seeds))]
         shared_artist = [bool(len(picked) > 1 and same_artist[picked, s].all()) for s in range(len(query.seeds))]
+        # Python lists of the picked rows first: one conversion per array, not one per number.
+        labels = [seed.label for seed in query.seeds]
+        picked_per_seed, picked_sound = per_seed[picked].tolist(), sound[picked].tolist()
+        picked_genre, picked_artist = same_genre[picked].tolist(), same_artist[picked].tolist()
+        picked_gaps = {name: (self.values[name][rows].tolist(), gaps[name][picked].tolist()) for name in query.targets}
         explanations = [
             Explanation(
                 seeds=[
-                    SeedMatch(
-                        seed=query.seeds[s].label,
-                        similarity=float(per_seed[i, s]),
-                        sound=float(sound[i, s]),
-                        same_genre=bool(same_genre[i, s]),
-                        same_artist=bool(same_artist[i, s]),
+                    SeedMatch(label, similarity, sound_, genre, artist)
+                    for label, similarity, sound_, genre, artist in zip(
+                        labels, picked_per_seed[n], picked_sound[n], picked_genre[n], picked_artist[n], strict=True
                     )
-                    for s in range(len(query.seeds))
                 ],
                 targets=[
-                    TargetGap(
-                        name,
-                        float(query.targets[name]),
-                        float(self.values[name][kept_nodup[i]]),
-                        float(gaps[name][i]),
-                    )
-                    for name in query.targets
+                    TargetGap(name, float(target), values[n], gap[n])
+                    for (name, target), (values, gap) in zip(query.targets.items(), picked_gaps.values(), strict=True)
                 ],
                 shared_genre=shared_genre,
                 shared_artist=shared_artist,
             )
-            for i in picked
+            for n in range(len(picked))
         ]
         tracks = pd.DataFrame(
             {
@@ -888,47 +883,53 @@ class CatalogIndex:
         top = allowed[np.argsort(-score[allowed], kind="stable")][: max(query.limit * 10, 200)]
         if len(top) == 0:
             return []
-        albums: np.ndarray | None = None
-        per_album: dict[str, int] = {}
-        if query.per_album_cap:
-            names = self.column_arrays["album"][candidates[top]] if "album" in self.column_arrays else None
-            if names is not None:
-                artists_top = self.artist_lower[candidates[top]]
-                keys = [f"{str(a).lower()}|{b}" if a else "" for a, b in zip(names, artists_top, strict=True)]
-                albums = np.array(keys, dtype=object)
+        rows = candidates[top]
+        # Integer codes: the caps compare a few hundred candidates per pick.
+        artists = self.artist_codes[rows]
+        albums: np.ndarray | None = None  # -1: no album, not capped
+        if query.per_album_cap and "album" in self.column_arrays:
+            names = self.column_arrays["album"][rows]
+            keys = [f"{str(a).lower()}|{b}" if a else "" for a, b in zip(names, self.artist_lower[rows], strict=True)]
+            albums = np.where(np.asarray(keys, dtype=object) == "", -1, pd.factorize(np.asarray(keys, dtype=object))[0])
         lam = 1.0 - float(np.clip(query.diversity, 0.0, 1.0))
-        vectors = self.matrix[candidates[top]]
+        vectors = self.matrix[rows]
         base = score[top]
         spread = float(base.max() - base.min()) or 1.0
-        relevance = (base - base.min()) / spread
+        gain = lam * (base - base.min()) / spread
         max_sim = np.zeros(len(top))
+        norms = np.einsum("ij,ij->i", vectors, vectors)  # |a-b|^2 = |a|^2 + |b|^2 - 2ab: one product per pick
         available = np.ones(len(top), dtype=bool)
-        artists = self.artist_lower[candidates[top]]
-        closest = np.full(len(top), -1)  # the picked track each candidate sounds most like, by pick number
-        per_artist: dict[str, int] = {}
-        chosen: list[Pick] = []
+        per_artist: dict[int, int] = {}
+        per_album: dict[int, int] = {}
+        chosen: list[int] = []
         while len(chosen) < query.limit and available.any():
-            value = np.where(available, lam * relevance - (1 - lam) * max_sim, -np.inf)
+            value = gain - (1 - lam) * max_sim
+            value[~available] = -np.inf
             best = int(np.argmax(value))
             available[best] = False
-            artist = artists[best]
-            if per_artist.get(artist, 0) >= query.per_artist_cap:
-                continue
-            album = albums[best] if albums is not None else ""
-            if album and per_album.get(album, 0) >= query.per_album_cap:
+            artist = int(artists[best])
+            album = int(albums[best]) if albums is not None else -1
+            if album >= 0 and per_album.get(album, 0) >= query.per_album_cap:
                 continue
             per_artist[artist] = per_artist.get(artist, 0) + 1
-            if album:
-                per_album[album] = per_album.get(album, 0) + 1
-                if per_album[album] >= query.per_album_cap and albums is not None:
-                    available &= albums != album
-            chosen.append(Pick(int(top[best]), int(closest[best]), float(max_sim[best])))
             if per_artist[artist] >= query.per_artist_cap:
                 available &= artists != artist
-            sims = similarity(vectors, vectors[best], self.dim)
-            closest = np.where(sims > max_sim, len(chosen) - 1, closest)
-            max_sim = np.maximum(max_sim, sims)
-        return chosen
+            if album >= 0 and albums is not None:
+                per_album[album] = per_album.get(album, 0) + 1
+                if per_album[album] >= query.per_album_cap:
+                    available &= albums != album
+            chosen.append(best)
+            squared = np.maximum(norms + norms[best] - 2 * (vectors @ vectors[best]), 0)
+            np.maximum(max_sim, np.exp(-squared / self.dim), out=max_sim)
+        # The earlier pick each one sounds most like: what its MMR penalty was at the time it was picked.
+        sounds = np.exp(-np.maximum(_pairwise_squared(vectors[chosen]), 0) / self.dim)
+        sounds[np.triu_indices(len(chosen))] = -1.0  # only earlier picks count
+        closest = sounds.argmax(axis=1) if len(chosen) else np.empty(0, dtype=np.int64)
+        closest_sound = sounds[np.arange(len(chosen)), closest]
+        positions = top[chosen].tolist()
+        if len(chosen):
+            closest[0], closest_sound[0] = -1, 0.0
+        return [Pick(*pick) for pick in zip(positions, closest.tolist(), closest_sound.tolist(), strict=True)]
 
     # -- views for the page --------------------------------------------------------------------
 
@@ -1019,6 +1020,11 @@ def neighbour_recall(found: np.ndarray, exact: np.ndarray) -> float:
     """Share of the exact neighbours (one row of ids per query) that `found` also has."""
     hits = sum(len(np.intersect1d(f[f >= 0], e[e >= 0])) for f, e in zip(found, exact, strict=True))
     return hits / max(1, int((exact >= 0).sum()))
+
+
+def _pairwise_squared(vectors: np.ndarray) -> np.ndarray:
+    norms = np.einsum("ij,ij->i", vectors, vectors)
+    return norms[:, None] + norms[None, :] - 2 * (vectors @ vectors.T)
 
 
 def squared_distances(matrix: np.ndarray, vector: np.ndarray) -> np.ndarray:
