@@ -42,7 +42,8 @@ def change_log_panel(dataset: Any) -> None:
 
 
 def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any, brain_key: str) -> None:
-    with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:"):
+    # open/closed kept by the server: the launch reruns the page, which used to fold it and hide the link
+    with st.expander("Open in the FiftyOne App", icon=":material/open_in_new:", key=keys.APP_PANEL, on_change="rerun"):
         if settings.deployed:
             st.caption(
                 "Not offered in a deployment: the FiftyOne App lists every dataset in the database, "

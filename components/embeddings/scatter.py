@@ -28,6 +28,9 @@ PALETTE = [
     "#843c39",
     "#7b4173",
 ]
+# low suspicion must stay visible on white (YlOrRd starts at a pale yellow): a light blue, then warm to dark red
+SUSPICION_SCALE = [[0.0, "#9ecae1"], [0.35, "#fdd0a2"], [0.6, "#fd8d3c"], [0.8, "#d94801"], [1.0, "#7f2704"]]
+UNSELECTED_OPACITY = 0.12
 LEGEND_TITLES = {"label": "label", "prediction": "model says"}
 HOVER = (
     "sample %{customdata[0]}<br>label %{customdata[1]}<br>neighbours say %{customdata[2]}<br>"
@@ -83,7 +86,7 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
                 {
                     "size": marker_size,
                     "color": rows.score[index],
-                    "colorscale": "YlOrRd",
+                    "colorscale": SUSPICION_SCALE,
                     "cmin": 0,
                     "cmax": 1,
                     "colorbar": {"title": {"text": "suspicion"}},
@@ -127,21 +130,7 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
                 )
             )
     if selected:
-        chosen = set(selected)
-        index = np.array([i for i, sid in enumerate(rows.ids) if sid in chosen], dtype=int)
-        if len(index):
-            figure.add_trace(
-                _points(
-                    rows,
-                    index,
-                    "selected",
-                    {
-                        "size": marker_size + 2,
-                        "symbol": "x-thin",
-                        "line": {"width": 1.5, "color": "rgba(0,0,0,0.7)"},
-                    },
-                )
-            )
+        _dim_all_but(figure, set(selected))
     figure.update_layout(
         height=height,
         margin={"l": 10, "r": 10, "t": 30, "b": 10},
@@ -152,3 +141,11 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
         yaxis={"showticklabels": False, "title": None},
     )
     return figure
+
+
+def _dim_all_but(figure: go.Figure, chosen: set[str]) -> None:
+    """Show the selection as the points themselves, the rest dimmed (not marks drawn over the cluster)."""
+    for trace in figure.data:
+        ids = [row[0] for row in trace.customdata]
+        trace.selectedpoints = [i for i, sid in enumerate(ids) if sid in chosen]
+        trace.unselected = {"marker": {"opacity": UNSELECTED_OPACITY}}

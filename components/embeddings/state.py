@@ -37,7 +37,7 @@ USE_SAMPLE, RUN, STOP_JOB = "emb.use_sample", "emb.run", "emb.stop_job"
 COLOR, ONLY_SUSPECTS, CHART = "emb.color", "emb.only_suspects", "emb.chart"
 TAG_NAME, TAG, NEW_LABEL, RELABEL = "emb.tag_name", "emb.tag", "emb.new_label", "emb.relabel"
 FIX, DELETE, CLEAR = "emb.fix", "emb.delete", "emb.clear"
-UNDO, EXPORT, LAUNCH_APP = "emb.undo", "emb.export", "emb.launch_app"
+UNDO, EXPORT, LAUNCH_APP, APP_PANEL = "emb.undo", "emb.export", "emb.launch_app", "emb.app_panel"
 # containers (their keys are CSS classes the browser tests look for: .st-key-emb_gallery)
 GALLERY, PASSAGES = "emb_gallery", "emb_passages"
 

@@ -39,6 +39,14 @@ def test_lasso_shows_thumbnails_and_tags_them(app_url: str, browser: Browser, sc
     selected = int(heading.split(":")[1].split()[0])
     assert selected > 5
     assert page.locator(GALLERY_IMAGES).count() == min(selected, 60)
+    # The selection is drawn as the points themselves, the others dimmed; no marks on top of the cluster.
+    traces = page.evaluate(
+        "() => document.querySelector('.js-plotly-plot').data"
+        ".map(t => ({name: t.name, chosen: (t.selectedpoints || []).length, dim: t.unselected?.marker?.opacity}))"
+    )
+    assert "selected" not in [t["name"] for t in traces]
+    assert sum(t["chosen"] for t in traces if t["name"] != "suspect") == selected
+    assert all(t["dim"] is not None and t["dim"] < 0.5 for t in traces)
 
     tag_box = page.get_by_label("Tag", exact=True)
     tag_box.fill("lassoed")
