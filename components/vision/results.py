@@ -128,11 +128,32 @@ def grid_panel(
         name: (info.depth_words(size) + f" · {info.map_size[0]} x {info.map_size[1]} map", info.technical)
         for name, info in infos.items()
     }
-    clicked = views.grid(prepared.rgb, result, values, relative_peaks(result.runs), display, rows)
+    badges = _badges(signature, list(values))
+    clicked = views.grid(prepared.rgb, result, values, relative_peaks(result.runs), display, rows, badges)
     shown = Shown(model.loaded, image.loaded, prepared, request, display, result, values, signature)
     if clicked is not None:
         map_dialog(shown, clicked)
     return shown
+
+
+def _badges(signature: Hashable, cells: list[Cell]) -> dict[Cell, list[views.Badge]]:
+    """The verdicts computed so far for this grid, per cell: faithfulness (after scoring) and the
+    sanity check (for each map checked)."""
+    from core.vision.faithfulness import ScoreTable
+
+    table = memo_value(keys.SCORES_MEMO, signature)
+    checked = memo_value(keys.SANITY_VERDICTS, signature)
+    badges: dict[Cell, list[views.Badge]] = {}
+    for cell in cells:
+        found: list[views.Badge] = []
+        beats = table.beats_random(cell_label(cell)) if isinstance(table, ScoreTable) else None
+        if beats is not None:
+            found.append(views.FAITHFUL_BADGES[beats])
+        depends = checked.get(cell) if isinstance(checked, dict) else None
+        if depends is not None:
+            found.append(views.SANITY_BADGES[depends])
+        badges[cell] = found
+    return badges
 
 
 def _signed(value: float) -> str:
@@ -309,6 +330,7 @@ def faithfulness_panel(shown: Shown) -> None:
             ),
         )
         bar.empty()
+        st.rerun()  # the whole page: the grid's cells get their verdict badges
     table = memo_value(keys.SCORES_MEMO, shown.signature)
     if not isinstance(table, ScoreTable):
         return
@@ -338,8 +360,17 @@ def sanity_panel(shown: Shown) -> None:
     if st.button("Run the randomisation check", key=keys.SANITY_RUN):
         bar = st.progress(0.0, text="Re-initialising…")
         forget(keys.SANITY_MEMO)
-        session_memo(keys.SANITY_MEMO, shown.signature, lambda: _randomisation(shown, pick, views.progress_of(bar)))
+        ran = session_memo(
+            keys.SANITY_MEMO, shown.signature, lambda: _randomisation(shown, pick, views.progress_of(bar))
+        )
         bar.empty()
+        from core.vision.faithfulness import depends_on_weights
+
+        verdicts = memo_value(keys.SANITY_VERDICTS, shown.signature)
+        kept = dict(verdicts) if isinstance(verdicts, dict) else {}
+        kept[ran.cell] = depends_on_weights(ran.steps)
+        st.session_state[keys.SANITY_VERDICTS] = (shown.signature, kept)
+        st.rerun()  # the whole page: the checked cell of the grid gets its badge
     check = memo_value(keys.SANITY_MEMO, shown.signature)
     if isinstance(check, SanityCheck):
         from core.vision.faithfulness import DEPENDS_ON_WEIGHTS_RHO, depends_on_weights

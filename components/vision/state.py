@@ -74,6 +74,7 @@ USER_MODEL_MEMO = "cam.user_model"
 GRID_MEMO = "cam.result"
 SCORES_MEMO = "cam.faith"
 SANITY_MEMO = "cam.sanity"
+SANITY_VERDICTS = "cam.sanity_verdicts"  # {cell: depends on the weights} of every map checked on this grid
 
 
 @dataclass

@@ -4,7 +4,8 @@ the randomisation strip. They draw results; they compute nothing."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import streamlit as st
@@ -34,6 +35,24 @@ def top5(predictions: Sequence[Prediction]) -> None:
     )
 
 
+@dataclass(frozen=True)
+class Badge:
+    label: str
+    icon: str
+    color: Literal["green", "red"]
+    help: str
+
+
+FAITHFUL_BADGES = {
+    True: Badge("beats random", ":material/check:", "green", "Scored below: better than the random baseline"),
+    False: Badge("not better than random", ":material/close:", "red", "Scored below: no better than random"),
+}
+SANITY_BADGES = {
+    True: Badge("uses the weights", ":material/check:", "green", "Sanity check below: the map depends on them"),
+    False: Badge("ignores the weights", ":material/close:", "red", "Sanity check below: same map on a random model"),
+}
+
+
 def grid(
     rgb: np.ndarray,
     result: GridResult,
@@ -41,6 +60,7 @@ def grid(
     peaks: Mapping[Cell, float],
     display: render.Display,
     rows: Mapping[str, tuple[str, str]],
+    badges: Mapping[Cell, Sequence[Badge]] | None = None,
 ) -> Cell | None:
     """Rows = layers (in execution order), columns = methods, then guided backprop and guided Grad-CAM.
     `rows`: layer -> (plain words, technical detail). Returns the map whose Enlarge button was pressed."""
@@ -69,6 +89,8 @@ def grid(
                 caption=f"{method} · peak {_peak(peaks.get((layer, method), float(value.max())))}",
                 width="stretch",
             )
+            for badge in (badges or {}).get((layer, method), ()):
+                column.badge(badge.label, icon=badge.icon, color=badge.color, help=badge.help)
             if column.button(
                 "Enlarge",
                 key=f"cam.enlarge.{method}.{layer}",

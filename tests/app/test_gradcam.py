@@ -19,6 +19,12 @@ def texts(app: AppTest, kind: str) -> list[str]:
     return [shown(str(element.value)) for element in app.get(kind)]
 
 
+def badges(app: AppTest) -> list[str]:
+    """The badges' labels (st.badge is Markdown like ':green-badge[:material/check: beats random]')."""
+    found = [str(m.value) for m in app.markdown if "-badge[" in str(m.value)]
+    return [b.split("]", 1)[0].split("[", 1)[1].split(": ", 1)[-1] for b in found]
+
+
 def caption_helps(app: AppTest) -> list[str]:
     return [caption.proto.help for caption in app.caption]
 
@@ -59,6 +65,10 @@ def test_default_view_explains_the_cat_on_four_layers_and_scores_the_maps() -> N
         base = table[table["Map"] == "Random baseline · " + name.split(" · ")[1]].iloc[0]
         beats = own["Deletion AUC"] < base["Deletion AUC"] and own["Insertion AUC"] > base["Insertion AUC"]
         assert verdict == ("yes" if beats else "no")
+    # ... and each scored cell of the grid carries its verdict as a badge
+    grid_badges = [b for b in badges(app) if "random" in b]
+    expected = ["beats random" if v == "yes" else "not better than random" for v in table["Beats random"].iloc[:4]]
+    assert sorted(grid_badges) == sorted(expected)
     assert len(curve_points(app)) == 9  # quick default: 8 steps
 
     app.checkbox(key=keys.FULL_CURVES).check().run()
@@ -87,6 +97,7 @@ def test_the_sanity_check_says_whether_the_map_depends_on_the_trained_weights(da
     assert not app.exception, [e.value for e in app.exception]
     verdicts = [m.strip("*") for m in texts(app, "markdown") if "Depends on the trained weights" in m]
     assert verdicts == ["GradCAM · _blocks.15 · Depends on the trained weights: yes"]
+    assert badges(app) == ["uses the weights"]  # the checked cell of the grid says so too
     assert any(c.startswith("“yes” when, with every layer re-initialised") for c in texts(app, "caption"))
 
 

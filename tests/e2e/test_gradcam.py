@@ -4,6 +4,7 @@ Then the choices (sample, methods, target) survive a reload, open the same view 
 a fresh browser, and Back steps back through image and method changes.
 Scoring, contrast targets and user models are driven in tests/app/test_gradcam.py (same page, faster)."""
 
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -97,6 +98,26 @@ def test_a_wide_image_is_fitted_whole_or_cropped_and_the_caption_says_which(
     page.close()
 
 
+def test_scores_and_the_sanity_check_give_plain_verdicts_in_place_and_on_the_grid(
+    app_url: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 2400})
+    page.goto(f"{app_url}/gradcam?layers=_blocks.15")
+    wait_for_grid(page, "Egyptian cat", 1 + 3 + 1)
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_role("button", name="Score every map in the grid").click()
+    main.get_by_text("Beats random: “yes” when", exact=False).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text("ROAD was not computed", exact=False).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(re.compile(r"(beats|not better than) random$")).first.wait_for(timeout=TIMEOUT_MS)  # the cell
+    main.get_by_role("button", name="Run the randomisation check").click()
+    main.get_by_text("Depends on the trained weights: yes", exact=False).wait_for(timeout=TIMEOUT_MS)
+    main.get_by_text(re.compile(r"uses the weights$")).first.wait_for(timeout=TIMEOUT_MS)  # the checked cell's badge
+    wait_until_rendered(page, TIMEOUT_MS)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "gradcam-verdicts.png"), full_page=True)
+    page.close()
+
+
 def images_in_main(page: Page) -> int:
     return page.locator('[data-testid="stMain"] [data-testid="stImage"]').count()
 
@@ -115,6 +136,7 @@ def wait_for_grid(page: Page, subject: str, images: int) -> None:
 def chosen(page: Page, label: str) -> list[str]:
     """The chips of the multiselect with this label."""
     box = page.locator('[data-testid="stMultiSelect"]').filter(has=page.get_by_text(label, exact=True))
+    box.locator(".react-aria-ComboBox [data-tag]").first.wait_for(timeout=TIMEOUT_MS)  # drawn after the grid's images
     return [chip.get_attribute("aria-label") or "" for chip in box.locator(".react-aria-ComboBox [data-tag]").all()]
 
 
