@@ -136,9 +136,10 @@ def results_table(result: Recommendations, covers: dict[str, str]) -> None:
             "Match": st.column_config.NumberColumn(
                 "Match",
                 width=WIDTHS["Match"],
-                help="Of 100: similarity to the seeds (70 % sound, 20 % genre, 10 % artist) minus the distance "
-                "to your targets × target strength. Variety reorders the list: “Rank reason” says why a track "
-                "sits above one with a higher match.",
+                help="Of 100: half the best seed's match, half the average over all seeds (each seed's "
+                "match, in “Why”, is 70 % sound, 20 % genre, 10 % artist), minus the distance to your targets "
+                "× target strength. Variety reorders the list: “Rank reason” says why a track sits above one "
+                "with a higher match.",
             ),
             "Rank reason": st.column_config.TextColumn("Rank reason", width=REASON_WIDTH),
             "Why": st.column_config.TextColumn("Why", width=WHY_WIDTH),
