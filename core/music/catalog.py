@@ -166,7 +166,7 @@ SOURCES: tuple[CatalogSource, ...] = (
     ),
     CatalogSource(
         id="tidytuesday_spotify_songs",
-        title="TidyTuesday spotify_songs (33k tracks, 6 genres)",
+        title="TidyTuesday spotify_songs (33k tracks, 24 genres in 6 groups)",
         url=(
             "https://raw.githubusercontent.com/rfordatascience/tidytuesday/master/"
             "data/2020/2020-01-21/spotify_songs.csv"
