@@ -221,8 +221,8 @@ def _sqlite_file_gone(engine: Engine) -> bool:
 
 
 def _new_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        return create_engine(url, pool_pre_ping=True, connect_args={"timeout": SQLITE_TIMEOUT_SECONDS})
+    if url.startswith("sqlite"):  # a file: no server to lose, so no ping before each use (it doubled a read)
+        return create_engine(url, connect_args={"timeout": SQLITE_TIMEOUT_SECONDS})
     return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
 
 

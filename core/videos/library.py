@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import bindparam, delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from core.ai.base import Segment
@@ -82,6 +82,19 @@ _RECORD_COLUMNS = [videos.c[name] for name in _RECORD_FIELDS]
 _UPDATABLE = frozenset(_RECORD_FIELDS) - {"id", "created"}
 
 
+# Built once: building a statement costs more than running it on SQLite (bench/bench_library.py).
+_OWNER, _VIDEO = bindparam("b_owner"), bindparam("b_video")
+_GET = select(*_RECORD_COLUMNS).where(videos.c.owner == _OWNER, videos.c.id == _VIDEO)
+_LIST = select(*_RECORD_COLUMNS).where(videos.c.owner == _OWNER).order_by(videos.c.updated.desc())
+_UPDATE = update(videos).where(videos.c.owner == _OWNER, videos.c.id == _VIDEO)  # SET: the columns passed
+_CHAT = (
+    select(chat_turns.c.turn_json)
+    .where(chat_turns.c.owner == _OWNER, chat_turns.c.video_id == _VIDEO)
+    .order_by(chat_turns.c.turn)
+)
+_QUIZ = select(quiz_progress.c.progress_json).where(quiz_progress.c.owner == _OWNER, quiz_progress.c.video_id == _VIDEO)
+
+
 def _record(row: Any) -> VideoRecord:
     return VideoRecord(*row)
 
@@ -98,6 +111,13 @@ class Library:
         self._engine = self.database.engine  # opened (and migrated) now: a wrong URL fails here
         register_library(self.db_path, self.database)
         self._lock = threading.Lock()
+        save = self.database.insert(quiz_progress)
+        self._save_quiz = save.on_conflict_do_update(
+            index_elements=["owner", "video_id"], set_={"progress_json": save.excluded.progress_json}
+        )
+
+    def _keys(self, video_id: str) -> dict[str, str]:
+        return {"b_owner": self.owner, "b_video": video_id}
 
     @classmethod
     def in_data_dir(cls, data_dir: Path) -> Library:
@@ -110,15 +130,13 @@ class Library:
         return folder
 
     def get(self, video_id: str) -> VideoRecord | None:
-        query = select(*_RECORD_COLUMNS).where(videos.c.owner == self.owner, videos.c.id == video_id)
         with self._engine.connect() as db:
-            row = db.execute(query).first()
+            row = db.execute(_GET, self._keys(video_id)).first()
         return _record(row) if row else None
 
     def list(self) -> builtins.list[VideoRecord]:
-        query = select(*_RECORD_COLUMNS).where(videos.c.owner == self.owner).order_by(videos.c.updated.desc())
         with self._engine.connect() as db:
-            rows = db.execute(query).all()
+            rows = db.execute(_LIST, {"b_owner": self.owner}).all()
         return [_record(row) for row in rows]
 
     def create(self, video_id: str, title: str, source_kind: str, source: str, **fields: Any) -> VideoRecord:
@@ -146,10 +164,7 @@ class Library:
             raise ValueError(f"unknown fields {unknown}")
         fields["updated"] = time.time()
         with self._lock, self._engine.begin() as db:
-            db.execute(self._update(video_id).values(**fields))
-
-    def _update(self, video_id: str) -> Any:
-        return update(videos).where(videos.c.owner == self.owner, videos.c.id == video_id)
+            db.execute(_UPDATE, {**self._keys(video_id), **fields})
 
     def record_error(self, video_id: str, message: str) -> None:
         """Set a video's error, also on a full disk (the journal in memory: an in-place update needs no space)."""
@@ -159,7 +174,7 @@ class Library:
             if not self.database.is_sqlite or "full" not in str(exc):
                 raise
             with self._lock, self.database.begin_memory_journal() as db:
-                db.execute(self._update(video_id).values(error=message, updated=time.time()))
+                db.execute(_UPDATE, {**self._keys(video_id), "error": message, "updated": time.time()})
 
     def delete(self, video_id: str) -> None:
         """Remove a video and its files. Works on a full disk: the files go first (that frees space),
@@ -182,13 +197,8 @@ class Library:
     # -- what a user did with a video: the chat, the quiz in progress ---------------------------
     def chat(self, video_id: str) -> builtins.list[ChatTurn]:
         """The chat with this video, oldest message first."""
-        query = (
-            select(chat_turns.c.turn_json)
-            .where(chat_turns.c.owner == self.owner, chat_turns.c.video_id == video_id)
-            .order_by(chat_turns.c.turn)
-        )
         with self._engine.connect() as db:
-            rows = db.execute(query).scalars().all()
+            rows = db.execute(_CHAT, self._keys(video_id)).scalars().all()
         return [ChatTurn.from_dict(json.loads(text)) for text in rows]
 
     def add_chat_turns(self, video_id: str, turns: Iterable[ChatTurn]) -> None:
@@ -208,24 +218,14 @@ class Library:
             db.execute(delete(chat_turns).where(chat_turns.c.owner == self.owner, chat_turns.c.video_id == video_id))
 
     def quiz_progress(self, video_id: str) -> QuizProgress | None:
-        query = select(quiz_progress.c.progress_json).where(
-            quiz_progress.c.owner == self.owner, quiz_progress.c.video_id == video_id
-        )
         with self._engine.connect() as db:
-            text = db.execute(query).scalar()
+            text = db.execute(_QUIZ, self._keys(video_id)).scalar()
         return QuizProgress.from_dict(json.loads(text)) if text is not None else None
 
     def save_quiz_progress(self, video_id: str, progress: QuizProgress) -> None:
-        progress_json = json.dumps(progress.to_dict())
-        statement = self.database.insert(quiz_progress).values(
-            owner=self.owner, video_id=video_id, progress_json=progress_json
-        )
+        row = {"owner": self.owner, "video_id": video_id, "progress_json": json.dumps(progress.to_dict())}
         with self._lock, self._engine.begin() as db:
-            db.execute(
-                statement.on_conflict_do_update(
-                    index_elements=["owner", "video_id"], set_={"progress_json": progress_json}
-                )
-            )
+            db.execute(self._save_quiz, row)
 
     # -- files ---------------------------------------------------------------------------------
     def write_json(self, video_id: str, name: str, data: Any) -> Path:
