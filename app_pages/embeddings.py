@@ -51,7 +51,7 @@ with error_boundary("showing the embedding map"), database_faults(settings.data_
     entry = projected_map(fo, data_dir / "embeddings" / "jobs", state, data, analysis, request, embedder)
 
     style = map_controls(state, analysis.suspicion)
-    rows = map_rows(data, analysis.suspicion, entry, style)
+    rows = map_rows(data, analysis, entry, style)
     map_summary(rows, analysis.suspicion, entry, method)
     selectable_scatter(state, rows, style.color)
 

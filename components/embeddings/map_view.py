@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import streamlit as st
 
 from components.embeddings import state as keys
+from components.embeddings.analysis import Analysis
 from components.embeddings.datasets import OpenDataset
 from components.embeddings.scatter import scatter_figure
 from components.embeddings.state import EmbeddingsState, seed, set_view
 from components.shared.memo import memo_value, session_memo
 from core.embeddings.explore import MapEntry, PlotRows, event_signature, passage_notes, plot_rows, selected_ids
-from core.embeddings.projections import METHOD_LABELS
+from core.embeddings.projections import METHOD_LABELS, neighbours_kept_per_point
 from core.embeddings.suspicion import Suspicion
 from core.embeddings.view import COLOR_CHOICES, COLOR_LABELS, ColorBy, Method
 
@@ -24,7 +26,7 @@ class MapStyle:
 
 
 def map_controls(state: EmbeddingsState, suspicion: Suspicion) -> MapStyle:
-    controls = st.columns([3, 2, 2])
+    controls = st.columns([5, 2, 1])  # four colourings side by side, not cut
     seed(keys.COLOR, state.view.color)
     seed(keys.ONLY_SUSPECTS, state.view.only_suspects)
     color = controls[0].segmented_control(
@@ -32,7 +34,9 @@ def map_controls(state: EmbeddingsState, suspicion: Suspicion) -> MapStyle:
         list(COLOR_CHOICES),
         format_func=COLOR_LABELS.__getitem__,
         help="Prediction: what a model trained on the embeddings says, without having seen the sample's own label "
-        f"({suspicion.prediction_source}). Ringed points: the prediction differs from the label.",
+        f"({suspicion.prediction_source}). Ringed points: the prediction differs from the label. Neighbours kept: "
+        "how many of a sample's 10 nearest neighbours in the embedding are also its neighbours on the map "
+        "(red: distances around it mislead).",
         key=keys.COLOR,
         required=True,
     )
@@ -42,10 +46,32 @@ def map_controls(state: EmbeddingsState, suspicion: Suspicion) -> MapStyle:
     return MapStyle(color, only_suspects)
 
 
-def map_rows(data: OpenDataset, suspicion: Suspicion, entry: MapEntry, style: MapStyle) -> PlotRows:
+def map_rows(data: OpenDataset, analysis: Analysis, entry: MapEntry, style: MapStyle) -> PlotRows:
+    kept = _neighbours_kept(data, analysis, entry) if style.color == "kept" else None
     return plot_rows(
-        data.samples, suspicion, entry.xy, only_suspects=style.only_suspects, notes=passage_notes(data.passages)
+        data.samples,
+        analysis.suspicion,
+        entry.xy,
+        only_suspects=style.only_suspects,
+        notes=passage_notes(data.passages),
+        kept=kept,
     )
+
+
+def _neighbours_kept(data: OpenDataset, analysis: Analysis, entry: MapEntry) -> np.ndarray:
+    """Per sample (aligned with data.samples): the share of its neighbours the map keeps; NaN off the map."""
+    paths = data.samples.filepaths
+    on_map = np.array([path in entry.xy for path in paths], dtype=bool)
+
+    def compute() -> np.ndarray:
+        kept = np.full(len(paths), np.nan, dtype=np.float32)
+        if on_map.sum() > 2:
+            xy = np.array([entry.xy[path] for path, shown in zip(paths, on_map, strict=True) if shown])
+            with st.spinner("Measuring how well the map keeps each sample's neighbours..."):
+                kept[on_map] = neighbours_kept_per_point(analysis.vectors[on_map], xy)
+        return kept
+
+    return session_memo(keys.KEPT_MEMO, (data.name, entry.brain_key, len(paths), int(on_map.sum())), compute)
 
 
 def map_summary(rows: PlotRows, suspicion: Suspicion, entry: MapEntry, method: Method) -> None:

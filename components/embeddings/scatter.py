@@ -30,6 +30,7 @@ PALETTE = [
 ]
 # low suspicion must stay visible on white (YlOrRd starts at a pale yellow): a light blue, then warm to dark red
 SUSPICION_SCALE = [[0.0, "#9ecae1"], [0.35, "#fdd0a2"], [0.6, "#fd8d3c"], [0.8, "#d94801"], [1.0, "#7f2704"]]
+KEPT_SCALE = [[0.0, "#b2182b"], [0.3, "#ef8a62"], [0.6, "#d1e5f0"], [1.0, "#2166ac"]]  # red: misleading
 UNSELECTED_OPACITY = 0.12
 LEGEND_TITLES = {"label": "label", "prediction": "model says"}
 HOVER = (
@@ -90,6 +91,28 @@ def scatter_figure(rows: PlotRows, color_by: str, selected: Collection[str] = ()
                     "cmin": 0,
                     "cmax": 1,
                     "colorbar": {"title": {"text": "suspicion"}},
+                    "line": {"width": 0},
+                },
+            )
+        )
+    elif color_by == "kept" and rows.kept is not None:
+        measured = np.flatnonzero(~np.isnan(rows.kept))
+        unmeasured = np.flatnonzero(np.isnan(rows.kept))
+        if len(unmeasured):
+            figure.add_trace(_points(rows, unmeasured, "not measured", {"size": marker_size, "color": "#d9d9d9"}))
+        index = measured[np.argsort(-rows.kept[measured], kind="stable")]  # the misleading ones drawn last
+        figure.add_trace(
+            _points(
+                rows,
+                index,
+                "samples",
+                {
+                    "size": marker_size,
+                    "color": rows.kept[index],
+                    "colorscale": KEPT_SCALE,
+                    "cmin": 0,
+                    "cmax": 1,
+                    "colorbar": {"title": {"text": "neighbours kept"}, "tickformat": ".0%"},
                     "line": {"width": 0},
                 },
             )

@@ -23,7 +23,7 @@ STATE = "emb.state"
 # flash scopes: a message shown once after the rerun, where it belongs on the page
 IMPORTED, JOB_NEWS, SAVED = "emb.imported", "emb.job", "emb.saved"
 # session memos (components.shared.memo)
-PROJECTION_MEMO, EVENT_MEMO = "emb.projection", "emb.last_event"
+PROJECTION_MEMO, EVENT_MEMO, KEPT_MEMO = "emb.projection", "emb.last_event", "emb.kept"
 
 # widget keys
 RETRY_STORE = "emb.retry_store"

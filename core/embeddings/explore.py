@@ -31,6 +31,7 @@ class PlotRows:
     suspect: np.ndarray
     xy: np.ndarray
     missing: int  # samples the projection does not cover (added since it was computed)
+    kept: np.ndarray | None = None  # per point: share of its neighbours the map keeps (NaN: not measured)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -79,8 +80,10 @@ def plot_rows(
     xy_by_path: Mapping[str, np.ndarray],
     only_suspects: bool = False,
     notes: Mapping[str, str] | None = None,
+    kept: np.ndarray | None = None,
 ) -> PlotRows:
-    """Rows to draw (suspicion arrays are aligned with `samples`); `notes` by sample id, for hover texts."""
+    """Rows to draw (suspicion arrays and `kept` are aligned with `samples`); `notes` by sample id, for hover
+    texts."""
     keep = [i for i, path in enumerate(samples.filepaths) if path in xy_by_path]
     missing = len(samples) - len(keep)
     if only_suspects:
@@ -98,6 +101,7 @@ def plot_rows(
         suspect=suspicion.suspects[index] if len(keep) else np.zeros(0, bool),
         xy=xy,
         missing=missing,
+        kept=kept[index] if kept is not None and len(keep) else None,
     )
 
 

@@ -180,3 +180,29 @@ def projection_quality(
     low_nn = NearestNeighbors(n_neighbors=k + 1).fit(low).kneighbors(return_distance=False)
     kept = [len(set(a[:k]) & set(b[:k])) / k for a, b in zip(high_nn, low_nn, strict=True)]
     return Quality(round(trust, 4), round(float(np.mean(kept)), 4), k, len(rows))
+
+
+KEPT_LIMIT = 20_000  # above, a random sample of this many points is measured (the others are left blank)
+
+
+def neighbours_kept_per_point(
+    embeddings: np.ndarray, points: np.ndarray, neighbors: int = QUALITY_NEIGHBORS, seed: int = 0
+) -> np.ndarray:
+    """For each point, the share of its `neighbors` nearest neighbours in the embedding space that are also
+    among its nearest in the 2-D map (NaN for points outside the measured sample): where distances in the
+    plot can be believed, point by point."""
+    from sklearn.neighbors import NearestNeighbors
+
+    n = len(points)
+    kept = np.full(n, np.nan, dtype=np.float32)
+    rows = np.arange(n)
+    if n > KEPT_LIMIT:
+        rows = np.sort(np.random.default_rng(seed).choice(n, KEPT_LIMIT, replace=False))
+    k = max(1, min(neighbors, len(rows) - 1))
+    if len(rows) < 2:
+        return kept
+    high_nn = NearestNeighbors(n_neighbors=k).fit(embeddings[rows]).kneighbors(return_distance=False)
+    low_nn = NearestNeighbors(n_neighbors=k).fit(points[rows]).kneighbors(return_distance=False)
+    shared = [len(set(a) & set(b)) / k for a, b in zip(high_nn, low_nn, strict=True)]
+    kept[rows] = np.asarray(shared, dtype=np.float32)
+    return kept

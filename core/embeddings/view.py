@@ -15,10 +15,15 @@ from typing import Literal, get_args
 from core.embeddings.datasets import DIGITS_NAME
 
 Method = Literal["pca", "umap", "tsne"]
-ColorBy = Literal["label", "prediction", "suspicion"]
+ColorBy = Literal["label", "prediction", "suspicion", "kept"]
 METHOD_CHOICES: tuple[Method, ...] = get_args(Method)
 COLOR_CHOICES: tuple[ColorBy, ...] = get_args(ColorBy)
-COLOR_LABELS: dict[ColorBy, str] = {"label": "Ground truth", "prediction": "Prediction", "suspicion": "Suspicion"}
+COLOR_LABELS: dict[ColorBy, str] = {
+    "label": "Ground truth",
+    "prediction": "Prediction",
+    "suspicion": "Suspicion",
+    "kept": "Neighbours kept",
+}
 SELECTION_ID = re.compile(r"[0-9a-f]{16}")
 
 

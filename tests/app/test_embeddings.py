@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -114,6 +115,15 @@ def test_suspects_filter_colour_and_tsne_projection(page: AppTest) -> None:
     page.run()
     assert not page.exception, [e.value for e in page.exception]
     assert page.metric[0].value == f"{total:,}"  # only the suspects are on the map now
+
+    page.segmented_control(key="emb.color").set_value("kept")
+    page.run()
+    assert not page.exception, [e.value for e in page.exception]
+    figure = page.session_state["emb.kept"][1]  # per sample: the share of its neighbours the map keeps
+    measured = figure[~np.isnan(figure)]
+    assert len(measured) == 1_797 and 0 <= measured.min() < measured.max() <= 1
+    page.segmented_control(key="emb.color").set_value("suspicion")
+    page.run()
 
     page.segmented_control(key="emb.method").set_value("tsne")
     page.run()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.support.browser import exception_blocks, open_expander, wait_until_rendered
+from tests.support.browser import clipped_buttons, exception_blocks, open_expander, wait_until_rendered
 
 GALLERY_IMAGES = ".st-key-emb_gallery img"
 
@@ -186,4 +186,23 @@ def test_apply_neighbours_labels_draws_the_actions_once(app_url: str, browser: B
     assert after < fixable
     assert exception_blocks(page) == []
     page.screenshot(path=str(screenshot_dir / "embeddings-fix.png"), full_page=True)
+    page.close()
+
+
+def test_colour_by_neighbours_kept_shows_where_the_map_misleads(
+    app_url: str, browser: Browser, screenshot_dir: Path
+) -> None:
+    page = browser.new_page(viewport={"width": 1400, "height": 1600})
+    page.goto(f"{app_url}/embeddings?color=kept")
+    wait_until_rendered(page, timeout_ms=240_000)
+    page.locator(".js-plotly-plot .cbtitle").wait_for(timeout=120_000)
+    assert page.locator(".js-plotly-plot .cbtitle").all_text_contents() == ["neighbours kept"]
+    assert (
+        page.get_by_role("radio", name="Neighbours kept")
+        .or_(page.get_by_role("button", name="Neighbours kept"))
+        .first.is_visible()
+    )
+    assert clipped_buttons(page) == []  # the four colourings fit side by side
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "embeddings-kept.png"), full_page=True)
     page.close()

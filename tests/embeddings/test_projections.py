@@ -53,6 +53,21 @@ def test_quality_is_perfect_for_an_isometry_and_poor_for_noise() -> None:
     assert "poor" in noise.verdict
 
 
+def test_neighbours_kept_per_point_marks_where_the_map_misleads(monkeypatch) -> None:
+    rng = np.random.default_rng(0)
+    plane = rng.normal(size=(400, 2))
+    high = np.hstack([plane, np.zeros((400, 3))])
+    torn = plane.copy()
+    torn[:40] = rng.normal(size=(40, 2)) * 3  # 40 points thrown to random places on the map
+    kept = pj.neighbours_kept_per_point(high, torn)
+    assert kept.shape == (400,) and not np.isnan(kept).any()
+    assert kept[:40].mean() < 0.15 and kept[40:].mean() > 0.6
+    np.testing.assert_allclose(pj.neighbours_kept_per_point(high, plane), 1.0)
+    monkeypatch.setattr(pj, "KEPT_LIMIT", 100)
+    sampled = pj.neighbours_kept_per_point(high, plane)
+    assert int((~np.isnan(sampled)).sum()) == 100  # beyond the limit, a sample is measured
+
+
 def test_too_many_points_for_tsne_says_what_to_do() -> None:
     with pytest.raises(pj.ProjectionError, match="Use PCA, or project a random sample"):
         pj.check_size("tsne", 70_000)

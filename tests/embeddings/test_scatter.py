@@ -41,3 +41,15 @@ def test_the_least_suspicious_colour_is_visible_on_white() -> None:
     luminance = (0.2126 * red + 0.7152 * green + 0.0722 * blue) / 255
     assert luminance < 0.8  # YlOrRd's first colour (#ffffcc) is 0.98: nearly white
     assert scatter_figure(rows(), "suspicion").data[0].marker.colorscale[0][1] == SUSPICION_SCALE[0][1]
+
+
+def test_neighbours_kept_colours_the_measured_points_and_greys_the_rest() -> None:
+    from dataclasses import replace
+
+    kept = np.array([1.0, 0.5, 0.0, np.nan, 0.9, 0.1], dtype=np.float32)
+    figure = scatter_figure(replace(rows(), kept=kept), "kept")
+    assert [t.name for t in figure.data] == ["not measured", "samples"]
+    assert [row[0] for row in figure.data[0].customdata] == ["s3"]
+    colours = list(figure.data[1].marker.color)
+    assert colours == sorted(colours, reverse=True)  # the misleading ones drawn last, on top
+    assert figure.data[1].marker.colorbar.title.text == "neighbours kept"

@@ -77,15 +77,28 @@ CLIPPED_LABELS_JS = """
 () => {
   const cut = el => !el.closest('[data-testid="stIconMaterial"]') && el.clientWidth > 1  // icons, screen-reader text
     && el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible';
-  return [...document.querySelectorAll('[data-testid="stMain"] button')]
+  const main = document.querySelector('[data-testid="stMain"]');
+  // a button pushed out of a box that hides or scrolls what overflows (a row of options too wide for its column)
+  const outside = button => {
+    const box = button.getBoundingClientRect();
+    for (let el = button.parentElement; el && el !== main; el = el.parentElement) {
+      if (getComputedStyle(el).overflowX === 'visible') continue;
+      const frame = el.getBoundingClientRect();
+      if (box.left < frame.left - 1 || box.right > frame.right + 1) return true;
+    }
+    return false;
+  };
+  return [...main.querySelectorAll('button')]
     .filter(button => button.offsetParent !== null && button.innerText.trim())
-    .map(button => [button.innerText.trim(), [button, ...button.querySelectorAll('*')].filter(cut)])
-    .filter(([, clipped]) => clipped.length)
-    .map(([label, clipped]) => `${label} (${clipped.map(el => `${el.scrollWidth}px in ${el.clientWidth}px`)})`);
+    .map(button => [button.innerText.trim(), [button, ...button.querySelectorAll('*')].filter(cut), outside(button)])
+    .filter(([, clipped, out]) => clipped.length || out)
+    .map(([label, clipped, out]) => out ? `${label} (outside its box)`
+      : `${label} (${clipped.map(el => `${el.scrollWidth}px in ${el.clientWidth}px`)})`);
 }
 """
 
 
 def clipped_buttons(page: Page) -> list[str]:
-    """The labels of the visible buttons in the page's main area whose text is cut (ellipsis or hidden)."""
+    """The labels of the visible buttons in the page's main area whose text is cut (ellipsis or hidden), or
+    that stick out of a box that hides or scrolls its overflow."""
     return page.evaluate(CLIPPED_LABELS_JS)
