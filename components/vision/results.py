@@ -104,6 +104,9 @@ def grid_panel(
     None if there is none to show."""
     assert model.loaded is not None and image.loaded is not None
     slot.empty()
+    # The scale switch is drawn only with a grid: keep its value through runs that draw none (a grid
+    # waiting for its Compute button), else Streamlit forgets it.
+    st.session_state[keys.SHARED_SCALE] = bool(st.session_state.get(keys.SHARED_SCALE, False))
     missing = request.missing()
     if missing:
         st.info(missing)
@@ -257,8 +260,16 @@ def downloads_panel(shown: Shown) -> None:
     pick = st.selectbox("Map", list(shown.values), format_func=cell_label, key=keys.DOWNLOAD_PICK)
     layer_map = shown.result.layer_map(pick)
     stem = file_stem(shown.loaded.key, pick)
+    prepared = shown.prepared
     meta = map_metadata(
-        shown.loaded, shown.image.name, pick, layer_map, shown.request, shown.display, shown.prepared.predictions
+        shown.loaded,
+        shown.image.name,
+        pick,
+        layer_map,
+        shown.request,
+        shown.display,
+        prepared.predictions,
+        prepared.framing,
     )
     display = shown.display
     overlay = render.overlay(

@@ -28,6 +28,7 @@ def map_metadata(
     request: GridRequest,
     display: Display,
     predictions: list[Prediction],
+    framing: str = "crop",
 ) -> dict[str, object]:
     target = request.target
     categories = loaded.categories
@@ -42,6 +43,7 @@ def map_metadata(
         "minus_label": None if target.minus_index is None else categories[target.minus_index],
         "image": image_name,
         "input_size": loaded.input_size,
+        "framing": "fit (letterbox)" if framing == "fit" else "centre crop",
         "activation_shape": layer_map.activation_shape,
         "aug_smooth": request.aug_smooth,
         "eigen_smooth": request.eigen_smooth,

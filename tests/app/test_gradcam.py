@@ -272,6 +272,11 @@ def test_rows_are_scaled_to_their_own_peak_by_default_and_to_one_scale_a_click_a
     assert shared_pictures != own_pictures  # the weak rows are drawn fainter
     assert app.query_params == {}  # a display choice: the link stays bare
 
+    app.multiselect(key=keys.METHODS).set_value(["GradCAM", "ScoreCAM"]).run()  # waits for its button: no grid
+    assert app.button(key=keys.COMPUTE) and not app.toggle
+    app.multiselect(key=keys.METHODS).set_value(["GradCAM"]).run()
+    assert app.toggle(key=keys.SHARED_SCALE).value is True  # still the user's choice
+
 
 def test_a_wide_image_is_fitted_whole_on_request_and_the_link_keeps_it(data_dir: Path) -> None:
     app = opened({"layers": "_blocks.15"})

@@ -119,6 +119,11 @@ def test_download_name_and_metadata(grid, lite0) -> None:
     )
     assert meta["target_label"] == "Egyptian cat" and meta["minus_class"] is None
     assert meta["activation_shape"] == (320, 7, 7) and meta["threshold"] == 0.2
+    assert meta["framing"] == "centre crop"
+    letterboxed = map_metadata(
+        lite0, "chelsea", cell, result.layer_map(cell), request, render.Display(), prepared.predictions, "fit"
+    )
+    assert letterboxed["framing"] == "fit (letterbox)"
     assert json.loads(render.metadata_json(meta))["top5"][0]["class"] == prepared.predictions[0].label
 
 
