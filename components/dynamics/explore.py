@@ -21,7 +21,7 @@ from core.config import Settings
 from core.dynamics.classify import RULE_TEXT, AttractorClass
 from core.dynamics.link import VIEWS, View
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, NetworkParams, ParameterError
-from core.dynamics.presets import PRESETS
+from core.dynamics.presets import PRESETS, by_name
 from core.dynamics.render import SCHEMES, Scheme, colour_values, csv_text, plane, png_bytes, stride
 
 if TYPE_CHECKING:  # numba and scipy are imported when the engine first runs, not with this module
@@ -71,11 +71,13 @@ def explore_controls(current: Explore, labels: dict[str, str]) -> Explore:
         key=keys.PRESET,
         on_change=keys.apply_preset,
         format_func=lambda name: f"{name} — {labels[name]}" if name in labels else name,
-        help="The article's three networks and ones found with the Search section, each with "
-        "its class and exponents as measured here (20,000 steps).",
+        help="Each preset is named by the class measured here (20,000 steps); the article's three "
+        "networks keep the article's word in quotes. The others were found with the Search section.",
     )
     if preset in labels:
         st.caption(f"Measured: {labels[preset]}")
+    if preset != keys.CUSTOM and by_name(preset).history:
+        st.caption(by_name(preset).history)
     left, right = st.columns(2)
     n = left.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], step=1, key=keys.N, on_change=keys.mark_custom)
     d = right.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], step=1, key=keys.D, on_change=keys.mark_custom)

@@ -17,7 +17,7 @@ import streamlit as st
 
 from components.shared.flash import flash
 from components.shared.session import tool_state, url_changes, write_url
-from core.dynamics.classify import AttractorClass
+from core.dynamics.classify import DEFAULT_STEPS, AttractorClass
 from core.dynamics.link import LINK_NAMES, Link, Section, View, link_query, parse_link
 from core.dynamics.network import SEED_RANGE, NetworkParams, ParameterError
 from core.dynamics.presets import PRESETS, by_name, matching
@@ -88,7 +88,7 @@ class Explore:
     lag: int = 1
     scheme: Scheme = "article"
     rendering: Rendering = "Auto"
-    spectrum_steps: int = 20_000
+    spectrum_steps: int = DEFAULT_STEPS
 
     @property
     def columns(self) -> tuple[str, ...]:

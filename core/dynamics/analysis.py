@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.dynamics import kernels
-from core.dynamics.classify import P_MAX, PERIOD_REL_TOL, Classification, classify
+from core.dynamics.classify import DEFAULT_STEPS, DEFAULT_TRANSIENT, P_MAX, PERIOD_REL_TOL, Classification, classify
 from core.dynamics.lyapunov import CrossCheck, Spectrum, cross_check, network_spectrum, twin_largest
 from core.dynamics.network import NetworkParams
 from core.dynamics.simulate import simulate
@@ -40,7 +40,10 @@ def settled_period(params: NetworkParams, transient: int, p_max: int = P_MAX) ->
 
 
 def analyze(
-    params: NetworkParams, steps: int = 20_000, transient: int = 2_000, n_exponents: int | None = None
+    params: NetworkParams,
+    steps: int = DEFAULT_STEPS,
+    transient: int = DEFAULT_TRANSIENT,
+    n_exponents: int | None = None,
 ) -> Analysis:
     spectrum = network_spectrum(params, steps, transient, n_exponents)
     twin = twin_largest(params, steps, transient)

@@ -23,6 +23,9 @@ ZERO_ABS = 1e-3
 ZERO_SIGMAS = 4.0
 PERIOD_REL_TOL = 1e-7
 P_MAX = 1000
+# Explore's default spectrum run (steps after a transient); the presets are named by what it measures
+DEFAULT_STEPS = 20_000
+DEFAULT_TRANSIENT = 1_000
 
 RULE_TEXT = (
     "**How the class is decided.** (1) If the state stops being finite: *diverged*. "

@@ -45,8 +45,9 @@ def test_link_parameters_open_that_attractor() -> None:
     assert app.number_input(key=keys.D).value == 32
     assert app.number_input(key=keys.S).value == pytest.approx(0.22)
     assert app.radio(key=keys.VIEW).value == "delay"
-    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
+    assert app.selectbox(key=keys.PRESET).value == "Quasi-periodic circle (article: 'limit cycle')"
     assert "quasi-periodic (invariant circle)".capitalize() in texts(app)
+    assert "The article calls this network 'limit cycle'" in texts(app)
 
 
 def test_bad_link_is_reported_and_ignored() -> None:
@@ -57,7 +58,7 @@ def test_bad_link_is_reported_and_ignored() -> None:
 
 def test_preset_switch_updates_the_controls_and_the_measurement() -> None:
     app = fresh()
-    app.selectbox(key=keys.PRESET).set_value("Found: thin chaos").run()
+    app.selectbox(key=keys.PRESET).set_value("Chaotic: threads").run()
     assert not app.exception
     assert app.number_input(key=keys.D).value == 8
     assert app.number_input(key=keys.SEED).value == 2989986414
@@ -193,7 +194,7 @@ def test_a_link_to_maps_opens_maps_with_that_network() -> None:
     app.radio(key=keys.SECTION).set_value(Section.EXPLORE).run()
     assert shown_network(app) == (4, 32, pytest.approx(0.22), 174658140)
     assert app.radio(key=keys.VIEW).value == "delay"
-    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
+    assert app.selectbox(key=keys.PRESET).value == "Quasi-periodic circle (article: 'limit cycle')"
     assert dict(app.query_params) == {**LIMIT_CYCLE, "view": "delay"}
 
 
@@ -204,7 +205,7 @@ def test_back_restores_the_previous_parameters_and_section() -> None:
     app.query_params["s"] = "0.22"  # what the browser's Back puts in the URL
     app.run()
     assert app.number_input(key=keys.S).value == pytest.approx(0.22)
-    assert app.selectbox(key=keys.PRESET).value == "Article: 'limit cycle'"
+    assert app.selectbox(key=keys.PRESET).value == "Quasi-periodic circle (article: 'limit cycle')"
     app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
     assert app.query_params["section"] == "search"
     del app.query_params["section"]  # Back again: the Explore entry
