@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import BindParameter, bindparam, delete, func, select, update
 from sqlalchemy.exc import OperationalError
 
 from core.ai.base import Segment
@@ -83,7 +83,8 @@ _UPDATABLE = frozenset(_RECORD_FIELDS) - {"id", "created"}
 
 
 # Built once: building a statement costs more than running it on SQLite (bench/bench_library.py).
-_OWNER, _VIDEO = bindparam("b_owner"), bindparam("b_video")
+_OWNER: BindParameter[str] = bindparam("b_owner")
+_VIDEO: BindParameter[str] = bindparam("b_video")
 _GET = select(*_RECORD_COLUMNS).where(videos.c.owner == _OWNER, videos.c.id == _VIDEO)
 _LIST = select(*_RECORD_COLUMNS).where(videos.c.owner == _OWNER).order_by(videos.c.updated.desc())
 _UPDATE = update(videos).where(videos.c.owner == _OWNER, videos.c.id == _VIDEO)  # SET: the columns passed

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from core.videos.library import Library
 from core.videos.study.export import deck_id, flashcards_apkg, flashcards_csv, quiz_markdown, summary_markdown
 from core.videos.study.model import Flashcard
 from core.videos.study.offline import StudyMaterial, make_flashcards, make_quiz, summarize
@@ -19,8 +20,13 @@ CARDS = [
 ]
 
 
-def test_ratings_move_the_due_date_as_fsrs_dictates(tmp_path: Path) -> None:
-    store = ReviewStore(tmp_path / "library.sqlite", fuzzing=False)
+def review_store(tmp_path: Path, database_url: str | None) -> ReviewStore:
+    """A store on the default SQLite file, or on the test PostgreSQL (the `database_url` fixture)."""
+    return ReviewStore(Library(tmp_path / "videos", database_url).database, fuzzing=False)
+
+
+def test_ratings_move_the_due_date_as_fsrs_dictates(tmp_path: Path, database_url: str | None) -> None:
+    store = review_store(tmp_path, database_url)
     store.save_deck("vid", CARDS)
     now = datetime.now(UTC)
     assert [c.card for c in store.due("vid", now + timedelta(seconds=1))] == CARDS
@@ -61,8 +67,8 @@ def test_review_state_survives_a_restart(tmp_path: Path) -> None:
     assert out.stdout.strip() == due.isoformat()
 
 
-def test_regenerating_a_deck_keeps_reviewed_cards(tmp_path: Path) -> None:
-    store = ReviewStore(tmp_path / "library.sqlite", fuzzing=False)
+def test_regenerating_a_deck_keeps_reviewed_cards(tmp_path: Path, database_url: str | None) -> None:
+    store = review_store(tmp_path, database_url)
     store.save_deck("vid", CARDS)
     store.rate("vid", CARDS[0].id, "good", datetime.now(UTC))
     new = Flashcard("concept", "What is a volcano?", "An opening in the crust.", 5.0, 0)

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from core.config import load_settings
 from core.db import DatabaseError, engine_for, normalized_url
 from core.videos.conversation import ChatTurn, QuizProgress
 from core.videos.library import Library
@@ -164,7 +165,7 @@ def test_two_processes_opening_a_new_database_at_once_migrate_it_once(tmp_path: 
         assert db.execute(sa.text("SELECT version_num FROM alembic_version")).scalars().all() == ["0002"]
 
 
-def test_a_wrong_database_url_says_what_to_do(tmp_path: Path, postgres: object) -> None:
+def test_a_wrong_database_url_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(DatabaseError, match="only postgresql:// and sqlite://"):
         Library(tmp_path, "mysql://user@127.0.0.1/db")
     with pytest.raises(DatabaseError, match="not a database URL"):
@@ -174,3 +175,12 @@ def test_a_wrong_database_url_says_what_to_do(tmp_path: Path, postgres: object) 
         engine_for(wrong)
     assert "s3cret" not in str(caught.value) and "MLSTUDIO_DATABASE_URL" in str(caught.value)
     assert normalized_url("postgres://u@h/d") == "postgresql+psycopg://u@h/d"
+
+
+def test_the_setting_keeps_the_password_out_of_its_repr() -> None:
+    settings = load_settings(
+        environ={"MLSTUDIO_DATABASE_URL": "postgresql://app:s3cret@db.internal:5432/mlstudio"}, secrets={}
+    )
+    assert settings.database_url == "postgresql://app:s3cret@db.internal:5432/mlstudio"
+    assert "s3cret" not in repr(settings)
+    assert load_settings(environ={}, secrets={}).database_url is None
