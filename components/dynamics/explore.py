@@ -333,7 +333,8 @@ def spectrum_and_class(explore: Explore) -> None:
     rows = [f"| λ{i + 1} | {lam[i]:+.4f} ± {se[i]:.4f} | {spectrum.bits[i]:+.4f} |" for i in range(min(3, lam.size))]
     st.markdown(
         "\n".join(["| | nats/step | bits/step |", "|---|---|---|", *rows])
-        + f"\n\nKaplan–Yorke dimension **{spectrum.kaplan_yorke:.2f}**"
+        + f"\n\nKaplan–Yorke dimension **{spectrum.kaplan_yorke:.2f}** (an exponent within its error bar "
+        "of zero counts as zero)"
     )
     which = f"all {lam.size} exponents" if lam.size == params.d else f"the {lam.size} largest of {params.d}"
     st.caption(

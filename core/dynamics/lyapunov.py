@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.dynamics import kernels
+from core.dynamics.classify import zero_tolerance
 from core.dynamics.network import NetworkParams, ParameterError, check_count, params_weights
 
 LN2 = math.log(2.0)
@@ -45,7 +46,7 @@ class Spectrum:
 
     @property
     def kaplan_yorke(self) -> float:
-        return kaplan_yorke(self.exponents)
+        return kaplan_yorke(self.exponents, self.stderr)
 
 
 @dataclass(frozen=True)
@@ -61,9 +62,20 @@ class CrossCheck:
         return abs(self.qr - self.twin) <= self.tolerance
 
 
-def kaplan_yorke(exponents: np.ndarray) -> float:
-    """D_KY = j + (l1 + ... + lj) / |l_{j+1}|, j the largest index whose partial sum is >= 0."""
-    lam = np.sort(np.asarray(exponents, dtype=float))[::-1]
+def kaplan_yorke(exponents: np.ndarray, stderr: np.ndarray | None = None) -> float:
+    """D_KY = j + (l1 + ... + lj) / |l_{j+1}|, j the largest index whose partial sum is >= 0.
+
+    With standard errors, an exponent within the classifier's zero tolerance (max(0.001, 4 standard
+    errors), `classify.zero_tolerance`) counts as exactly zero, as the class does: an invariant circle
+    (λ1 ≈ 0, the rest negative) gives 1 and a 2-torus 2, not 0 because λ1 came out at -0.0001.
+    """
+    lam = np.asarray(exponents, dtype=float).copy()
+    if stderr is not None:
+        se = np.asarray(stderr, dtype=float)
+        for i in range(min(lam.size, se.size)):
+            if np.isfinite(lam[i]) and abs(lam[i]) <= zero_tolerance(float(se[i])):
+                lam[i] = 0.0
+    lam = np.sort(lam)[::-1]
     if lam.size == 0 or not np.all(np.isfinite(lam[:1])) or lam[0] < 0:
         return 0.0
     sums = np.cumsum(lam)

@@ -48,6 +48,7 @@ def test_link_parameters_open_that_attractor() -> None:
     assert app.selectbox(key=keys.PRESET).value == "Quasi-periodic circle (article: 'limit cycle')"
     assert "quasi-periodic (invariant circle)".capitalize() in texts(app)
     assert "The article calls this network 'limit cycle'" in texts(app)
+    assert "Kaplan–Yorke dimension **1.00**" in texts(app)  # an invariant circle (it said 0.00)
 
 
 def test_bad_link_is_reported_and_ignored() -> None:

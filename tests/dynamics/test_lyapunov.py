@@ -78,3 +78,27 @@ def test_fewer_exponents_equal_the_leading_part_of_the_full_spectrum() -> None:
 )
 def test_kaplan_yorke(lams, expected) -> None:
     assert kaplan_yorke(np.array(lams)) == pytest.approx(expected)
+
+
+@pytest.mark.parametrize(
+    ("lams", "errors", "expected"),
+    [
+        ([-1e-4, -0.003, -0.02], [5e-5, 6e-5, 1e-4], 1.0),  # invariant circle, λ1 a hair below zero
+        ([2e-5, -0.022, -0.05], [6e-5, 4e-5, 1e-4], 1.0),  # invariant circle, λ1 a hair above zero
+        ([-3e-5, -2e-4, -0.03], [5e-5, 9e-5, 1e-4], 2.0),  # 2-torus: two zero exponents
+        ([-0.002, -0.003, -0.02], [1e-4, 1e-4, 1e-4], 0.0),  # λ1 beyond max(0.001, 4 se): a contraction
+        ([-0.01, -0.02], [0.003, 0.001], 1.0),  # a large error bar makes -0.01 zero (4 se = 0.012)
+        ([0.0104, -0.0038, -0.02], [7e-4, 5e-4, 5e-4], 2 + 0.0066 / 0.02),  # chaos: as without errors
+    ],
+)
+def test_kaplan_yorke_counts_exponents_within_their_error_as_zero(lams, errors, expected) -> None:
+    assert kaplan_yorke(np.array(lams), np.array(errors)) == pytest.approx(expected)
+
+
+def test_kaplan_yorke_of_a_measured_invariant_circle_is_one() -> None:
+    from core.dynamics.presets import by_name
+
+    spec = network_spectrum(by_name("Quasi-periodic circle (article: 'limit cycle')").params, 20_000, 1_000)
+    assert abs(spec.exponents[0]) < 1e-3 and spec.exponents[1] < 0
+    assert kaplan_yorke(spec.exponents) == 0.0  # without the error bars λ1 = -0.0001 counts as negative
+    assert spec.kaplan_yorke == pytest.approx(1.0, abs=0.05)
