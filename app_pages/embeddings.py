@@ -55,7 +55,7 @@ with error_boundary("showing the embedding map"), database_faults(settings.data_
     map_summary(rows, analysis.suspicion, entry, method)
     selectable_scatter(state, rows, style.color)
 
-    selection_panel(state, data, rows)
+    selection_panel(state, data, rows, analysis.vectors)
     sync_url(state, data_dir)  # colouring and selection too
     change_log_panel(data.dataset)
     fiftyone_app_panel(state, settings, data.dataset, entry.brain_key)

@@ -23,7 +23,7 @@ def change_log_panel(dataset: Any) -> None:
             st.caption("Tags, relabels and deletions you make appear here, newest last, and can be undone.")
             return
         st.dataframe(actions.log_table(entries), hide_index=True)
-        cols = st.columns(2)
+        cols = st.columns(3)
         if cols[0].button(
             "Undo the last change", key=keys.UNDO, icon=":material/undo:", disabled=all(c.undone for c in entries)
         ):
@@ -38,6 +38,17 @@ def change_log_panel(dataset: Any) -> None:
             mime="text/csv",
             key=keys.EXPORT,
             icon=":material/download:",
+        )
+        fixed = actions.label_diff(entries)
+        cols[2].download_button(
+            f"Export the cleaned labels ({len(fixed)} changed, CSV)",
+            actions.label_diff_csv(entries),
+            file_name=actions.export_name(dataset.name, "label-fixes"),
+            mime="text/csv",
+            key=keys.EXPORT_LABELS,
+            icon=":material/difference:",
+            disabled=not fixed,
+            help="One row per file whose label you changed: the label it had and the one it has now.",
         )
 
 

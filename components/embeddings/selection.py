@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import streamlit as st
 
 from components.embeddings import state as keys
@@ -13,6 +14,7 @@ from components.shared.errors import error_boundary
 from components.shared.flash import flash, show_flashes
 from core.embeddings.actions import Action, apply_action
 from core.embeddings.explore import PlotRows, known_selection, proposed_fixes
+from core.embeddings.suspicion import relabel_effect
 
 
 def _clear(state: EmbeddingsState) -> None:
@@ -43,7 +45,7 @@ def action_buttons(state: EmbeddingsState, classes: list[str], fixable: int) -> 
     return chosen
 
 
-def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows) -> None:
+def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows, vectors: np.ndarray) -> None:
     state.selected = selected = known_selection(state.selected, data.samples.ids)
     st.subheader(f"Selection: {len(selected)} samples" if selected else "Selection")
     show_flashes(keys.SAVED)
@@ -58,8 +60,21 @@ def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows) -
             if action.kind == "delete":
                 state.selected = []
             flash(keys.SAVED, "success", f"Saved in FiftyOne: {change.summary}")
+            if change.action == "relabel":
+                _flash_effect(data, vectors, change.samples)
             st.rerun()
     if data.kind == "text":
         show_passages(rows, selected, data.passages)
     else:
         show_gallery(rows, selected, dict(zip(data.samples.ids, data.samples.tags, strict=True)))
+
+
+def _flash_effect(data: OpenDataset, vectors: np.ndarray, changed: list[dict]) -> None:
+    """After a relabel: does the embedding agree better with the new labels? (estimated, cross-validated)"""
+    new_label = {sample["filepath"]: str(sample["new"]) for sample in changed}
+    before = [str(label) for label in data.samples.labels]
+    after = [new_label.get(path, label) for path, label in zip(data.samples.filepaths, before, strict=True)]
+    with st.spinner("Estimating the effect of the change..."):
+        effect = relabel_effect(vectors, before, after)
+    if effect is not None:
+        flash(keys.SAVED, "info", effect.sentence)

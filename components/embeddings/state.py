@@ -38,6 +38,7 @@ COLOR, ONLY_SUSPECTS, CHART = "emb.color", "emb.only_suspects", "emb.chart"
 TAG_NAME, TAG, NEW_LABEL, RELABEL = "emb.tag_name", "emb.tag", "emb.new_label", "emb.relabel"
 FIX, DELETE, CLEAR = "emb.fix", "emb.delete", "emb.clear"
 UNDO, EXPORT, LAUNCH_APP, APP_PANEL = "emb.undo", "emb.export", "emb.launch_app", "emb.app_panel"
+EXPORT_LABELS = "emb.export_labels"
 # containers (their keys are CSS classes the browser tests look for: .st-key-emb_gallery)
 GALLERY, PASSAGES = "emb_gallery", "emb_passages"
 

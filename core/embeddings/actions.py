@@ -227,10 +227,33 @@ def log_csv(changes: Sequence[Change]) -> str:
     return out.getvalue()
 
 
+def label_diff(changes: Sequence[Change]) -> list[tuple[str, str, str]]:
+    """The cleaned labels as a diff: (file, label at first, label now) for every file whose label the kept
+    (not undone) relabels changed, however many times; files relabelled back to their label drop out."""
+    first: dict[str, str] = {}
+    now: dict[str, str] = {}
+    for change in changes:
+        if change.action != "relabel" or change.undone:
+            continue
+        for sample in change.samples:
+            first.setdefault(sample["filepath"], str(sample.get("old")))
+            now[sample["filepath"]] = str(sample.get("new"))
+    return [(path, first[path], now[path]) for path in sorted(now) if first[path] != now[path]]
+
+
+def label_diff_csv(changes: Sequence[Change]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["filepath", "old_label", "new_label"])
+    for row in label_diff(changes):
+        writer.writerow([_csv_safe(value) for value in row])
+    return out.getvalue()
+
+
 def _csv_safe(value: Any) -> str:
     """Text that a spreadsheet will not run as a formula."""
     return str(spreadsheet_cell("" if value is None else str(value)))
 
 
-def export_name(dataset_name: str) -> str:
-    return f"{safe_name(dataset_name)}-changes.csv"
+def export_name(dataset_name: str, what: str = "changes") -> str:
+    return f"{safe_name(dataset_name)}-{what}.csv"

@@ -149,3 +149,19 @@ def test_apply_action_does_what_the_page_asked(small_digits: Any) -> None:
     table = ac.log_table(ac.change_log(small_digits))
     assert [row["action"] for row in table] == ["tag", "relabel", "relabel", "delete"]
     assert table[0]["#"] == 1 and table[-1]["samples"] == 3 and table[0]["undone"] is False
+
+
+def test_the_cleaned_labels_export_is_the_net_change_per_file(small_digits: Any) -> None:
+    samples = samples_of(small_digits)
+    first, second, third = samples.ids[:3]
+    ac.relabel(small_digits, {first: "7", second: "=cmd()"})
+    ac.relabel(small_digits, {first: "8"})  # relabelled twice: the first label and the last count
+    ac.relabel(small_digits, {third: "5"})
+    ac.undo(small_digits)  # the third file's change is undone
+    ac.relabel(small_digits, {second: samples.labels[1]})  # and the second one relabelled back
+    diff = ac.label_diff(ac.change_log(small_digits))
+    assert diff == [(samples.filepaths[0], samples.labels[0], "8")]
+    ac.relabel(small_digits, {second: "=cmd()"})
+    rows = list(csv.DictReader(io.StringIO(ac.label_diff_csv(ac.change_log(small_digits)))))
+    assert {r["filepath"]: r["new_label"] for r in rows}[samples.filepaths[1]] == "'=cmd()"
+    assert ac.export_name("digits", "label-fixes") == "digits-label-fixes.csv"

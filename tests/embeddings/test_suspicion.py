@@ -11,7 +11,7 @@ import pytest
 
 from core.embeddings.datasets import LABEL_FIELD, samples_of
 from core.embeddings.embedders import embed
-from core.embeddings.suspicion import knn_labels, stored_path, stored_suspicion, suspicion
+from core.embeddings.suspicion import knn_labels, relabel_effect, stored_path, stored_suspicion, suspicion
 
 
 @pytest.fixture(scope="module")
@@ -120,3 +120,17 @@ def test_knn_only_results_are_stored_without_cleanlab_fields(tmp_path: Path) -> 
     again = stored_suspicion(tmp_path, "toy", "pixels", points, labels, use_cleanlab=False)
     assert again.label_quality is None and again.cleanlab_issue is None
     assert np.array_equal(again.score, first.score) and again.cleanlab_note == "kNN disagreement only"
+
+
+def test_fixing_flipped_labels_raises_the_estimated_agreement(flipped: Any, data_dir: Path) -> None:
+    dataset, _, true_labels = flipped
+    samples = samples_of(dataset)
+    vectors = embed(data_dir, "digits", "pixels", samples.filepaths)
+    effect = relabel_effect(vectors, samples.labels, true_labels)
+    assert effect is not None and effect.samples == len(samples)
+    assert effect.after > effect.before + 0.02  # 5 % of the labels fixed
+    worse = relabel_effect(vectors, true_labels, samples.labels)
+    assert worse is not None and worse.after < worse.before
+    assert f"{effect.before:.1%} → {effect.after:.1%}" in effect.sentence
+    one_of_a_class = [*samples.labels[:-1], "a class of one"]
+    assert relabel_effect(vectors, samples.labels, one_of_a_class) is None
