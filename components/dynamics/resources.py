@@ -42,16 +42,16 @@ def zero_one(n: int, d: int, s: float, seed: int, transient: int) -> float:
 
 @st.cache_data(show_spinner=False)
 def preset_labels() -> dict[str, str]:
-    """Measured class and two largest exponents of every preset (one batched scan, once per process)."""
+    """Measured class and two largest exponents of every preset (Explore's default run, once per process)."""
+    from core.dynamics.analysis import measure
     from core.dynamics.presets import PRESETS
-    from core.dynamics.search import ScanSettings, rows_from_scan, scan
 
-    points = [(p.params.n, p.params.d, p.params.s, p.params.seed) for p in PRESETS]
-    rows = rows_from_scan(points, scan(points, ScanSettings(steps=20_000, transient=1_000)))
-    return {
-        preset.name: f"{row.classification.label}, λ1 = {row.lambda1:+.4f}, λ2 = {row.lambda2:+.4f}"
-        for preset, row in zip(PRESETS, rows, strict=True)
-    }
+    labels = {}
+    for preset in PRESETS:
+        m = measure(preset.params, n_exponents=min(2, preset.params.d))
+        lam = m.spectrum.exponents
+        labels[preset.name] = f"{m.classification.label}, λ1 = {lam[0]:+.4f}, λ2 = {lam[1]:+.4f}"
+    return labels
 
 
 @st.cache_data(show_spinner=False, max_entries=6)

@@ -24,7 +24,7 @@ from components.dynamics.state import (
     SearchResult,
 )
 from components.shared.text import markdown_text
-from core.dynamics.classify import AttractorClass
+from core.dynamics.classify import DEFAULT_STEPS, AttractorClass
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
 from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
 
@@ -70,8 +70,10 @@ def search_form(form: SearchForm) -> tuple[SearchForm, bool]:
         }
     )
     st.write(
-        "Sample random seeds and values of s for a fixed N and D, measure each network in batch "
-        "(two largest exponents, period, coverage) and keep those of the classes you want."
+        "Sample random seeds and values of s for a fixed N and D, screen each network in batch "
+        "(two largest exponents, period, coverage) and keep those of the classes you want. Each match "
+        f"is then measured again as Explore does ({DEFAULT_STEPS:,} steps), so its class and exponents "
+        "here are the ones Explore shows."
     )
     c1, c2, c3 = st.columns(3)
     n = c1.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], key=keys.SEARCH_N)
@@ -89,7 +91,12 @@ def search_form(form: SearchForm) -> tuple[SearchForm, bool]:
     )
     search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], key=keys.SEARCH_SEED)
     classes = st.multiselect("Classes", list(AttractorClass), format_func=str, key=keys.SEARCH_CLASSES)
-    steps = st.select_slider("Steps per network", [1_000, 3_000, 10_000, 20_000], key=keys.SEARCH_STEPS)
+    steps = st.select_slider(
+        "Screening steps per network",
+        [1_000, 3_000, 10_000, 20_000],
+        key=keys.SEARCH_STEPS,
+        help="More steps screen more surely (fewer matches dropped when measured again), but take longer.",
+    )
     chosen = SearchForm(int(n), int(d), int(samples), s_range, coverage, int(search_seed), tuple(classes), int(steps))
     return chosen, st.button("Search", type="primary", icon=":material/search:", key=keys.SEARCH_GO)
 

@@ -1,4 +1,8 @@
-"""One attractor, fully measured: spectrum, cross-check, period of the tail, class, Kaplan-Yorke."""
+"""One attractor, fully measured: spectrum, cross-check, period of the tail, class, Kaplan-Yorke.
+
+`measure` is the one measurement behind every class the page shows: Explore's (through `analyze`),
+the presets' labels and Search's matches, so a network gets the same words wherever it appears.
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,17 @@ from core.dynamics.classify import DEFAULT_STEPS, DEFAULT_TRANSIENT, P_MAX, PERI
 from core.dynamics.lyapunov import CrossCheck, Spectrum, cross_check, network_spectrum, twin_largest
 from core.dynamics.network import NetworkParams
 from core.dynamics.simulate import simulate
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """The spectrum (k largest exponents), the period of the settled output and the class from both."""
+
+    params: NetworkParams
+    spectrum: Spectrum
+    period: int
+    diverged: bool
+    classification: Classification
 
 
 @dataclass(frozen=True)
@@ -39,17 +54,33 @@ def settled_period(params: NetworkParams, transient: int, p_max: int = P_MAX) ->
     return int(kernels.detect_period(np.ascontiguousarray(tail.data[:, 0]), p_max, PERIOD_REL_TOL)), False
 
 
+def measure(
+    params: NetworkParams,
+    steps: int = DEFAULT_STEPS,
+    transient: int = DEFAULT_TRANSIENT,
+    n_exponents: int | None = None,
+) -> Measurement:
+    """The k largest exponents over `steps` after `transient`, the period after them, and the class.
+
+    The two largest exponents (all the class needs) come out the same for any k >= 2: the QR keeps
+    the leading tangent vectors independent of the others.
+    """
+    spectrum = network_spectrum(params, steps, transient, n_exponents)
+    period, diverged = settled_period(params, transient + steps)
+    diverged = diverged or spectrum.status == "diverged"
+    if spectrum.status == "collapsed" and not diverged and period == 0:
+        period = 1  # an exactly zero Jacobian row: the state has collapsed onto a point
+    label = classify(spectrum.exponents, spectrum.stderr, period, diverged)
+    return Measurement(params, spectrum, period, diverged, label)
+
+
 def analyze(
     params: NetworkParams,
     steps: int = DEFAULT_STEPS,
     transient: int = DEFAULT_TRANSIENT,
     n_exponents: int | None = None,
 ) -> Analysis:
-    spectrum = network_spectrum(params, steps, transient, n_exponents)
-    twin = twin_largest(params, steps, transient)
-    period, diverged = settled_period(params, transient + steps)
-    diverged = diverged or spectrum.status == "diverged"
-    if spectrum.status == "collapsed" and not diverged and period == 0:
-        period = 1  # an exactly zero Jacobian row: the state has collapsed onto a point
-    label = classify(spectrum.exponents, spectrum.stderr, period, diverged)
-    return Analysis(params, spectrum, cross_check(spectrum, twin), period, label)
+    measured = measure(params, steps, transient, n_exponents)
+    spectrum = measured.spectrum
+    twin = twin_largest(params, steps, spectrum.transient)
+    return Analysis(params, spectrum, cross_check(spectrum, twin), measured.period, measured.classification)

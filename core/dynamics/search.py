@@ -6,13 +6,15 @@ sweep stops and returns what was finished so far (unfinished cells are NaN).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
 from core.dynamics import kernels
-from core.dynamics.classify import AttractorClass, Classification, classify
+from core.dynamics.analysis import measure
+from core.dynamics.classify import DEFAULT_STEPS, DEFAULT_TRANSIENT, AttractorClass, Classification, classify
 from core.dynamics.network import NetworkParams, ParameterError, check_count, validate, weights
 
 Progress = Callable[[float], bool | None]
@@ -41,11 +43,31 @@ class ScanRow:
     period: int
     coverage: float
     diverged: bool
+    measured: Classification | None = None  # set by `confirm`: the class Explore shows
 
     @property
     def classification(self) -> Classification:
+        if self.measured is not None:
+            return self.measured
         lam, se = [self.lambda1, self.lambda2], [self.stderr1, self.stderr2]
         return classify(lam, se, self.period, self.diverged)
+
+
+def confirm(row: ScanRow, steps: int = DEFAULT_STEPS, transient: int = DEFAULT_TRANSIENT) -> ScanRow:
+    """The row re-measured as Explore measures it (`analysis.measure`, Explore's default run): its
+    exponents, period and class become the ones Explore shows for that network."""
+    m = measure(row.params, steps, transient, min(2, row.params.d))
+    lam, se = m.spectrum.exponents, m.spectrum.stderr
+    return replace(
+        row,
+        lambda1=float(lam[0]),
+        lambda2=float(lam[1]) if lam.size > 1 else -math.inf,
+        stderr1=float(se[0]),
+        stderr2=float(se[1]) if se.size > 1 else 0.0,
+        period=m.period,
+        diverged=m.diverged,
+        measured=m.classification,
+    )
 
 
 def _stack(points: Sequence[tuple[int, int, float, int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -139,14 +161,20 @@ def iter_search(
     """Random (s, seed) samples for fixed N, D, kept if their class is wanted and they cover enough.
 
     Coverage = fraction of a 32 x 32 grid over [-1, 1]^2 visited by (x1, x2).
+    A quick batched scan (`settings`) screens every sample; each screened match is then re-measured
+    with `confirm` (Explore's measurement) and kept if that class is wanted too, so a match's class
+    and exponents are the ones Explore shows when it is opened.
     Yields (fraction done, matches so far sorted by lambda1, largest first) after each chunk.
     """
     settings = settings or ScanSettings()
     points = _search_points(n, d, s_range, samples, min_coverage, search_seed)
     wanted = set(classes)
+    confirmed: dict[NetworkParams, ScanRow] = {}
     for fraction, table in iter_scan(points, settings, chunk):
-        rows = rows_from_scan(points, table)
-        kept = [r for r in rows if r.classification.kind in wanted and r.coverage >= min_coverage]
+        for row in rows_from_scan(points, table):
+            if row.params not in confirmed and row.classification.kind in wanted and row.coverage >= min_coverage:
+                confirmed[row.params] = confirm(row)
+        kept = [r for r in confirmed.values() if r.classification.kind in wanted]
         yield fraction, sorted(kept, key=lambda r: -r.lambda1)
 
 

@@ -134,6 +134,21 @@ def test_search_finds_chaotic_networks() -> None:
     assert np.all(frame["λ1"] > 0)
 
 
+def test_search_and_explore_give_a_network_the_same_class() -> None:
+    app = fresh()
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
+    app.number_input(key=keys.SEARCH_SAMPLES).set_value(300)
+    app.multiselect(key=keys.SEARCH_CLASSES).set_value(["chaotic", "hyperchaotic"])
+    app.button(key=keys.SEARCH_GO).click().run()
+    assert not app.exception
+    frame = app.dataframe[0].value
+    row = frame[frame["seed"] == 1139839185].iloc[0]  # the 3,000-step screen alone calls it chaotic
+    assert row["class"] == "hyperchaotic"
+    explore = fresh({"N": "4", "D": "16", "s": "0.7703", "seed": "1139839185"})
+    assert "#### Hyperchaotic" in texts(explore)
+    assert float({m.label: m.value for m in explore.metric}["λ1 (nats/step)"]) == pytest.approx(row["λ1"], abs=5e-5)
+
+
 def test_lyapunov_map_and_bifurcation() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.MAPS).run()

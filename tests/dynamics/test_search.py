@@ -48,3 +48,21 @@ def test_bifurcation_shows_the_period_two_branch() -> None:
     assert result.values.shape == (2, 20) and result.complete
     assert np.ptp(result.values[0]) < 1e-9
     assert len(np.unique(np.round(result.values[1], 8))) == 2
+
+
+def test_a_match_has_the_class_and_exponents_explore_shows() -> None:
+    from core.dynamics.analysis import analyze
+    from core.dynamics.classify import DEFAULT_STEPS, DEFAULT_TRANSIENT
+
+    # (4, 16, 0.7703, 1139839185): a 3,000-step screen says chaotic (λ2 = +0.007 ± 0.003), Explore's
+    # 20,000 steps say hyperchaotic (λ2 = +0.006 ± 0.001); Search used to list it as "chaotic".
+    wanted = [AttractorClass.CHAOTIC, AttractorClass.HYPERCHAOTIC]
+    rows = search(4, 16, (0.5, 1.5), 300, wanted, 0.03, 0, ScanSettings(steps=3_000, transient=1_000))
+    hyper = NetworkParams(4, 16, 0.7703, 1139839185)
+    found = {r.params: r for r in rows}
+    assert found[hyper].classification.label == "hyperchaotic"
+    for row in [found[hyper], *rows[:4]]:
+        explore = analyze(row.params, DEFAULT_STEPS, DEFAULT_TRANSIENT, min(row.params.d, 32))
+        assert row.classification.label == explore.classification.label
+        assert row.lambda1 == explore.spectrum.exponents[0]
+        assert row.lambda2 == explore.spectrum.exponents[1]
