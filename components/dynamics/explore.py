@@ -328,6 +328,12 @@ def spectrum_and_class(explore: Explore) -> None:
     label = analysis.classification
     st.markdown(f"#### {label.label.capitalize()}")
     st.caption(f"Because {label.reason}.")
+    settling = analysis.settling
+    if settling is not None:
+        st.info(
+            f"{settling.text} The spectrum below is of the settled part (from step {spectrum.transient:,}).",
+            icon=":material/timeline:",
+        )
     lam, se = spectrum.exponents, spectrum.stderr
     st.metric("λ1 (nats/step)", f"{lam[0]:+.4f}", help=f"± {se[0]:.4f} (standard error over 20 blocks)")
     rows = [f"| λ{i + 1} | {lam[i]:+.4f} ± {se[i]:.4f} | {spectrum.bits[i]:+.4f} |" for i in range(min(3, lam.size))]
@@ -338,7 +344,8 @@ def spectrum_and_class(explore: Explore) -> None:
     )
     which = f"all {lam.size} exponents" if lam.size == params.d else f"the {lam.size} largest of {params.d}"
     st.caption(
-        f"λ1 = {lam[0]:+.5f} ± {se[0]:.5f} nats/step from {spectrum.steps:,} steps (QR on the exact Jacobian, {which})."
+        f"λ1 = {lam[0]:+.5f} ± {se[0]:.5f} nats/step from {spectrum.steps:,} steps after step "
+        f"{spectrum.transient:,} (QR on the exact Jacobian, {which})."
     )
     check = analysis.check
     if check.agrees:

@@ -11,10 +11,47 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.dynamics import kernels
-from core.dynamics.classify import DEFAULT_STEPS, DEFAULT_TRANSIENT, P_MAX, PERIOD_REL_TOL, Classification, classify
-from core.dynamics.lyapunov import CrossCheck, Spectrum, cross_check, network_spectrum, twin_largest
+from core.dynamics.classify import (
+    DEFAULT_STEPS,
+    DEFAULT_TRANSIENT,
+    P_MAX,
+    PERIOD_REL_TOL,
+    AttractorClass,
+    Classification,
+    classify,
+)
+from core.dynamics.lyapunov import N_BLOCKS, CrossCheck, Spectrum, cross_check, network_spectrum, twin_largest
 from core.dynamics.network import NetworkParams
 from core.dynamics.simulate import simulate
+
+
+@dataclass(frozen=True)
+class Settling:
+    """The output became periodic inside the measured window: a transient, then the cycle."""
+
+    step: int  # about when y0 started repeating (steps from the start)
+    period: int
+    before: Classification | None  # the class of the spectrum over the transient part (None: too short)
+    before_lambda1: float
+
+    @property
+    def chaotic_before(self) -> bool:
+        return self.before is not None and self.before.kind in (AttractorClass.CHAOTIC, AttractorClass.HYPERCHAOTIC)
+
+    @property
+    def text(self) -> str:
+        """E.g. 'Chaotic for about 14,600 steps, then settles on a period-43 cycle.'"""
+        when = f"{_about(self.step)} steps"
+        target = "a fixed point" if self.period == 1 else f"a period-{self.period} cycle"
+        if self.chaotic_before:
+            return f"Chaotic for about {when} (λ1 = {self.before_lambda1:+.4f} meanwhile), then settles on {target}."
+        return f"Settles on {target} after about {when}."
+
+
+def _about(steps: int) -> str:
+    if steps < 1_000:
+        return f"{steps:,}"
+    return f"{round(steps, -2):,}"
 
 
 @dataclass(frozen=True)
@@ -26,6 +63,7 @@ class Measurement:
     period: int
     diverged: bool
     classification: Classification
+    settling: Settling | None = None  # set when the window held the approach: spectrum is the settled part
 
 
 @dataclass(frozen=True)
@@ -35,6 +73,7 @@ class Analysis:
     check: CrossCheck
     period: int
     classification: Classification
+    settling: Settling | None = None
 
     @property
     def summary(self) -> str:
@@ -68,10 +107,36 @@ def measure(
     spectrum = network_spectrum(params, steps, transient, n_exponents)
     period, diverged = settled_period(params, transient + steps)
     diverged = diverged or spectrum.status == "diverged"
+    settling = None
+    if period > 0 and not diverged:
+        start = settle_step(params, period, transient + steps)
+        if start > transient:  # transient chaos (or a slow approach) inside the window: measure after it
+            settling = _settling(params, start, period, transient, n_exponents)
+            spectrum = network_spectrum(params, steps, start, n_exponents)
     if spectrum.status == "collapsed" and not diverged and period == 0:
         period = 1  # an exactly zero Jacobian row: the state has collapsed onto a point
     label = classify(spectrum.exponents, spectrum.stderr, period, diverged)
-    return Measurement(params, spectrum, period, diverged, label)
+    return Measurement(params, spectrum, period, diverged, label, settling)
+
+
+def settle_step(params: NetworkParams, period: int, until: int, p_max: int = P_MAX) -> int:
+    """About when y0 started repeating with `period` (to detect_period's tolerance) for good: the step
+    after the last one, up to `until` + the tail, that differs from the value `period` steps before."""
+    total = until + 2 * p_max + 2
+    series = simulate(params, total, 0, columns=("y0",)).data[:, 0]
+    scale = max(1.0, float(np.max(np.abs(series[-(2 * p_max + 2) :]))))
+    differs = np.nonzero(np.abs(series[period:] - series[:-period]) > PERIOD_REL_TOL * scale)[0]
+    return 0 if differs.size == 0 else int(differs[-1]) + period + 1
+
+
+def _settling(params: NetworkParams, start: int, period: int, transient: int, k: int | None) -> Settling:
+    span = start - transient
+    span -= span % N_BLOCKS
+    if span < 10 * N_BLOCKS:
+        return Settling(start, period, None, float("nan"))
+    before = network_spectrum(params, span, transient, k)
+    kind = classify(before.exponents, before.stderr, 0)
+    return Settling(start, period, kind, before.largest)
 
 
 def analyze(
@@ -83,4 +148,5 @@ def analyze(
     measured = measure(params, steps, transient, n_exponents)
     spectrum = measured.spectrum
     twin = twin_largest(params, steps, spectrum.transient)
-    return Analysis(params, spectrum, cross_check(spectrum, twin), measured.period, measured.classification)
+    check = cross_check(spectrum, twin)
+    return Analysis(params, spectrum, check, measured.period, measured.classification, measured.settling)

@@ -30,7 +30,9 @@ DEFAULT_TRANSIENT = 1_000
 RULE_TEXT = (
     "**How the class is decided.** (1) If the state stops being finite: *diverged*. "
     f"(2) If the output y0 repeats exactly (to 1e-7 of its scale) with a period p ≤ {P_MAX} over the "
-    "settled tail: *fixed point* (p = 1) or *periodic cycle* (period p). "
+    "settled tail: *fixed point* (p = 1) or *periodic cycle* (period p). If it started repeating only "
+    "inside the measured window (transient chaos, or a slow approach), the spectrum is measured again "
+    "from that step, and the page says how the transient behaved. "
     "(3) Otherwise from the spectrum, calling an exponent zero when |λᵢ| ≤ tolᵢ = max(0.001 nats/step, "
     "4 standard errors): λ1 > 0 and λ2 > 0 → *hyperchaotic*; λ1 > 0 → *chaotic*; λ1 = 0 and λ2 = 0 → "
     "*quasi-periodic torus*; λ1 = 0 → *quasi-periodic (invariant circle)*; λ1 < 0 with no period found → "

@@ -51,6 +51,15 @@ def test_link_parameters_open_that_attractor() -> None:
     assert "Kaplan–Yorke dimension **1.00**" in texts(app)  # an invariant circle (it said 0.00)
 
 
+def test_transient_chaos_is_told_with_the_settled_spectrum() -> None:
+    app = fresh({"N": "4", "D": "16", "s": "4.0", "seed": "4"})
+    assert "#### Periodic cycle, period 43" in texts(app)
+    told = [i.value for i in app.info if "then settles on a period-43 cycle" in i.value]
+    assert told and told[0].startswith("Chaotic for about 14,600 steps"), texts(app)
+    assert float({m.label: m.value for m in app.metric}["λ1 (nats/step)"]) < 0  # was +0.0201
+    assert "Kaplan–Yorke dimension **0.00**" in texts(app)
+
+
 def test_bad_link_is_reported_and_ignored() -> None:
     app = fresh({"N": "999", "D": "16", "s": "1", "seed": "1"})
     assert any("N (neurons) must be between 1 and 64" in w.value for w in app.warning)

@@ -67,3 +67,23 @@ def test_tolerance_grows_with_the_error_bar() -> None:
     assert classify([0.01, -1], [1e-5, 1e-5], 0).kind is AttractorClass.CHAOTIC
     assert classify([0.01, -1], [5e-3, 1e-5], 0).kind is AttractorClass.QUASI_CIRCLE
     assert classify([0.5, -1], [0, 0], 0, diverged=True).kind is AttractorClass.DIVERGED
+
+
+def test_transient_chaos_is_reported_and_the_settled_part_measured() -> None:
+    # (4, 16, 4.0, 4): chaotic for ~14,600 steps, then a period-43 cycle. The window after a 1,000-step
+    # transient used to give λ1 = +0.02 beside "periodic cycle, period 43".
+    result = analyze(NetworkParams(4, 16, 4.0, 4), steps=20_000, transient=1_000)
+    assert result.classification.kind is AttractorClass.PERIODIC and result.period == 43
+    settling = result.settling
+    assert settling is not None and 13_000 < settling.step < 16_000
+    assert settling.chaotic_before and settling.before_lambda1 > 0.01
+    assert settling.text.startswith("Chaotic for about 14,600 steps") and "period-43 cycle" in settling.text
+    assert result.spectrum.transient == settling.step  # the spectrum shown is the settled part's
+    assert result.spectrum.exponents[0] < -0.01 and result.spectrum.kaplan_yorke == 0.0
+    assert result.check.agrees
+
+
+def test_a_cycle_settled_before_the_window_reports_no_transient() -> None:
+    seed = one_neuron_seed(lambda wb: wb < -1.2)
+    result = analyze(NetworkParams(1, 1, 3.0, seed), steps=2_000, transient=500)
+    assert result.period == 2 and result.settling is None
