@@ -12,6 +12,7 @@ from components.shared.shell import session_settings
 from components.shared.text import markdown_text
 from components.videos import state as state
 from components.videos.transcript_lines import CORRECT_HINT, render_line, render_revert
+from components.videos.waveform import render_waveform
 from core.ai.base import Segment
 from core.spaces import Space
 from core.videos import pipeline
@@ -28,8 +29,10 @@ EXPORT_MIME = {"txt": "text/plain", "srt": "application/x-subrip", "vtt": "text/
 def render_player(library: Library, record: VideoRecord, start_at: float) -> None:
     start = int(start_at)
     media = library.media_path(record)
+    clickable = False
     if media is not None and record.media_mime:
         if record.media_mime.startswith("audio"):
+            clickable = render_waveform(pipeline.audio_path(library, record.id), record.duration, start_at)
             st.audio(str(media), format=record.media_mime, start_time=start)
         else:
             st.video(str(media), format=record.media_mime, start_time=start)
@@ -39,6 +42,8 @@ def render_player(library: Library, record: VideoRecord, start_at: float) -> Non
         st.info("This transcript has no media attached; the timestamps refer to the original recording.")
     if start:
         st.caption(f"Playing from {format_timestamp(start)}")
+    elif clickable:
+        st.caption("Click the waveform to play from that moment.")
 
 
 def render_transcript(record: VideoRecord, segments: list[Segment], current: float) -> None:

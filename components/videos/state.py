@@ -32,6 +32,7 @@ TRANSCRIPTION_LABELS = {"local": "faster-whisper tiny.en (local, English)", "ope
 # Widget keys. Inputs and processing:
 TRANSCRIPTION = "ttv.transcription_provider"
 INPUT_TAB = "ttv.input_tab"  # the open input tab, kept by the server so a rerun does not jump to Link
+WAVEFORM = "ttv.waveform"  # the audio-only player's waveform chart (a click on it seeks)
 URL = "ttv.url"
 PROCESS_LINK = "ttv.process_link"
 UPLOAD = "ttv.upload"  # the container of the uploader, whose own key changes to empty it

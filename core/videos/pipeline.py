@@ -191,11 +191,16 @@ def ingest_transcript_text(library: Library, text: str, title: str, kind: str) -
 
 
 # -- processing ------------------------------------------------------------------------------------
+def audio_path(library: Library, video_id: str) -> Path:
+    """The 16 kHz mono WAV extracted from a video's media (transcribed in pieces; kept for the waveform)."""
+    return library.folder(video_id) / "audio.wav"
+
+
 def _extract(library: Library, record: VideoRecord, reporter: ProgressReporter) -> None:
     media = library.media_path(record)
     if media is None:
         raise InputError("The media file of this video is missing from the library. Add the video again.")
-    audio = library.folder(record.id) / "audio.wav"
+    audio = audio_path(library, record.id)
     reporter.report("extract", 0.0, "Extracting audio")
     claimed = record.duration or 0.0
     try:
@@ -220,7 +225,7 @@ def plan_pieces(audio: Path, duration: float, reporter: ProgressReporter) -> lis
 
 
 def _transcribe(library: Library, record: VideoRecord, transcriber: Transcriber, reporter: ProgressReporter) -> None:
-    audio = library.folder(record.id) / "audio.wav"
+    audio = audio_path(library, record.id)
     if not audio.is_file():
         library.update(record.id, status="media")
         raise InputError("The extracted audio is missing; press Process again to redo it.")

@@ -212,3 +212,42 @@ def test_open_video_and_chat_survive_reload_back_and_a_shared_link(
     assert exception_blocks(elsewhere) == [] and "no-such-video" not in elsewhere.url
     fresh.close()
     context.close()
+
+
+def test_an_audio_recording_shows_its_waveform_and_a_click_plays_from_there(
+    app_url: str, app_data_dir: Path, browser: Browser, screenshot_dir: Path
+) -> None:
+    import subprocess
+
+    from core.media.ffmpeg import ffmpeg_binary
+    from core.videos.library import Library
+    from core.videos.pipeline import audio_path
+
+    library = Library(app_data_dir / "videos")
+    record = library.create("waveform-tone", "A tone, a pause, a tone", "upload", "tone.wav", status="audio")
+    # 20 s of tone, 20 s of silence, 20 s of tone: the waveform must show the gap.
+    tone = "sine=frequency=330:duration=20"
+    graph = f"{tone}[a];anullsrc=r=16000:cl=mono:d=20[b];{tone}[c];[a][b][c]concat=n=3:v=0:a=1"
+    media = library.folder(record.id) / "media.wav"
+    run = [ffmpeg_binary(), "-loglevel", "error", "-y", "-filter_complex", graph, "-ar", "16000", "-ac", "1"]
+    subprocess.run([*run, str(media)], check=True)
+    subprocess.run([ffmpeg_binary(), "-loglevel", "error", "-y", "-i", str(media), str(audio_path(library, record.id))])
+    library.update(record.id, media_file="media.wav", media_mime="audio/wav", duration=60.0)
+
+    page = browser.new_page(viewport={"width": 1500, "height": 1100})
+    page.goto(f"{app_url}/videos?video={record.id}")
+    wait_until_rendered(page)
+    main = page.get_by_test_id("stMain")
+    chart = main.get_by_test_id("stPlotlyChart").first
+    expect(chart).to_be_visible(timeout=30_000)
+    bars = chart.locator("g.point path")
+    expect(bars).to_have_count(300, timeout=30_000)
+    heights = [bars.nth(i).bounding_box()["height"] for i in (20, 150, 280)]  # tone, silence, tone
+    assert heights[1] < heights[0] / 10 and heights[1] < heights[2] / 10, heights
+    box = chart.locator("rect.nsewdrag").first.bounding_box()
+    expect(main.get_by_text("Click the waveform to play from that moment.")).to_be_visible()
+    page.mouse.click(box["x"] + box["width"] * 0.75, box["y"] + box["height"] / 2)  # about 0:45
+    expect(main.get_by_text(re.compile(r"Playing from 0:4[3-7]"))).to_be_visible(timeout=30_000)
+    assert exception_blocks(page) == []
+    page.screenshot(path=str(screenshot_dir / "videos-audio.png"), full_page=True)
+    library.delete(record.id)
