@@ -6,7 +6,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 from core.dynamics.lyapunov import Spectrum
-from core.dynamics.render import SPECTRAL, VIRIDIS
+from core.dynamics.render import SPECTRAL, VIRIDIS, diverging_scale, diverging_values
 from core.dynamics.search import Bifurcation, LyapunovMap
 
 DARK = "#0e1117"
@@ -125,18 +125,23 @@ def convergence(spectrum: Spectrum, show: int = 4) -> go.Figure:
 
 
 def lyapunov_heatmap(result: LyapunovMap) -> go.Figure:
-    """Cells as square markers (clickable: each carries its grid index in customdata)."""
+    """Cells as square markers (clickable). White is λ1 = 0; red and blue are scaled separately on the
+    map's own positive and negative values (95th percentile), so weak chaos (λ1 ≈ 0.03) is as red as
+    fixed points (λ1 ≈ -0.8) are blue, and the colour bar is labelled with the real values."""
     rows, cols = result.lambda1.shape
     jj, ii = np.meshgrid(np.arange(cols), np.arange(rows))
     s_grid = result.s_values[jj].ravel()
     r_index = ii.ravel()
     lam = result.lambda1.ravel()
     finite = np.isfinite(lam)
-    bound = float(np.nanmax(np.abs(lam[finite]))) if finite.any() else 0.1
-    bound = max(bound, 1e-3)
+    low, high = diverging_scale(lam[finite])
+    colour = diverging_values(lam[finite], (low, high))
     y_label = "seed" if result.row_kind == "seed" else "N"
     row_text = [str(int(v)) for v in result.row_values]
     size = max(3, min(22, int(560 / max(rows, cols))))
+    ticks = [-1.0, -0.5, 0.0, 0.5, 1.0]
+    tick_text = [f"{low:.3g}", f"{low / 2:.2g}", "0", f"{high / 2:.2g}", f"≥ {high:.3g}"]
+    tick_text[0] = f"≤ {low:.3g}"
     fig = go.Figure(
         go.Scatter(
             x=s_grid[finite],
@@ -145,15 +150,19 @@ def lyapunov_heatmap(result: LyapunovMap) -> go.Figure:
             marker={
                 "symbol": "square",
                 "size": size,
-                "color": lam[finite],
-                "cmin": -bound,
-                "cmax": bound,
+                "color": colour,
+                "cmin": -1.0,
+                "cmax": 1.0,
                 "colorscale": "RdBu_r",
-                "colorbar": {"title": "λ1"},
+                "colorbar": {
+                    "title": {"text": "λ1 (white = 0;<br>each side scaled<br>to its 95th pct.)"},
+                    "tickvals": ticks,
+                    "ticktext": tick_text,
+                },
             },
             customdata=np.c_[ii.ravel()[finite], jj.ravel()[finite]],
-            text=[f"{y_label} {row_text[i]}" for i in r_index[finite]],
-            hovertemplate="s=%{x:.4f}<br>%{text}<br>λ1=%{marker.color:.4f}<extra></extra>",
+            text=[f"{y_label} {row_text[i]}<br>λ1={v:+.4f}" for i, v in zip(r_index[finite], lam[finite], strict=True)],
+            hovertemplate="s=%{x:.4f}<br>%{text}<extra></extra>",
         )
     )
     fig.update_layout(

@@ -240,7 +240,8 @@ def map_form(form: MapForm, kind: MapKind) -> tuple[MapForm, bool]:
     )
     st.caption(
         f"{len(chosen.row_values) * chosen.s_count:,} networks; each cell is the largest exponent after a 500-step "
-        "transient. Click a cell to open that attractor in Explore (hover to read λ1)."
+        "transient; white is λ1 = 0, red chaos, blue contraction, each colour scaled to this map's own "
+        "values (see the colour bar). Click a cell to open that attractor in Explore (hover to read λ1)."
     )
     return chosen, st.button("Compute map", type="primary", icon=":material/grid_on:", key=keys.MAP_GO)
 

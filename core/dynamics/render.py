@@ -113,6 +113,26 @@ def density_image(
     return np.flipud(np.clip(out, 0, 255).astype(np.uint8))  # datashader's row 0 is the bottom
 
 
+def diverging_scale(values: np.ndarray, percentile: float = 95.0) -> tuple[float, float]:
+    """(negative bound, positive bound) for a colour scale centred on 0, each side scaled on its own
+    data: the `percentile` of |λ| over the negative values and over the positive ones. A map where
+    fixed points reach λ1 = -0.8 and chaos λ1 = +0.03 then shows both at full colour."""
+    v = np.asarray(values, dtype=float)
+    v = v[np.isfinite(v)]
+    neg, pos = -v[v < 0], v[v > 0]
+    low = float(np.percentile(neg, percentile)) if neg.size else 1e-3
+    high = float(np.percentile(pos, percentile)) if pos.size else 1e-3
+    return -max(low, 1e-3), max(high, 1e-3)
+
+
+def diverging_values(values: np.ndarray, bounds: tuple[float, float]) -> np.ndarray:
+    """Values mapped to [-1, 1]: negatives divided by |low|, positives by high, clipped; 0 stays 0."""
+    low, high = bounds
+    v = np.asarray(values, dtype=float)
+    out = np.where(v < 0, v / abs(low), v / high)
+    return np.clip(out, -1.0, 1.0)
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     from PIL import Image
 

@@ -175,6 +175,22 @@ def test_lyapunov_map_and_bifurcation() -> None:
     assert app.session_state[keys.STATE_KEY].bifurcation.values.shape == (20, 150)
 
 
+def test_lyapunov_map_colours_weak_chaos_visibly() -> None:
+    from components.dynamics.figures import lyapunov_heatmap
+    from core.dynamics.search import LyapunovMap
+
+    lam = np.full((4, 5), -0.8)
+    lam[1, 2] = 0.03  # weak chaos beside strong contraction: with one ±0.8 scale it was 4% red
+    per = np.zeros_like(lam)
+    result = LyapunovMap(np.linspace(0.1, 2.0, 5), np.arange(4), "seed", 4, 16, 0, lam, per, True)
+    marker = lyapunov_heatmap(result).data[0].marker
+    colours = np.asarray(marker.color)
+    assert colours[1 * 5 + 2] == pytest.approx(1.0) and colours.min() == pytest.approx(-1.0)
+    assert (marker.cmin, marker.cmax) == (-1.0, 1.0)
+    assert list(marker.colorbar.ticktext) == ["≤ -0.8", "-0.4", "0", "0.015", "≥ 0.03"]
+    assert "white = 0" in marker.colorbar.title.text
+
+
 def test_about_states_the_rule() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.ABOUT).run()

@@ -57,3 +57,14 @@ def test_zero_one_test_separates_chaos_from_a_cycle() -> None:
         x[i] = 3.97 * x[i - 1] * (1 - x[i - 1])
     assert zero_one_test(x) > 0.8
     assert zero_one_test(np.sin(0.7 * np.arange(3_000))) < 0.2
+
+
+def test_diverging_scale_puts_weak_chaos_at_full_colour_beside_strong_contraction() -> None:
+    from core.dynamics.render import diverging_scale, diverging_values
+
+    lam = np.r_[np.full(80, -0.8), np.linspace(-0.3, -0.01, 40), np.full(20, 0.03), [np.nan, 0.0]]
+    low, high = diverging_scale(lam)
+    assert low == pytest.approx(-0.8) and high == pytest.approx(0.03)
+    colour = diverging_values(np.array([0.03, -0.8, 0.0, 0.015, 0.5, -2.0]), (low, high))
+    np.testing.assert_allclose(colour, [1.0, -1.0, 0.0, 0.5, 1.0, -1.0])
+    assert diverging_scale(np.array([-0.5, -0.4])) == (pytest.approx(-0.495), 1e-3)  # no chaos at all
