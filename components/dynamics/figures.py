@@ -179,7 +179,8 @@ def lyapunov_heatmap(result: LyapunovMap) -> go.Figure:
     return fig
 
 
-def bifurcation_plot(result: Bifurcation) -> go.Figure:
+def bifurcation_plot(result: Bifurcation, marked_s: float | None = None) -> go.Figure:
+    """Settled values over s; a dashed line at `marked_s` (the network shown in Explore), if given."""
     keep = result.values.shape[1]
     s = np.repeat(result.s_values, keep)
     v = result.values.ravel()
@@ -198,4 +199,6 @@ def bifurcation_plot(result: Bifurcation) -> go.Figure:
         paper_bgcolor=DARK,
         font_color="#e6e6e6",
     )
+    if marked_s is not None and result.s_values.min() <= marked_s <= result.s_values.max():
+        fig.add_vline(x=marked_s, line={"color": "#e6e6e6", "width": 1, "dash": "dash"})
     return fig

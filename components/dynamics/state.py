@@ -160,6 +160,7 @@ class AttractorState:
     lyapunov_map: LyapunovMap | None = None
     bifurcation_form: BifurcationForm = field(default_factory=BifurcationForm)
     bifurcation: Bifurcation | None = None
+    maps_network: NetworkParams | None = None  # the Explore network the Maps forms last took N, D, seed from
 
     @property
     def link(self) -> Link:
@@ -215,6 +216,20 @@ def seed_widgets(values: dict[str, object]) -> None:
     for key, value in values.items():
         if key not in st.session_state:
             st.session_state[key] = value
+
+
+def follow_network(state: AttractorState) -> None:
+    """The Maps forms start from the network shown in Explore: when it changed since they last took it,
+    the bifurcation diagram and the (s, N) map take its N, D and seed, the (s, seed) map its N and D.
+    What is typed in Maps stays while the Explore network stays the same."""
+    p = state.explore.params
+    if state.maps_network == p:
+        return
+    state.maps_network = p
+    state.bifurcation_form = replace(state.bifurcation_form, n=p.n, d=p.d, seed=p.seed)
+    state.maps = replace(state.maps, d=p.d, n=p.n, fixed_seed=p.seed)
+    for key in (BIF_N, BIF_D, BIF_SEED, MAP_D, MAP_N, MAP_FIXED_SEED):
+        st.session_state.pop(key, None)  # seed_widgets gives them the forms' values when they are drawn
 
 
 def open_attractor(params: NetworkParams) -> None:

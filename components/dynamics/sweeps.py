@@ -187,6 +187,7 @@ def _sweep(iterate: Iterator[tuple[float, Any]], verb: str, stop_key: str) -> It
 
 
 def maps_section(state: AttractorState) -> None:
+    keys.follow_network(state)
     keys.seed_widgets({keys.MAP_KIND: state.maps.kind})
     kind = st.radio("Map", list(MapKind), horizontal=True, key=keys.MAP_KIND) or state.maps.kind
     if kind is MapKind.BIFURCATION:
@@ -330,4 +331,9 @@ def _bifurcation(state: AttractorState) -> None:
     if result is not None:
         if not result.complete:
             st.caption("Stopped early: the right part of the diagram was not computed.")
-        st.plotly_chart(figures.bifurcation_plot(result), key=keys.BIF_CHART)
+        current = state.explore.params
+        same = (result.n, result.d, result.seed) == (current.n, current.d, current.seed)
+        marked = current.s if same else None
+        st.plotly_chart(figures.bifurcation_plot(result, marked), key=keys.BIF_CHART)
+        where = f"; the dashed line is s = {current.s:g}, the network in Explore" if marked is not None else ""
+        st.caption(f"N = {result.n}, D = {result.d}, seed = {result.seed}{where}.")

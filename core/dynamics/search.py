@@ -277,6 +277,9 @@ class Bifurcation:
     values: np.ndarray  # (len(s_values), keep): settled values of the chosen quantity
     quantity: str
     complete: bool
+    n: int = 0  # the network's N, D and seed (s varies along the diagram)
+    d: int = 0
+    seed: int = 0
 
 
 def iter_bifurcation(
@@ -306,7 +309,7 @@ def iter_bifurcation(
         kernels.batch_bifurcation(ws, bs, transient, keep, neuron, part)
         out[start : start + part_s.size] = part
         done = min(start + chunk, s_arr.size)
-        yield done / s_arr.size, Bifurcation(s_arr, out.copy(), quantity, done == s_arr.size)
+        yield done / s_arr.size, Bifurcation(s_arr, out.copy(), quantity, done == s_arr.size, n, d, seed)
 
 
 def bifurcation(

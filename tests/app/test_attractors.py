@@ -191,6 +191,28 @@ def test_lyapunov_map_colours_weak_chaos_visibly() -> None:
     assert "white = 0" in marker.colorbar.title.text
 
 
+def test_bifurcation_diagram_is_of_the_network_in_explore() -> None:
+    from core.dynamics.search import bifurcation
+
+    app = fresh({"N": "4", "D": "8", "s": "1.4164", "seed": "2989986414"})
+    app.number_input(key=keys.SEED).set_value(77).run()  # a seed typed in Explore
+    app.radio(key=keys.SECTION).set_value(Section.MAPS).run()
+    app.radio(key=keys.MAP_KIND).set_value("Bifurcation diagram over s").run()
+    assert (app.number_input(key=keys.BIF_D).value, app.number_input(key=keys.BIF_SEED).value) == (8, 77)
+    app.number_input(key=keys.BIF_COLS).set_value(20)
+    app.button(key=keys.BIF_GO).click().run()
+    assert not app.exception
+    shown = app.session_state[keys.STATE_KEY].bifurcation
+    expected = bifurcation(4, 8, 77, np.linspace(0.1, 2.0, 20), 2_000, 150, 0)
+    np.testing.assert_array_equal(shown.values, expected.values)
+    assert any("seed = 77; the dashed line is s = 1.4164" in c.value for c in app.caption)
+    app.number_input(key=keys.BIF_SEED).set_value(5).run()  # typed in Maps: kept while Explore's stays
+    app.radio(key=keys.MAP_KIND).set_value("λ1 over (s, N)").run()
+    assert app.number_input(key=keys.MAP_FIXED_SEED).value == 77
+    app.radio(key=keys.MAP_KIND).set_value("Bifurcation diagram over s").run()
+    assert app.number_input(key=keys.BIF_SEED).value == 5
+
+
 def test_about_states_the_rule() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.ABOUT).run()
