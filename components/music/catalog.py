@@ -74,7 +74,8 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
         state.catalog = chosen
     path = store.path(chosen)
     try:
-        return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
+        with st.spinner("Preparing the catalog for search…"):  # once per catalog and process (5 s for 1M tracks)
+            return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
     except (CatalogError, OSError) as exc:
         st.error(markdown_text(str(exc)))
         if st.button("Delete the damaged catalog", key=DELETE_DAMAGED):
@@ -115,9 +116,13 @@ def how_to_get_a_catalog(settings: Settings) -> None:
 
 def show_progress(bar: DeltaGenerator, done: int, total: int | None) -> None:
     if total:
-        bar.progress(min(done / total, 1.0), text=f"{done / 1e6:.1f} of {total / 1e6:.1f} MB")
+        bar.progress(min(done / total, 1.0), text=f"Downloading: {done / 1e6:.1f} of {total / 1e6:.1f} MB")
     else:
-        bar.progress(0.5, text=f"{done / 1e6:.1f} MB")
+        bar.progress(0.5, text=f"Downloading: {done / 1e6:.1f} MB")
+
+
+def show_reading(bar: DeltaGenerator, rows: int, share: float) -> None:
+    bar.progress(share, text=f"Reading and checking the catalog: {rows:,} rows, {share:.0%} of the file")
 
 
 def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicState) -> None:
@@ -170,6 +175,7 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
                         partial(show_progress, bar),
                         deployed=settings.deployed,
                         max_rows=settings.mlstudio_max_catalog_rows,
+                        reading=partial(show_reading, bar),
                     )
                 except CatalogError as exc:
                     bar.empty()
@@ -209,15 +215,18 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
         )
 
 
-def _load(action: Callable[[], tuple[str, CatalogReport]]) -> None:
+def _load(action: Callable[..., tuple[str, CatalogReport]]) -> None:
+    """Run `action(progress=...)`, a catalog loader, with a bar that moves as the file is read."""
+    bar = st.progress(0.0, text="Reading and checking the catalog…")
     try:
-        with st.spinner("Reading and checking the catalog…"):
-            catalog_id, report = action()
+        catalog_id, report = action(progress=partial(show_reading, bar))
     except CatalogError as exc:
+        bar.empty()
         st.error(markdown_text(str(exc)), icon=":material/error:")
         if exc.report is not None and exc.report.bad_rows:
             show_report(exc.report)
     except OSError as exc:
+        bar.empty()
         log.warning("catalog file error: %s", exc)
         st.error(markdown_text(f"Could not read the file: {exc.strerror or exc}. Check the path and permissions."))
     else:

@@ -259,7 +259,7 @@ class _BoundedReader(io.RawIOBase):
             )
             raise self.refusal
         lines = data.split(b"\n")
-        longest = max(self.line + len(lines[0]), *(len(line) for line in lines[1:-1])) if len(lines) > 1 else 0
+        longest = max([self.line + len(lines[0]), *(len(line) for line in lines[1:-1])]) if len(lines) > 1 else 0
         self.line = len(lines[-1]) if len(lines) > 1 else self.line + len(data)
         if max(longest, self.line) > MAX_LINE_BYTES:
             self.refusal = CatalogError(
@@ -271,17 +271,20 @@ class _BoundedReader(io.RawIOBase):
         return len(data)
 
 
-def _open_text(source: Path | bytes | IO[bytes], name: str, limit: int) -> IO[bytes]:
+def _open_text(source: Path | bytes | IO[bytes], name: str, limit: int) -> tuple[IO[bytes], IO[bytes], int]:
+    """The text to parse (unpacked, bounded), the file under it (its position is the progress) and its size."""
     if isinstance(source, Path):
         raw: IO[bytes] = source.open("rb")
     elif isinstance(source, bytes | bytearray):
         raw = io.BytesIO(source)
     else:
         raw = source
+    size = raw.seek(0, io.SEEK_END)
+    raw.seek(0)
     head = raw.read(2)
     raw.seek(0)
     inner: Any = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw
-    return io.BufferedReader(_BoundedReader(inner, limit, name), buffer_size=64 * 1024)
+    return io.BufferedReader(_BoundedReader(inner, limit, name), buffer_size=64 * 1024), raw, size
 
 
 def _looks_like_csv(sample: bytes, encoding: str) -> bool:
@@ -290,8 +293,15 @@ def _looks_like_csv(sample: bytes, encoding: str) -> bool:
     return "," in first_line or "\t" in first_line or ";" in first_line
 
 
+ReadProgress = Callable[[int, float], None]  # rows read so far, share of the file read (0-1)
+
+
 def read_catalog_csv(
-    source: Path | bytes | IO[bytes], name: str, max_bytes: int = MAX_CSV_BYTES, max_rows: int = MAX_ROWS
+    source: Path | bytes | IO[bytes],
+    name: str,
+    max_bytes: int = MAX_CSV_BYTES,
+    max_rows: int = MAX_ROWS,
+    progress: ReadProgress | None = None,
 ) -> tuple[pd.DataFrame, CatalogReport]:
     """Read a CSV (optionally gzip-compressed) into our catalog columns, with a report.
 
@@ -303,7 +313,7 @@ def read_catalog_csv(
     """
     report = CatalogReport(source=name)
     try:
-        handle = _open_text(source, name, max_bytes)
+        handle, raw, size = _open_text(source, name, max_bytes)
         sample = handle.read(64 * 1024)
         handle.seek(0)
     except (OSError, EOFError, gzip.BadGzipFile) as exc:
@@ -341,6 +351,8 @@ def read_catalog_csv(
                 if converter is None:
                     converter = _ChunkConverter.for_columns(list(frame.columns), frame, name, report)
                 parts.append(converter.convert(frame, skipped_lines))
+                if progress is not None:
+                    progress(report.rows_read, min(raw.tell() / size, 1.0) if size else 0.0)
         except (pd.errors.ParserError, pd.errors.EmptyDataError, OSError, EOFError, gzip.BadGzipFile) as exc:
             refusal = getattr(getattr(handle, "raw", None), "refusal", None)
             if isinstance(refusal, CatalogError):
@@ -537,7 +549,9 @@ def read_parquet_catalog(path: Path) -> pd.DataFrame:
     return normalize_dtypes(frame)
 
 
-def load_catalog_file(path: Path, store: CatalogStore, max_rows: int = MAX_ROWS) -> tuple[str, CatalogReport]:
+def load_catalog_file(
+    path: Path, store: CatalogStore, max_rows: int = MAX_ROWS, progress: ReadProgress | None = None
+) -> tuple[str, CatalogReport]:
     """Read a local CSV (or Parquet) once and cache it; returns the catalog id and the report."""
     if not path.is_file():
         raise CatalogError(f"No catalog file at {path}. Check the path (MLSTUDIO_MUSIC_CATALOG).")
@@ -551,16 +565,16 @@ def load_catalog_file(path: Path, store: CatalogStore, max_rows: int = MAX_ROWS)
         frame = read_parquet_catalog(path)
         report = CatalogReport(source=path.name, rows_read=len(frame), rows_kept=len(frame))
     else:
-        frame, report = read_catalog_csv(path, path.name, max_rows=max_rows)
+        frame, report = read_catalog_csv(path, path.name, max_rows=max_rows, progress=progress)
     store.save(catalog_id, frame, report)
     return store.path(catalog_id).stem, report
 
 
 def load_catalog_upload(
-    data: bytes, filename: str, store: CatalogStore, max_rows: int = MAX_ROWS
+    data: bytes, filename: str, store: CatalogStore, max_rows: int = MAX_ROWS, progress: ReadProgress | None = None
 ) -> tuple[str, CatalogReport]:
     """Validate an uploaded CSV and cache it under an id derived from its content."""
-    frame, report = read_catalog_csv(data, filename, max_rows=max_rows)
+    frame, report = read_catalog_csv(data, filename, max_rows=max_rows, progress=progress)
     catalog_id = f"upload_{_slug(Path(filename).stem.removesuffix('.csv'))}_{hashlib.sha1(data).hexdigest()[:10]}"
     store.save(catalog_id, frame, report)
     return store.path(catalog_id).stem, report
@@ -583,8 +597,10 @@ def download_source(
     guard: FetchGuard | None = None,
     max_rows: int = MAX_ROWS,
     max_bytes: int = MAX_CSV_BYTES,
+    reading: ReadProgress | None = None,
 ) -> tuple[str, CatalogReport]:
-    """Download a public catalog (streaming, with progress), validate it and cache it as Parquet.
+    """Download a public catalog (streaming, with progress), validate it (`reading` hears how far) and
+    cache it as Parquet.
 
     Every connection (the URL and each redirect) goes through the fetch guard. A failure leaves nothing
     half-written: the CSV goes to a `.part` file first.
@@ -642,7 +658,7 @@ def download_source(
     finally:
         http.close()
     try:
-        frame, report = read_catalog_csv(partial, source.title, max_rows=max_rows)
+        frame, report = read_catalog_csv(partial, source.title, max_rows=max_rows, progress=reading)
     finally:
         partial.unlink(missing_ok=True)
     store.save(source.id, frame, report)

@@ -381,6 +381,11 @@ def test_local_file_path_loads_and_respects_the_media_folder(
     app.text_input(key="music.local_path").input(str(outside)).run()
     app.button(key="music.load_local").click().run()
     assert "outside" in " ".join(e.value for e in app.error)
+    (inside / "broken.csv").write_bytes(b"track_id,track_name\n" + b"x" * 40_000)  # one line over the limit
+    app.text_input(key="music.local_path").input(str(inside / "broken.csv")).run()
+    app.button(key="music.load_local").click().run()
+    assert "longer than 32 KB" in " ".join(e.value for e in app.error)
+    assert not app.get("progress")  # the reading bar gives way to the message
     app.text_input(key="music.local_path").input(str(inside / "songs.csv")).run()
     app.button(key="music.load_local").click().run()
     assert not app.exception

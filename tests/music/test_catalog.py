@@ -202,3 +202,20 @@ def test_the_finest_genre_is_the_genre_and_the_broad_one_groups_it() -> None:
     plain, _ = read_catalog_csv(csv_bytes(make_catalog(50)), "plain.csv")
     assert set(plain["genre"]) <= {"rock", "folk", "edm", "jazz"} and (plain["genre_group"] == "").all()
     assert CatalogIndex(plain).genre_groups == {}
+
+
+@pytest.mark.parametrize("packed", [False, True])
+def test_reading_reports_rows_and_the_share_of_the_file_as_it_goes(tmp_path: Path, packed: bool) -> None:
+    from core.music.catalog import CHUNK_ROWS
+
+    rows = 3 * CHUNK_ROWS + 17
+    data = csv_bytes(make_catalog(rows))
+    path = tmp_path / ("songs.csv.gz" if packed else "songs.csv")
+    path.write_bytes(gzip.compress(data) if packed else data)
+    heard: list[tuple[int, float]] = []
+    _, report = load_catalog_file(path, CatalogStore(tmp_path / "music"), progress=lambda n, s: heard.append((n, s)))
+    assert report.rows_kept == rows
+    assert len(heard) == 4  # one report per chunk of rows
+    counts, shares = zip(*heard, strict=True)
+    assert list(counts) == sorted(counts) and counts[-1] == rows
+    assert list(shares) == sorted(shares) and 0 < shares[0] < 1 and shares[-1] == pytest.approx(1.0)
