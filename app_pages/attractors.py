@@ -14,11 +14,17 @@ from core.dynamics.link import Section
 TOOL = next(t for t in TOOLS if t.url_path == "attractors")
 
 st.title(TOOL.title)
-st.caption(
-    "D inputs form a shift register y1..yD; N neurons compute xᵢ = tanh(Σⱼ wᵢⱼ yⱼ); the output "
-    "y0 = Σᵢ bᵢ xᵢ is shifted back in. Weights: np.random.seed(seed); w = 2·random((N, D)) − 1; "
-    "b = s·random(N) (after J.C. Sprott, *Artificial Neural Net Attractors*)."
+st.write(
+    "A tiny neural network that is fed its own output, over and over: depending on four numbers it "
+    "settles to a point, loops, winds around a curve or turns chaotic. Pick one and see the shape it "
+    "draws and how chaotic it is."
 )
+with st.expander("The network, in formulas"):
+    st.markdown(
+        "D inputs form a shift register y1..yD; N neurons compute xᵢ = tanh(Σⱼ wᵢⱼ yⱼ); the output "
+        "y0 = Σᵢ bᵢ xᵢ is shifted back in. Weights: np.random.seed(seed); w = 2·random((N, D)) − 1; "
+        "b = s·random(N) (after J.C. Sprott, *Artificial Neural Net Attractors*)."
+    )
 state = attractor_state()  # the URL's network, view and section on a reload, a shared link or Back
 show_flashes(SCOPE)
 state.section = section_picker(state.section)

@@ -20,15 +20,24 @@ networks at once on all cores.
 (a companion matrix whose first row is g = Wᵀ(b ∘ (1 − x²))). All D exponents are measured; λ is shown in nats
 per step and bits per step (÷ ln 2). The error bar is a batch-means standard error over 20 blocks, the
 convergence plot shows the running estimates, and the Kaplan–Yorke dimension is
-D_KY = j + (λ1 + … + λj) / |λ_{j+1}|.
+D_KY = j + (λ1 + … + λj) / |λ_{j+1}|, with an exponent within the class rule's zero tolerance counted as zero
+(so an invariant circle has D_KY = 1, a torus 2).
+
+**Transients.** When the output starts repeating only inside the measured window (chaos for a while, then a
+cycle), the page says for about how long and measures the spectrum again from that step, so the exponents
+shown belong to the cycle the class names.
 
 **Cross-checks.** λ1 is measured again by Benettin's original two-trajectory method (a twin 10⁻⁸ away,
 renormalized every step; it uses the map only, no Jacobian), and the Gottwald–Melbourne 0–1 test is run on y0.
 When they disagree with the spectrum the page says so.
 
-**Presets.** The article's networks and chaotic ones found with the Search section; the class and exponents
-shown beside each are measured when the page runs (the article reports λ = −3.65, −0.20, 0.32 for its three;
-what this page measures is shown instead).
+**Presets.** Each is named by the class this page measures for it; the article's three keep the article's
+word in quotes ('limit cycle', 'toroidal', 'strange' — all three measure as invariant circles here), the
+others were found with the Search section. The class and exponents beside each are measured when the page
+runs (the article reports λ = −3.65, −0.20, 0.32 for its three; what this page measures is shown instead).
+
+**Search.** A quick batched scan screens every sample; each match is then measured again as Explore does,
+so a match's class and exponents are the ones Explore shows for it.
 """
     )
     st.markdown(RULE_TEXT)

@@ -31,6 +31,10 @@ def texts(app: AppTest) -> str:
 def test_default_view_shows_picture_spectrum_class_and_link() -> None:
     app = fresh()
     assert app.title[0].value == "Attractor explorer"
+    first = app.markdown[0].value  # a plain sentence first; the formulas wait in an expander
+    assert first.startswith("A tiny neural network that is fed its own output") and "tanh" not in first
+    assert app.expander[0].label == "The network, in formulas"
+    assert "tanh" in app.expander[0].markdown[0].value
     metrics = {m.label: m.value for m in app.metric}
     assert float(metrics["λ1 (nats/step)"]) > 0  # the default preset is a chaotic one found by search
     assert "#### Chaotic" in texts(app)

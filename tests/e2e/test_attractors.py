@@ -55,6 +55,7 @@ def test_shared_link_change_and_map_click(app_url: str, browser: Browser, screen
     wait_until_rendered(page)
     cells = page.locator('[data-testid="stPlotlyChart"] .scatterlayer .point')
     assert cells.count() == 24
+    page.screenshot(path=str(screenshot_dir / "attractors_map.png"), full_page=True)
     target = cells.nth(9)  # row 1 (seed 1), column 3: a click opens that attractor in Explore
     target.scroll_into_view_if_needed()
     page.wait_for_timeout(500)
@@ -176,5 +177,37 @@ def test_parameters_survive_sections_reload_a_copied_link_and_back(
     expect_network(page, "1.3000", "174658140", CIRCLE)
     page.wait_for_url("**s=1.3&**", timeout=30_000)
     expect(page.locator(METRIC).first).to_have_text(lambda1)
+    assert exception_blocks(page) == []
+    page.close()
+
+
+TRANSIENT_LINK = "attractors?N=4&D=16&s=4.0&seed=4&view=neurons"
+LIMIT_CYCLE_LINK = "attractors?N=4&D=32&s=0.22&seed=174658140&view=neurons"
+
+
+def test_transient_chaos_preset_history_and_plain_intro(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1150})
+    page.goto(f"{app_url}/{TRANSIENT_LINK}")
+    settle(page)
+    expect(page.get_by_role("heading", name="Periodic cycle, period 43", exact=True)).to_be_visible(timeout=120_000)
+    told = page.get_by_text("Chaotic for about 14,600 steps")
+    expect(told).to_be_visible()
+    assert "then settles on a period-43 cycle" in told.inner_text()
+    assert float(metric_value(page)) < 0  # the settled part's λ1, not the transient's +0.02
+    # the intro is a sentence; the formulas are one click away
+    expect(page.get_by_text("A tiny neural network that is fed its own output")).to_be_visible()
+    expect(page.get_by_text("N neurons compute")).to_be_hidden()
+    page.get_by_text("The network, in formulas").click()
+    expect(page.get_by_text("N neurons compute")).to_be_visible()
+    page.screenshot(path=str(screenshot_dir / "attractors_transient.png"), full_page=True)
+
+    page.goto(f"{app_url}/{LIMIT_CYCLE_LINK}")
+    settle(page)
+    expect(page.get_by_role("heading", name=CIRCLE, exact=True)).to_be_visible(timeout=120_000)
+    expect(page.get_by_text("The article calls this network 'limit cycle'")).to_be_visible()
+    preset = page.locator('[data-testid="stSelectbox"]').filter(has_text="Preset")
+    shown = preset.evaluate("e => (e.querySelector('input') || {}).value || e.innerText + ' ' + e.innerHTML")
+    assert "Quasi-periodic circle (article: 'limit cycle')" in shown, shown[:3000]
+    assert "Kaplan–Yorke dimension 1.00" in main_text(page)
     assert exception_blocks(page) == []
     page.close()
