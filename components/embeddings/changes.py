@@ -69,17 +69,22 @@ def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any,
             "MLSTUDIO_FIFTYONE_PUBLIC_URL to the address users open. "
             + (f"Database: {info.description}." if info else "")
         )
+        from core.embeddings.fiftyone_app import AppLaunchError, launch, start_in_background, starting
+
+        port, address = settings.mlstudio_fiftyone_port, settings.mlstudio_fiftyone_address
+        if st.session_state.get(keys.APP_PANEL):  # the panel is open: the server starts while the user reads
+            start_in_background(dataset, port, address)
+        if starting(port, address):
+            st.caption("The App server is starting (about 10 s); Launch waits for it if you press it now.")
         selected = state.selected
         if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key=keys.LAUNCH_APP):
-            from core.embeddings.fiftyone_app import AppLaunchError, launch
-
             try:
                 with st.spinner("Starting the FiftyOne App..."):
                     state.app_url = launch(
                         dataset,
-                        settings.mlstudio_fiftyone_port,
+                        port,
                         selected or None,
-                        address=settings.mlstudio_fiftyone_address,
+                        address=address,
                         public_url=settings.mlstudio_fiftyone_public_url,
                     )
             except AppLaunchError as exc:

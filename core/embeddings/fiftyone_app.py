@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 
 _lock = threading.Lock()
 _session: dict[str, Any] = {}
+_warming: dict[tuple[int, str], threading.Thread] = {}  # App servers being started ahead of a launch
 
 
 class AppLaunchError(UserError, RuntimeError):
@@ -116,3 +117,28 @@ def launch(
             return public_app_url(port, public_url)
         time.sleep(0.3)
     raise AppLaunchError(f"The FiftyOne App did not answer on port {port} within {timeout:.0f} s.")
+
+
+def start_in_background(dataset: Any, port: int, address: str = "127.0.0.1") -> None:
+    """Start the App server on `dataset` in a thread, once: the server takes about 10 s to come up, so
+    the page starts it when the user opens the App panel and Launch then only points it at the view."""
+    key = (port, address)
+    with _lock:
+        running = _session.get("session") is not None and (_session.get("port"), _session.get("address")) == key
+        if running or (key in _warming and _warming[key].is_alive()):
+            return
+
+        def start() -> None:
+            try:
+                launch(dataset, port, address=address)
+            except AppLaunchError as exc:  # Launch tries again and says so; nothing to show here
+                log.warning("starting the FiftyOne App ahead of a launch failed: %s", exc)
+
+        _warming[key] = threading.Thread(target=start, name=f"fiftyone-app-{port}", daemon=True)
+        _warming[key].start()
+
+
+def starting(port: int, address: str = "127.0.0.1") -> bool:
+    """Whether the App server is being started in the background (so a Launch now waits for it)."""
+    thread = _warming.get((port, address))
+    return thread is not None and thread.is_alive()

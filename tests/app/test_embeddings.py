@@ -96,6 +96,23 @@ def test_bad_zip_upload_is_a_message(page: AppTest) -> None:
         import_zip(fo, session_data_dir(), b"not a zip", "bad")
 
 
+def test_opening_the_app_panel_starts_the_app_server_ahead(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The real start is tested in tests/embeddings/test_fiftyone_app.py; here: the page asks for it once
+    the panel is open, not before, and says it is starting."""
+    from core.embeddings import fiftyone_app
+
+    asked: list[tuple[str, int]] = []
+    monkeypatch.setattr(fiftyone_app, "start_in_background", lambda ds, port, _address: asked.append((ds.name, port)))
+    monkeypatch.setattr(fiftyone_app, "starting", lambda _port, _address: bool(asked))
+    page.run()
+    assert asked == [] and "The App server is starting" not in texts(page)
+    page.session_state[keys.APP_PANEL] = True
+    page.run()
+    assert not page.exception
+    assert asked and asked[0][0] == "digits"
+    assert "The App server is starting (about 10 s)" in texts(page)
+
+
 def test_database_failure_is_a_message_with_retry(page: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
     from components.embeddings import resources as embeddings_resources
     from core.embeddings.store import StoreError

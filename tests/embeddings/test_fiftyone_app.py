@@ -7,7 +7,16 @@ import urllib.request
 from typing import Any
 
 from core.embeddings.datasets import samples_of
-from core.embeddings.fiftyone_app import answers, close, launch, probe_host, public_app_url
+from core.embeddings import fiftyone_app
+from core.embeddings.fiftyone_app import (
+    answers,
+    close,
+    launch,
+    probe_host,
+    public_app_url,
+    start_in_background,
+    starting,
+)
 from tests.support.server import free_port
 
 
@@ -29,6 +38,25 @@ def test_app_starts_and_serves_its_page(small_digits: Any) -> None:
     while answers(port) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not answers(port)  # the App server stops with close()
+
+
+def test_an_app_started_ahead_is_the_one_launch_uses(small_digits: Any) -> None:
+    port = free_port()
+    try:
+        start_in_background(small_digits, port)
+        start_in_background(small_digits, port)  # a rerun while it starts: still one server
+        assert starting(port)
+        deadline = time.monotonic() + 120
+        while starting(port) and time.monotonic() < deadline:
+            time.sleep(0.3)
+        assert not starting(port) and answers(port)
+        started = fiftyone_app._session["session"]
+        assert launch(small_digits, port, samples_of(small_digits).ids[:3]) == f"http://localhost:{port}/"
+        assert fiftyone_app._session["session"] is started  # pointed at the selection, not started again
+        start_in_background(small_digits, port)
+        assert not starting(port)  # already running: nothing to start
+    finally:
+        close()
 
 
 def test_public_url_when_set_else_localhost() -> None:
