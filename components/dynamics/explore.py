@@ -22,7 +22,16 @@ from core.dynamics.classify import RULE_TEXT, AttractorClass
 from core.dynamics.link import VIEWS, View
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, NetworkParams, ParameterError
 from core.dynamics.presets import PRESETS, by_name
-from core.dynamics.render import SCHEMES, Scheme, colour_values, csv_text, plane, png_bytes, stride
+from core.dynamics.render import (
+    EXPORT_SIZE,
+    SCHEMES,
+    colour_values,
+    csv_text,
+    export_count,
+    export_png,
+    plane,
+    stride,
+)
 
 if TYPE_CHECKING:  # numba and scipy are imported when the engine first runs, not with this module
     from core.dynamics.dimension import CorrelationDimension
@@ -178,7 +187,7 @@ def attractor_picture(explore: Explore, settings: Settings) -> None:
         x, y = _draw_3d(traj, explore)
     else:
         x, y = _draw_2d(traj, explore, settings)
-    _exports(params, traj, x, y, explore.scheme, transient)
+    _exports(explore, traj, cap)
     _dimension(params, x, y, explore.view)
 
 
@@ -237,29 +246,25 @@ def _draw_2d(traj: Trajectory, explore: Explore, settings: Settings) -> tuple[np
     return x, y
 
 
-def _png(x: np.ndarray, y: np.ndarray, scheme: Scheme) -> bytes:
-    from core.dynamics.render import density_image
-
-    return png_bytes(density_image(x, y, scheme, 1600, 1600))
-
-
 def _csv(traj: Trajectory, rows: int, transient: int) -> str:
     return csv_text(traj.columns, traj.data[:rows], first_step=transient + 1)
 
 
-def _exports(
-    params: NetworkParams, traj: Trajectory, x: np.ndarray, y: np.ndarray, scheme: Scheme, transient: int
-) -> None:
+def _exports(explore: Explore, traj: Trajectory, cap: int) -> None:
+    params, transient = explore.params, explore.transient
     stem = f"attractor_N{params.n}_D{params.d}_s{params.s:g}_seed{params.seed}"
+    lag = explore.lag if explore.view == "delay" else 0
+    points = export_count(traj.steps, cap)
     left, right = st.columns(2)
     left.download_button(
-        "PNG (1600 × 1600)",
-        partial(_png, x, y, scheme),
+        f"PNG ({EXPORT_SIZE} × {EXPORT_SIZE})",
+        partial(export_png, params, explore.columns, lag, transient, explore.scheme, points),
         file_name=f"{stem}.png",
         mime="image/png",
         icon=":material/image:",
         width="stretch",
         on_click="ignore",
+        help=f"{points:,} points, brightness by histogram equalization, made when you click.",
     )
     right.download_button(
         "CSV of the trajectory",

@@ -68,3 +68,24 @@ def test_diverging_scale_puts_weak_chaos_at_full_colour_beside_strong_contractio
     colour = diverging_values(np.array([0.03, -0.8, 0.0, 0.015, 0.5, -2.0]), (low, high))
     np.testing.assert_allclose(colour, [1.0, -1.0, 0.0, 0.5, 1.0, -1.0])
     assert diverging_scale(np.array([-0.5, -0.4])) == (pytest.approx(-0.495), 1e-3)  # no chaos at all
+
+
+def test_the_png_export_draws_enough_points_to_be_bright() -> None:
+    from core.dynamics.network import NetworkParams
+    from core.dynamics.render import EXPORT_POINTS, export_count, export_png
+
+    assert export_count(200_000, 10**7) == EXPORT_POINTS
+    assert export_count(200_000, 1_000_000) == 1_000_000  # MLSTUDIO_MAX_ITERATIONS still caps it
+    assert export_count(9_000_000, 10**7) == 9_000_000
+    params = NetworkParams(4, 16, 0.8277, 3220454298)  # "Chaotic: folded ribbon"
+
+    def lit_and_brightness(points: int) -> tuple[float, float]:
+        image = np.asarray(Image.open(io.BytesIO(export_png(params, ("x1", "x2"), 0, 1_000, "article", points))))
+        assert image.shape == (1600, 1600, 3)
+        lit = np.any(image != np.array(BACKGROUND, dtype=np.uint8), axis=2)
+        return float(lit.mean()), float(image.mean())
+
+    lit_before, mean_before = lit_and_brightness(200_000)  # what the export drew before: the drawn points
+    lit_after, mean_after = lit_and_brightness(EXPORT_POINTS)
+    assert lit_before < 0.05 and lit_after > 3 * lit_before
+    assert mean_after > mean_before + 10
