@@ -143,6 +143,12 @@ def catalog_panel(settings: Settings, index: CatalogIndex | None, state: MusicSt
     with panel:
         if report is not None and notice is None:
             show_report(report)
+        if report is not None and report.outdated:
+            st.info(
+                "This catalog was saved by an earlier version of ML Studio, which kept only its broad genres. "
+                "Download or upload it again to choose among all its genres.",
+                icon=":material/update:",
+            )
         available = store.list()
         if len(available) > 1 and index is not None:
             # The box shows the catalog in use, however it became so (an upload, a link, this box): a pick

@@ -91,7 +91,8 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
 _SPOTIFY_ID = re.compile(r"^[0-9A-Za-z]{22}$")
 _URI_ID = re.compile(r"(?:spotify:track:|open\.spotify\.com/(?:intl-\w\w/)?track/)([0-9A-Za-z]{22})")
 MAX_BAD_ROWS_SHOWN = 5
-CACHE_SCHEMA_VERSION = 1
+# What a saved catalog holds; 2: the finest genre is the genre (24 for TidyTuesday), the broad one genre_group.
+CACHE_SCHEMA_VERSION = 2
 
 
 class CatalogError(UserError, ValueError):
@@ -122,6 +123,12 @@ class CatalogReport:
     bad_rows: list[BadRow] = field(default_factory=list)  # the first few
     bad_row_count: int = 0
     duplicates_removed: int = 0
+    schema: int = CACHE_SCHEMA_VERSION  # of the saved catalog this report belongs to
+
+    @property
+    def outdated(self) -> bool:
+        """Saved by an earlier version, which kept less of the file (only the broad genres)."""
+        return self.schema < CACHE_SCHEMA_VERSION
 
     def summary(self) -> str:
         parts = [f"{self.rows_kept:,} tracks kept of {self.rows_read:,} rows read from {self.source}."]
@@ -140,6 +147,7 @@ class CatalogReport:
     def from_json(cls, text: str) -> CatalogReport:
         data = json.loads(text)
         data["bad_rows"] = [BadRow(**row) for row in data.get("bad_rows", [])]
+        data.setdefault("schema", 1)  # reports from before the schema was recorded
         return cls(**data)
 
 
@@ -558,9 +566,9 @@ def load_catalog_file(
     stat = path.stat()
     digest = hashlib.sha1(f"{path.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()[:10]
     catalog_id = f"file_{_slug(path.stem)}_{digest}"
-    cached = store.path(catalog_id)
-    if cached.is_file():
-        return store.path(catalog_id).stem, store.report(catalog_id) or CatalogReport(source=path.name)
+    cached, cached_report = store.path(catalog_id), store.report(catalog_id)
+    if cached.is_file() and not (cached_report is None or cached_report.outdated):
+        return cached.stem, cached_report
     if path.suffix == ".parquet":
         frame = read_parquet_catalog(path)
         report = CatalogReport(source=path.name, rows_read=len(frame), rows_kept=len(frame))

@@ -580,3 +580,19 @@ def test_versions_and_the_album_cap_are_switches_of_the_list(data_dir: Path) -> 
     assert table["Artist"].value_counts().max() <= 2  # one album per artist, at most two per album
     assert any(m.label == "After removing the seeds" for m in app.metric)
     assert app.query_params["versions"] == "all" and app.query_params["album_cap"] == "2"
+
+
+def test_a_catalog_saved_by_an_earlier_version_says_to_load_it_again(data_dir: Path) -> None:
+    import json
+
+    with_catalog(data_dir)
+    store = CatalogStore(data_dir / "music")
+    assert "earlier version" not in " ".join(i.value for i in page().info)
+    (saved,) = [store.path(c).with_suffix(".json") for c in store.list()]
+    old = json.loads(saved.read_text())
+    del old["schema"]
+    saved.write_text(json.dumps(old))
+    app = page()
+    assert "saved by an earlier version of ML Studio, which kept only its broad genres" in " ".join(
+        i.value for i in app.info
+    )

@@ -120,6 +120,25 @@ def test_config_path_is_loaded_once(tmp_path: Path) -> None:
         load_catalog_file(tmp_path / "missing.csv", store)
 
 
+def test_a_catalog_saved_by_an_earlier_version_is_read_again_from_its_file(tmp_path: Path) -> None:
+    import json
+
+    path = tmp_path / "catalog.csv"
+    path.write_bytes(csv_bytes(make_catalog(30)))
+    store = CatalogStore(tmp_path / "music")
+    catalog_id, report = load_catalog_file(path, store)
+    assert not report.outdated
+    saved = store.path(catalog_id).with_suffix(".json")
+    old = json.loads(saved.read_text())
+    del old["schema"]  # as the earlier version wrote it
+    saved.write_text(json.dumps(old))
+    assert store.report(catalog_id).outdated
+    store.path(catalog_id).write_bytes(b"the earlier version's parquet")
+    again, report = load_catalog_file(path, store)
+    assert again == catalog_id and not report.outdated and not store.report(catalog_id).outdated
+    assert len(read_parquet_catalog(store.path(catalog_id))) == 30  # read from the CSV again
+
+
 @contextmanager
 def serve_folder(folder: Path) -> Iterator[str]:
     handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
