@@ -54,6 +54,28 @@ def preset_labels() -> dict[str, str]:
     return labels
 
 
+@st.cache_data(show_spinner=False, max_entries=2_000)
+def thumbnail_url(n: int, d: int, s: float, seed: int) -> str:
+    """A 64 × 64 picture of the network's (x1, x2) plane (20,000 points) as a PNG data URL."""
+    import base64
+
+    from core.dynamics.network import NetworkParams
+    from core.dynamics.render import png_bytes, thumbnail
+    from core.dynamics.simulate import simulate
+
+    traj = simulate(NetworkParams(n, d, s, seed), 20_000, 1_000, ("x1", "x2") if n > 1 else ("x1", "y0"))
+    png = png_bytes(thumbnail(traj.data[:, 0], traj.data[:, 1]))
+    return "data:image/png;base64," + base64.b64encode(png).decode("ascii")
+
+
+@st.cache_data(show_spinner=False, max_entries=2_000)
+def plane_dimension(n: int, d: int, s: float, seed: int) -> float:
+    from core.dynamics.dimension import plane_dimension as measure
+    from core.dynamics.network import NetworkParams
+
+    return measure(NetworkParams(n, d, s, seed))
+
+
 @st.cache_data(show_spinner=False, max_entries=6)
 def density(
     n: int,

@@ -41,6 +41,7 @@ DIMENSION_MEMO = "attr.correlation_dimension"
 SEARCH_N, SEARCH_D, SEARCH_SAMPLES = "attr.search_n", "attr.search_d", "attr.search_samples"
 SEARCH_S, SEARCH_COVER, SEARCH_SEED = "attr.search_s", "attr.search_cover", "attr.search_seed"
 SEARCH_CLASSES, SEARCH_STEPS = "attr.search_classes", "attr.search_steps"
+SEARCH_ORDER = "attr.search_order"
 SEARCH_GO, SEARCH_STOP, SEARCH_TABLE, SEARCH_OPEN = (
     "attr.search_go",
     "attr.search_stop",

@@ -14,6 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from components.dynamics import figures as figures
+from components.dynamics import resources as dynamics_resources
 from components.dynamics import state as keys
 from components.dynamics.state import (
     AttractorState,
@@ -26,7 +27,16 @@ from components.dynamics.state import (
 from components.shared.text import markdown_text
 from core.dynamics.classify import DEFAULT_STEPS, AttractorClass
 from core.dynamics.network import D_RANGE, N_RANGE, S_RANGE, SEED_RANGE, ParameterError
-from core.dynamics.search import MAX_CELLS, ScanSettings, iter_bifurcation, iter_lyapunov_map, iter_search
+from core.dynamics.search import (
+    MAX_CELLS,
+    SPROTT_BAND,
+    ScanRow,
+    ScanSettings,
+    iter_bifurcation,
+    iter_lyapunov_map,
+    iter_search,
+    sprott_order,
+)
 
 
 class _Sweep:
@@ -134,36 +144,66 @@ def _run_search(state: AttractorState, form: SearchForm) -> None:
     sweep.end()
 
 
+BY_LAMBDA, BY_SPROTT = "λ1, largest first", "Sprott's aesthetic criterion"
+SPROTT_MAX = 200  # matches given a correlation dimension for the aesthetic order (the rest follow by λ1)
+
+
 def _search_results(result: SearchResult) -> None:
     rows = result.rows
     note = "" if result.done >= 1.0 else f" (stopped after {result.done:.0%} of the samples)"
     st.write(f"**{len(rows)} match(es)**{note}. Select a row to open it in Explore.")
     if not rows:
         return
-    table = pd.DataFrame(
-        {
-            "s": [r.params.s for r in rows],
-            "seed": [r.params.seed for r in rows],
-            "class": [r.classification.label for r in rows],
-            "λ1": [r.lambda1 for r in rows],
-            "λ2": [r.lambda2 for r in rows],
-            "coverage": [r.coverage for r in rows],
-        }
+    keys.seed_widgets({keys.SEARCH_ORDER: BY_LAMBDA})
+    order = st.radio(
+        "Order",
+        [BY_LAMBDA, BY_SPROTT],
+        horizontal=True,
+        key=keys.SEARCH_ORDER,
+        help="Sprott (1993) had 7,500 attractors rated by eye: the most liked had a small positive λ1 and "
+        f"a correlation dimension a little above 1. This order puts chaotic matches with a dimension of "
+        f"{SPROTT_BAND[0]}–{SPROTT_BAND[1]} first, smallest λ1 first.",
     )
+    dims: list[float] | None = None
+    if order == BY_SPROTT:
+        scored = rows[:SPROTT_MAX]
+        with st.spinner(f"Measuring the correlation dimension of {len(scored)} pictures..."):
+            dims = [dynamics_resources.plane_dimension(*_key(r)) for r in scored]
+        ranked = sprott_order(scored, dims)
+        rows = [scored[i] for i in ranked] + rows[SPROTT_MAX:]
+        dims = [dims[i] for i in ranked] + [float("nan")] * (len(rows) - len(scored))
+    with st.spinner("Drawing the pictures..."):
+        pictures = [dynamics_resources.thumbnail_url(*_key(r)) for r in rows]
+    columns: dict[str, list[object]] = {
+        "picture": list(pictures),
+        "s": [r.params.s for r in rows],
+        "seed": [r.params.seed for r in rows],
+        "class": [r.classification.label for r in rows],
+        "λ1": [r.lambda1 for r in rows],
+        "λ2": [r.lambda2 for r in rows],
+        "coverage": [r.coverage for r in rows],
+    }
+    if dims is not None:
+        columns["dimension"] = list(dims)
     event = st.dataframe(
-        table,
+        pd.DataFrame(columns),
         hide_index=True,
         on_select="rerun",
         selection_mode="single-row",
         key=keys.SEARCH_TABLE,
+        row_height=68,
         column_config={
+            "picture": st.column_config.ImageColumn(help="x1 against x2, 20,000 points"),
             "λ1": st.column_config.NumberColumn(format="%.4f"),
             "λ2": st.column_config.NumberColumn(format="%.4f"),
             "coverage": st.column_config.NumberColumn(format="%.3f"),
+            "dimension": st.column_config.NumberColumn(
+                format="%.2f", help="Correlation dimension of the (x1, x2) picture (2,000 points)"
+            ),
         },
     )
     selected = event.selection.rows if event is not None else []
-    if selected:
+    if selected and selected[0] < len(rows):
         chosen = rows[selected[0]]
         st.button(
             f"Open s = {chosen.params.s}, seed = {chosen.params.seed} in Explore",
@@ -172,6 +212,11 @@ def _search_results(result: SearchResult) -> None:
             args=(chosen.params,),
             key=keys.SEARCH_OPEN,
         )
+
+
+def _key(row: ScanRow) -> tuple[int, int, float, int]:
+    p = row.params
+    return p.n, p.d, p.s, p.seed
 
 
 def _sweep(iterate: Iterator[tuple[float, Any]], verb: str, stop_key: str) -> Iterator[Any]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import cKDTree
 
-from core.dynamics.network import ParameterError
+from core.dynamics.network import NetworkParams, ParameterError
 
 
 @dataclass(frozen=True)
@@ -83,3 +83,15 @@ def zero_one_test(series: np.ndarray, n_c: int = 32, seed: int = 0, max_len: int
             continue
         ks.append(float(np.corrcoef(lags, dmod)[0, 1]))
     return float(np.median(ks))
+
+
+def plane_dimension(
+    params: NetworkParams, steps: int = 20_000, transient: int = 1_000, max_points: int = 2_000
+) -> float:
+    """Correlation dimension of the (x1, x2) picture of a network (NaN if it cannot be measured)."""
+    from core.dynamics.simulate import simulate
+
+    traj = simulate(params, steps, transient, ("x1", "x2") if params.n > 1 else ("x1", "y0"))
+    if traj.diverged or traj.steps < 200:
+        return float("nan")
+    return correlation_dimension(traj.data, max_points=max_points).dimension

@@ -163,6 +163,24 @@ def export_png(
     return png_bytes(density_image(x, y, scheme, size, size))
 
 
+def thumbnail(x: np.ndarray, y: np.ndarray, size: int = 64) -> np.ndarray:
+    """A small (size, size, 3) picture in the article's colours, made with numpy alone (no datashader:
+    a search lists hundreds), with the same equalized brightness as the large rasters."""
+    x = np.asarray(x, dtype=np.float64)
+    y = np.asarray(y, dtype=np.float64)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    if x.size == 0:
+        return np.tile(np.array(BACKGROUND, dtype=np.uint8), (size, size, 1))
+    bins = [plot_range(y), plot_range(x)]
+    count, _, _ = np.histogram2d(y, x, bins=size, range=bins)
+    total, _, _ = np.histogram2d(y, x, bins=size, range=bins, weights=article_colour(x, y))
+    mean = np.divide(total, count, out=np.zeros_like(total), where=count > 0)
+    light = _equalized(count)[..., None]
+    out = palette(mean, SPECTRAL) * light + np.array(BACKGROUND) * (1 - light)
+    return np.flipud(np.clip(out, 0, 255).astype(np.uint8))  # row 0 of the histogram is the bottom
+
+
 def png_bytes(image: np.ndarray) -> bytes:
     from PIL import Image
 

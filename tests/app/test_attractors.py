@@ -157,6 +157,13 @@ def test_search_and_explore_give_a_network_the_same_class() -> None:
     frame = app.dataframe[0].value
     row = frame[frame["seed"] == 1139839185].iloc[0]  # the 3,000-step screen alone calls it chaotic
     assert row["class"] == "hyperchaotic"
+    assert all(str(url).startswith("data:image/png;base64,") for url in frame["picture"])
+    app.radio(key=keys.SEARCH_ORDER).set_value("Sprott's aesthetic criterion").run()
+    ranked = app.dataframe[0].value
+    assert sorted(ranked["seed"]) == sorted(frame["seed"]) and "dimension" in ranked
+    first = ranked.iloc[0]
+    assert first["λ1"] > 0 and 1.1 <= first["dimension"] <= 1.5
+    assert list(ranked["seed"]) != list(frame["seed"])
     explore = fresh({"N": "4", "D": "16", "s": "0.7703", "seed": "1139839185"})
     assert "#### Hyperchaotic" in texts(explore)
     assert float({m.label: m.value for m in explore.metric}["λ1 (nats/step)"]) == pytest.approx(row["λ1"], abs=5e-5)

@@ -66,3 +66,27 @@ def test_a_match_has_the_class_and_exponents_explore_shows() -> None:
         assert row.classification.label == explore.classification.label
         assert row.lambda1 == explore.spectrum.exponents[0]
         assert row.lambda2 == explore.spectrum.exponents[1]
+
+
+def test_sprott_order_puts_small_positive_lambda_and_dimension_a_little_above_one_first() -> None:
+    from core.dynamics.search import ScanRow, sprott_order
+
+    def row(lam: float) -> ScanRow:
+        return ScanRow(NetworkParams(4, 8, 1.0, 1), lam, -0.1, 0.001, 0.001, 0, 0.5, False)
+
+    rows = [row(0.2), row(0.01), row(0.05), row(0.001), row(0.02), row(0.03)]
+    dims = [1.3, 1.9, 1.2, float("nan"), 1.45, 1.0]
+    # in the band, smallest λ1 first: 0.02 (1.45), 0.05 (1.2), 0.2 (1.3); then 1.0 (0.1 below), 1.9; NaN last
+    assert sprott_order(rows, dims) == [4, 2, 0, 5, 1, 3]
+
+
+def test_thumbnail_is_small_and_shows_the_attractor() -> None:
+    from core.dynamics.render import BACKGROUND, thumbnail
+    from core.dynamics.simulate import simulate
+
+    traj = simulate(NetworkParams(4, 32, 0.22, 174658140), 20_000, 1_000)  # a closed curve
+    image = thumbnail(traj.data[:, 0], traj.data[:, 1], 64)
+    assert image.shape == (64, 64, 3) and image.dtype == np.uint8
+    lit = np.any(image != np.array(BACKGROUND, dtype=np.uint8), axis=2)
+    assert 0.02 < lit.mean() < 0.5  # a curve: some pixels, not all
+    assert not lit[28:36, 28:36].any()  # the curve's inside stays empty

@@ -76,7 +76,7 @@ def test_shared_link_change_and_map_click(app_url: str, browser: Browser, screen
     page.close()
 
 
-def test_search_result_opens_in_explore(app_url: str, browser: Browser) -> None:
+def test_search_result_opens_in_explore(app_url: str, browser: Browser, screenshot_dir: Path) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1150})
     page.goto(f"{app_url}/{CHAOTIC_LINK}")
     settle(page)
@@ -93,9 +93,10 @@ def test_search_result_opens_in_explore(app_url: str, browser: Browser) -> None:
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
     assert box is not None
-    page.mouse.click(box["x"] + 18, box["y"] + 35 + 17)  # the first row's selection box
+    page.mouse.click(box["x"] + 18, box["y"] + 35 + 34)  # the first row's selection box (68 px rows)
     opener = page.get_by_role("button", name="in Explore")
     opener.wait_for(timeout=60_000)
+    page.screenshot(path=str(screenshot_dir / "attractors_search.png"), full_page=True)
     seed = opener.inner_text().split("seed = ")[1].split(" ")[0]
     opener.click()
     settle(page)
