@@ -169,6 +169,19 @@ def test_search_and_explore_give_a_network_the_same_class() -> None:
     assert float({m.label: m.value for m in explore.metric}["λ1 (nats/step)"]) == pytest.approx(row["λ1"], abs=5e-5)
 
 
+def test_many_matches_get_pictures_for_the_first_hundred_only() -> None:
+    app = fresh()
+    app.radio(key=keys.SECTION).set_value(Section.SEARCH).run()
+    app.number_input(key=keys.SEARCH_SAMPLES).set_value(300)
+    app.slider(key=keys.SEARCH_S).set_value((0.1, 2.0))
+    app.multiselect(key=keys.SEARCH_CLASSES).set_value(["quasi-periodic (invariant circle)"])
+    app.button(key=keys.SEARCH_GO).click().run()
+    frame = app.dataframe[0].value
+    assert len(frame) > 100, len(frame)
+    assert frame["picture"][:100].notna().all() and frame["picture"][100:].isna().all()
+    assert any("Pictures for the first 100 rows" in c.value for c in app.caption)
+
+
 def test_lyapunov_map_and_bifurcation() -> None:
     app = fresh()
     app.radio(key=keys.SECTION).set_value(Section.MAPS).run()
