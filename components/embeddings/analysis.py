@@ -53,7 +53,7 @@ def analysed(data_dir: Path, data: OpenDataset, embedder: str) -> Analysis:
                 lambda done, total: _advance(bar, done, total, f"Embedding {done}/{total} {data.item}..."),
             )
             bar.empty()
-        with st.spinner("Looking for suspected label errors..."):
+        with st.spinner("Looking for suspected label errors...", show_time=True):
             vectors, suspicion = embeddings_resources.analysis(
                 str(data_dir), data.name, embedder, tuple(samples.filepaths), tuple(samples.labels)
             )

@@ -79,7 +79,7 @@ def fiftyone_app_panel(state: EmbeddingsState, settings: Settings, dataset: Any,
         selected = state.selected
         if st.button("Launch the FiftyOne App" + (" on the selection" if selected else ""), key=keys.LAUNCH_APP):
             try:
-                with st.spinner("Starting the FiftyOne App..."):
+                with st.spinner("Starting the FiftyOne App...", show_time=True):
                     state.app_url = launch(
                         dataset,
                         port,

@@ -69,7 +69,7 @@ def store_or_stop(data_dir: Path) -> ModuleType:
     ping and started again; the user is told and presses Try again, instead of waiting on every action.
     """
     try:
-        with st.spinner("Starting the FiftyOne database (first time takes a few seconds)..."):
+        with st.spinner("Starting the FiftyOne database (first time takes a few seconds)...", show_time=True):
             fo = embeddings_resources.store(str(data_dir))
             if restart_if_stopped(data_dir):
                 raise DatabaseRestarted()
@@ -111,7 +111,7 @@ def _stop_with_retry(message: str, show: Callable[..., Any]) -> NoReturn:
 def _add(space: Space, spinner: str, load: Callable[[], tuple[Any, str]]) -> None:
     """Run an import; on success select the new dataset and say what it holds, else say what went wrong."""
     try:
-        with st.spinner(spinner):
+        with st.spinner(spinner, show_time=True):
             dataset, summary = load()
     except DatasetError as exc:
         st.error(markdown_text(str(exc)))

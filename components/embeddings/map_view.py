@@ -67,7 +67,7 @@ def _neighbours_kept(data: OpenDataset, analysis: Analysis, entry: MapEntry) -> 
         kept = np.full(len(paths), np.nan, dtype=np.float32)
         if on_map.sum() > 2:
             xy = np.array([entry.xy[path] for path, shown in zip(paths, on_map, strict=True) if shown])
-            with st.spinner("Measuring how well the map keeps each sample's neighbours..."):
+            with st.spinner("Measuring how well the map keeps each sample's neighbours...", show_time=True):
                 kept[on_map] = neighbours_kept_per_point(analysis.vectors[on_map], xy)
         return kept
 

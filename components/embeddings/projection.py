@@ -88,7 +88,7 @@ def _stored_or_pca(data: OpenDataset, analysis: Analysis, request: ProjectionReq
 
 def _pca(data: OpenDataset, analysis: Analysis, request: ProjectionRequest, embedder: str) -> Projection:
     ids = [data.samples.ids[i] for i in request.rows]
-    with st.spinner(f"Computing PCA of {len(ids):,} samples..."):
+    with st.spinner(f"Computing PCA of {len(ids):,} samples...", show_time=True):
         return compute_projection(data.dataset, ids, analysis.vectors[request.rows], "pca", embedder, request.params)
 
 

@@ -55,7 +55,10 @@ def selection_panel(state: EmbeddingsState, data: OpenDataset, rows: PlotRows, v
     fixes = proposed_fixes(rows, selected)
     action = action_buttons(state, data.samples.classes, len(fixes))
     if action is not None:
-        with error_boundary("changing the selected samples"), st.spinner("Saving the change in FiftyOne..."):
+        with (
+            error_boundary("changing the selected samples"),
+            st.spinner("Saving the change in FiftyOne...", show_time=True),
+        ):
             change = apply_action(data.dataset, action, selected, fixes)
             if action.kind == "delete":
                 state.selected = []
@@ -74,7 +77,7 @@ def _flash_effect(data: OpenDataset, vectors: np.ndarray, changed: list[dict]) -
     new_label = {sample["filepath"]: str(sample["new"]) for sample in changed}
     before = [str(label) for label in data.samples.labels]
     after = [new_label.get(path, label) for path, label in zip(data.samples.filepaths, before, strict=True)]
-    with st.spinner("Estimating the effect of the change..."):
+    with st.spinner("Estimating the effect of the change...", show_time=True):
         effect = relabel_effect(vectors, before, after)
     if effect is not None:
         flash(keys.SAVED, "info", effect.sentence)

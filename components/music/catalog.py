@@ -74,7 +74,8 @@ def active_index(settings: Settings, state: MusicState, wanted: str | None = Non
         state.catalog = chosen
     path = store.path(chosen)
     try:
-        with st.spinner("Preparing the catalog for search…"):  # once per catalog and process (5 s for 1M tracks)
+        # once per catalog and process (about 5 s for 1M tracks)
+        with st.spinner("Preparing the catalog for search…", show_time=True):
             return music_resources.catalog_index(str(path), path.stat().st_mtime_ns, chosen)
     except (CatalogError, OSError) as exc:
         st.error(markdown_text(str(exc)))

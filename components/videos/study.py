@@ -100,7 +100,7 @@ def _summary(service: StudyService, record: VideoRecord) -> None:
         )
         return
     result = None
-    with error_boundary("summarizing the video"), st.spinner("Finding chapters and summarizing ..."):
+    with error_boundary("summarizing the video"), st.spinner("Finding chapters and summarizing ...", show_time=True):
         result = service.summary(record.id, regenerate=regenerate)
     if result is None:
         return
@@ -152,7 +152,7 @@ def _quiz(service: StudyService, record: VideoRecord) -> None:
     stored = service.stored_quiz(record.id)
     if new:
         result = None
-        with error_boundary("writing the quiz"), st.spinner("Writing questions ..."):
+        with error_boundary("writing the quiz"), st.spinner("Writing questions ...", show_time=True):
             result = service.quiz(record.id, count, regenerate=True)
         if result is None:
             return
@@ -252,7 +252,7 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
     view = state.current()
     built = None
     if not service.reviews.has_generated(record.id):  # made after processing; this is for older videos
-        with error_boundary("making the flashcards"), st.spinner("Making flashcards ..."):
+        with error_boundary("making the flashcards"), st.spinner("Making flashcards ...", show_time=True):
             built = service.ensure_deck(record.id)
     deck = service.deck(record.id)
     left, right = st.columns([1, 1], vertical_alignment="bottom")
@@ -264,7 +264,7 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
         help="Makes the generated cards again; the cards you added or already reviewed stay.",
     ):
         built = None
-        with error_boundary("making the flashcards"), st.spinner("Making cards ..."):
+        with error_boundary("making the flashcards"), st.spinner("Making cards ...", show_time=True):
             built = service.build_deck(record.id, count)
         if built is not None:
             deck = built.items

@@ -115,7 +115,7 @@ def _apply(library: Library, record: VideoRecord, change: Callable[[Embedder, Fo
         if service is not None:
             service.forget_generated(video_id)
 
-    with st.spinner("Rebuilding the search index from the corrected transcript…"):
+    with st.spinner("Rebuilding the search index from the corrected transcript…", show_time=True):
         changed = bool(change(embedder, forget_study))
     if changed:
         forget(state.ENGINE_MEMO)

@@ -73,7 +73,7 @@ def model_panel(state: VisionState) -> ModelChoice:
     if key == USER_MODEL:
         return user_model_panel()
     if key == EMBEDDED_KEY:
-        with st.spinner("Loading EfficientNet-Lite0…"):
+        with st.spinner("Loading EfficientNet-Lite0…", show_time=True):
             return ModelChoice(key, resources.model(key), key)
     return ModelChoice(key, _torchvision_model(key), key)
 
@@ -122,7 +122,7 @@ def user_model_panel() -> ModelChoice:
         names_text = names.getvalue().decode("utf-8", "replace") if names else None
         ref = f"user:{architecture}:{hashlib.sha256(data).hexdigest()}:{names.file_id if names else ''}"
         try:
-            with st.spinner("Checking your model…"):
+            with st.spinner("Checking your model…", show_time=True):
                 loaded = session_memo(
                     keys.USER_MODEL_MEMO, ref, lambda: checked_user_model(architecture, data, names_text)
                 )
