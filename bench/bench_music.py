@@ -4,14 +4,26 @@ From 200k tracks the engine's neighbour search is approximate (FAISS IVF): its m
 compared with the same engine searching exactly, on the same queries, interleaved in the same run,
 and the recall of its neighbours against the exact ones is printed.
 
+The engine's query is also timed against the engine as it was before issue 16's speed-ups
+(bench/music_before.py: the old `recommend` on the same index), interleaved, and both must return
+the same lists. A query's FAISS search is timed one call per vector (what the engine does) against
+one batched call on 1 and on 2 OpenMP threads.
+
 Catalogs: the shared 33k-track TidyTuesday catalog (skipped when ../shared/data is absent) and a
-1,000,000-track catalog generated here. Each query has 1–3 track seeds, one or two min/max filters
-and a target. The baseline filters the whole DataFrame, scores every remaining row against every
-seed with pandas arithmetic, sorts, and applies the per-artist cap with groupby().head().
+1,000,000-track catalog generated here (`python -m bench.bench_music 1M` runs only that one, `33k`
+only the other). Each query has 1–3 track seeds, one or two min/max filters and a target. The
+baseline filters the whole DataFrame, scores every remaining row against every seed with pandas
+arithmetic, sorts, and applies the per-artist cap with groupby().head().
+
+Each query runs the exact search first, then this engine and the engine before in turns (one of
+them right after the exact search, the other after that one): FAISS's OpenMP worker spins for
+milliseconds after a parallel search (libgomp's default wait policy) on the core the next query
+needs, and an engine that always ran right after it measured about twice its median.
 """
 
 from __future__ import annotations
 
+import sys
 import time
 from collections.abc import Callable
 from functools import partial
@@ -20,8 +32,9 @@ import numpy as np
 import pandas as pd
 
 from bench.common import SHARED_DATA, best_of, note, report
+from bench.music_before import EngineBefore
 from core.music.catalog import FEATURE_BY_NAME, REQUIRED_FEATURES, normalize_dtypes, read_catalog_csv
-from core.music.engine import CatalogIndex, Query, Seed
+from core.music.engine import CatalogIndex, Query, Recommendations, Seed
 
 CONTINUOUS = [f for f in REQUIRED_FEATURES if f not in ("key", "mode")]
 
@@ -106,6 +119,57 @@ def timed(function: Callable[[], object]) -> float:
     return time.perf_counter() - started
 
 
+def same_result(ours: Recommendations, theirs: Recommendations) -> bool:
+    """The same list, columns, why, rank reasons, pool sizes and pool rows."""
+    try:
+        pd.testing.assert_frame_equal(ours.tracks, theirs.tracks)
+    except AssertionError:
+        return False
+    arrays = ("pool_rows", "passed_rows", "kept_rows", "result_rows")
+    return (
+        vars(ours.pool) == vars(theirs.pool)
+        and all(np.array_equal(getattr(ours, name), getattr(theirs, name)) for name in arrays)
+        and [e.text() for e in ours.explanations] == [e.text() for e in theirs.explanations]
+        and (ours.notes, ours.shared) == (theirs.notes, theirs.shared)
+    )
+
+
+def faiss_threads(label: str, index: CatalogIndex, queries: list[Query]) -> None:
+    """One FAISS call per query vector (the engine) vs one batched call, on 1 and on 2 threads."""
+    import faiss
+
+    searches = [index.search_vectors(query) for query in queries]
+    k = queries[0].pool_per_seed
+    params = index._ann_params
+
+    def per_vector() -> None:
+        for vectors, means in searches:
+            for vector, wide in zip(vectors, means, strict=True):
+                index.index.search(vector[None, :], k, params=params[wide])
+
+    def batched() -> None:
+        for vectors, means in searches:
+            for wide in set(means):
+                chosen = np.flatnonzero(np.asarray(means) == wide)
+                index.index.search(np.ascontiguousarray(vectors[chosen]), k, params=params[wide])
+
+    threads = faiss.omp_get_max_threads()
+    try:
+        figures = {}
+        for count in (1, 2):
+            faiss.omp_set_num_threads(count)
+            figures[count] = (best_of(per_vector) / len(queries), best_of(batched) / len(queries))
+    finally:
+        faiss.omp_set_num_threads(threads)
+    for count in (1, 2):
+        report(
+            f"music {label}: FAISS per query, 1 call per vector vs batched, {count} thread{'s' * (count > 1)}",
+            figures[count][0] * 1000,
+            figures[count][1] * 1000,
+            "ms",
+        )
+
+
 def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_count: int) -> None:
     started = time.perf_counter()
     index = CatalogIndex(frame, label)
@@ -116,13 +180,31 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
     if index.index is not None:
         note(f"music {label}: of which the FAISS index", index.build_seconds, "s")
     queries = make_queries(index, queries_count)
+    before = EngineBefore.sharing(index)
     index.recommend(queries[0])  # warm-up
+    before.recommend(queries[0])
     index.recommend(queries[0], exact=True)
-    project, exact = [], []
-    for query in queries:  # interleaved, so both see the same load on a shared machine
-        project.append(timed(partial(index.recommend, query)))
-        if index.approximate:
-            exact.append(timed(partial(index.recommend, query, exact=True)))
+    runs: dict[str, list[float]] = {"project": [], "before": [], "exact": []}
+    calls = {
+        "project": index.recommend,
+        "before": before.recommend,
+        "exact": partial(index.recommend, exact=True),
+    }
+    first = ["exact"] if index.approximate else []
+    for number, query in enumerate(queries):  # interleaved, so all see the same load
+        # the engine and the engine before in turns right after the exact search (see the docstring)
+        for name in first + (["project", "before"] if number % 2 == 0 else ["before", "project"]):
+            runs[name].append(timed(partial(calls[name], query)))
+    project, exact = runs["project"], runs["exact"]
+    for name, statistic in (("median", np.median), ("p95", lambda t: np.percentile(t, 95))):
+        report(
+            f"music {label}: {name} query vs the engine before",
+            float(statistic(project)) * 1000,
+            float(statistic(runs["before"])) * 1000,
+            "ms",
+        )
+    same = sum(same_result(index.recommend(query), before.recommend(query)) for query in queries)
+    print(f"music {label}: same lists as the engine before for {same} of {len(queries)} queries", flush=True)
     if index.approximate:
         for name, statistic in (("median", np.median), ("p95", lambda t: np.percentile(t, 95))):
             report(
@@ -144,6 +226,7 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
             same_results.append(len(ours & theirs) / max(1, len(theirs)))
         note(f"music {label}: recall@{k} of the neighbours vs exact", hits / total, "share")
         note(f"music {label}: top-{queries[0].limit} also in the exact search's", float(np.mean(same_results)), "share")
+        faiss_threads(label, index, queries)
     baseline = []
     for query in queries[:baseline_count]:
         baseline.append(best_of(partial(pandas_baseline, index.frame, index, query), repeat=1))
@@ -169,14 +252,18 @@ def bench_catalog(label: str, frame: pd.DataFrame, queries_count: int, baseline_
     note(f"music {label}: results also in pandas top-20", float(np.mean(overlap)), "share")
 
 
-def main() -> None:
+def main(selected: list[str]) -> None:
     shared = SHARED_DATA / "spotify_songs.csv.gz"
-    if shared.is_file():
+    if selected and "33k" not in selected:
+        pass
+    elif shared.is_file():
         frame, loaded = read_catalog_csv(shared, shared.name)
         label = f"33k shared ({loaded.rows_kept:,} tracks)"
         bench_catalog(label, frame, queries_count=40, baseline_count=40)
     else:
         print("# skipped the shared 33k catalog: ../shared/data/spotify_songs.csv.gz not present", flush=True)
+    if selected and "1M" not in selected:
+        return
     started = time.perf_counter()
     big = generated_catalog(1_000_000)
     note("music 1M generated: generate catalog", time.perf_counter() - started, "s")
@@ -184,4 +271,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])

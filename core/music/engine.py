@@ -360,6 +360,8 @@ class CatalogIndex:
         # The columns a result carries (the genre's group is the catalog's, for the genre box).
         self.column_arrays = {column: self.frame[column].to_numpy() for column in self.frame.columns}
         self.column_arrays.pop("genre_group", None)
+        self._str_columns, self._blocks_frame = result_columns(self.column_arrays)
+        self._label_cache: dict[tuple[str, ...], pd.Index] = {}
         self.artist_lower = self.frame["artist"].str.lower().to_numpy()
         self.genre = self.frame["genre"].to_numpy()
         self.track_ids = self.frame["track_id"].to_numpy()
@@ -701,14 +703,15 @@ class CatalogIndex:
             [rows for seed, rows in zip(query.seeds, seed_rows, strict=True) if seed.kind == "track"]
             or [np.empty(0, dtype=np.int64)]
         )
-        kept_nodup = kept[~np.isin(kept, seed_track_rows)]
+        kept_nodup = kept[_none_of(kept, seed_track_rows)]
         if query.one_version_per_song:
-            kept_nodup = kept_nodup[~np.isin(self.song_codes[kept_nodup], self.song_codes[seed_track_rows])]
+            kept_nodup = kept_nodup[_none_of(self.song_codes[kept_nodup], self.song_codes[seed_track_rows])]
         if len(kept_nodup) == 0:
             raise EngineError("Every candidate was a seed or another version of a seed. Add other seeds.")
 
         # 4. scores
-        sound = np.stack([similarity(self.matrix[kept_nodup], vector, self.dim) for vector in seed_vectors], axis=1)
+        candidate_vectors = self.matrix[kept_nodup]
+        sound = np.stack([similarity(candidate_vectors, vector, self.dim) for vector in seed_vectors], axis=1)
         candidate_genres, candidate_artists = self.genre_codes[kept_nodup], self.artist_codes[kept_nodup]
         same_genre = np.stack(
             [
@@ -770,15 +773,18 @@ class CatalogIndex:
             )
             for n in range(len(picked))
         ]
-        tracks = pd.DataFrame(
+        picked_score = score[picked]
+        reasons = rank_reasons(picked_score, picks, self.column_arrays["track_name"][rows])
+        whys = [e.text() for e in explanations]
+        tracks = self._result_frame(
+            rows,
             {
-                **{column: values[rows] for column, values in self.column_arrays.items()},
-                "score": score[picked],
+                "score": picked_score,
                 "relevance": relevance[picked],
                 "target_penalty": penalty[picked],
-                "rank_reason": rank_reasons(score[picked], picks, self.column_arrays["track_name"][rows]),
-                "why": [e.text() for e in explanations],
-            }
+                "rank_reason": reasons,
+                "why": whys,
+            },
         )
         shared = [
             *(
@@ -804,7 +810,7 @@ class CatalogIndex:
             explanations=explanations,
             pool=PoolSizes(initial, after_filters, after_dedupe, widened, len(rows), query.one_version_per_song),
             seed_rows=seed_rows,
-            pool_rows=np.union1d(pool, kept),
+            pool_rows=np.union1d(pool, kept) if widened else pool,
             passed_rows=kept,
             kept_rows=kept_nodup[best_versions],
             result_rows=rows,
@@ -812,6 +818,37 @@ class CatalogIndex:
             notes=notes,
             shared=shared,
         )
+
+    def _result_frame(self, rows: np.ndarray, extra: dict[str, Any]) -> pd.DataFrame:
+        """The catalog columns of `rows` plus `extra` (arrays, or lists of str), typed as
+        `pd.DataFrame(dict)` would type them, but built from one block per dtype: the constructor's
+        per-column inference cost more than the rest of a query's bookkeeping."""
+        columns = {**{column: values[rows] for column, values in self.column_arrays.items()}, **extra}
+        if len(rows) == 0 or not self._blocks_frame:  # pandas keeps an empty object column as object
+            return pd.DataFrame(columns)
+        from pandas.api.internals import create_dataframe_from_blocks
+
+        blocks: list[tuple[Any, np.ndarray]] = []
+        by_dtype: dict[np.dtype, list[tuple[int, np.ndarray]]] = {}
+        for place, (column, values) in enumerate(columns.items()):
+            if isinstance(values, list) or (column in self._str_columns and column not in extra):
+                blocks.append((_strings(values), np.array([place])))
+            elif isinstance(values, np.ndarray) and values.dtype.kind in "biuf":
+                by_dtype.setdefault(values.dtype, []).append((place, values))
+            else:  # pragma: no cover - the engine's extra columns are numbers and lists of str
+                return pd.DataFrame(columns)
+        for members in by_dtype.values():
+            blocks.append((np.stack([values for _, values in members]), np.array([place for place, _ in members])))
+        return create_dataframe_from_blocks(
+            blocks, index=pd.RangeIndex(len(rows)), columns=self._labels(tuple(columns))
+        )
+
+    def _labels(self, names: tuple[str, ...]) -> pd.Index:
+        """The column labels of a result frame, made once (an Index is immutable: frames can share one)."""
+        labels = self._label_cache.get(names)
+        if labels is None:
+            labels = self._label_cache.setdefault(names, pd.Index(list(names)))
+        return labels
 
     def search_vectors(self, query: Query) -> tuple[np.ndarray, list[bool]]:
         """The vectors whose whole-catalog neighbours start the pool (each seed, and each seed moved to
@@ -848,6 +885,9 @@ class CatalogIndex:
     def _seed_genre(self, seed: Seed, rows: np.ndarray) -> str | None:
         if seed.kind == "genre":
             return seed.value.lower()
+        if len(rows) == 1:  # a track seed
+            genre = self.genre[rows[0]]
+            return str(genre) if genre != "" else None
         genres = self.genre[rows[:2000]]
         genres = genres[genres != ""]
         if len(genres) == 0:
@@ -898,32 +938,41 @@ class CatalogIndex:
         gain = lam * (base - base.min()) / spread
         max_sim = np.zeros(len(top))
         norms = np.einsum("ij,ij->i", vectors, vectors)  # |a-b|^2 = |a|^2 + |b|^2 - 2ab: one product per pick
-        available = np.ones(len(top), dtype=bool)
+        unavailable = np.zeros(len(top), dtype=bool)  # picked, or its artist's / album's cap reached
+        value = np.empty(len(top))
         per_artist: dict[int, int] = {}
         per_album: dict[int, int] = {}
         chosen: list[int] = []
-        while len(chosen) < query.limit and available.any():
-            value = gain - (1 - lam) * max_sim
-            value[~available] = -np.inf
-            best = int(np.argmax(value))
-            available[best] = False
+        while len(chosen) < query.limit:
+            np.multiply(max_sim, 1 - lam, out=value)
+            np.subtract(gain, value, out=value)
+            np.copyto(value, -np.inf, where=unavailable)
+            best = int(value.argmax())
+            if unavailable[best]:  # every value is -inf: nothing left to pick
+                break
+            unavailable[best] = True
             artist = int(artists[best])
             album = int(albums[best]) if albums is not None else -1
             if album >= 0 and per_album.get(album, 0) >= query.per_album_cap:
                 continue
             per_artist[artist] = per_artist.get(artist, 0) + 1
             if per_artist[artist] >= query.per_artist_cap:
-                available &= artists != artist
+                unavailable |= artists == artist
             if album >= 0 and albums is not None:
                 per_album[album] = per_album.get(album, 0) + 1
                 if per_album[album] >= query.per_album_cap:
-                    available &= albums != album
+                    unavailable |= albums == album
             chosen.append(best)
-            squared = np.maximum(norms + norms[best] - 2 * (vectors @ vectors[best]), 0)
-            np.maximum(max_sim, np.exp(-squared / self.dim), out=max_sim)
+            # exp(-max(|a|^2 + |b|^2 - 2ab, 0) / dim), in place, in the same order of operations as ever
+            squared = norms + norms[best]
+            squared -= 2 * (vectors @ vectors[best])
+            np.maximum(squared, 0, out=squared)
+            np.negative(squared, out=squared)
+            squared /= self.dim
+            np.maximum(max_sim, np.exp(squared, out=squared), out=max_sim)
         # The earlier pick each one sounds most like: what its MMR penalty was at the time it was picked.
         sounds = np.exp(-np.maximum(_pairwise_squared(vectors[chosen]), 0) / self.dim)
-        sounds[np.triu_indices(len(chosen))] = -1.0  # only earlier picks count
+        sounds[~np.tri(len(chosen), k=-1, dtype=bool)] = -1.0  # only earlier picks count
         closest = sounds.argmax(axis=1) if len(chosen) else np.empty(0, dtype=np.int64)
         closest_sound = sounds[np.arange(len(chosen)), closest]
         positions = top[chosen].tolist()
@@ -1020,6 +1069,36 @@ def neighbour_recall(found: np.ndarray, exact: np.ndarray) -> float:
     """Share of the exact neighbours (one row of ids per query) that `found` also has."""
     hits = sum(len(np.intersect1d(f[f >= 0], e[e >= 0])) for f, e in zip(found, exact, strict=True))
     return hits / max(1, int((exact >= 0).sum()))
+
+
+_STR = pd.Series(["x"]).dtype  # the dtype pandas gives a column of str values
+
+
+def result_columns(column_arrays: dict[str, np.ndarray]) -> tuple[frozenset[str], bool]:
+    """The columns whose every value is a str (a result frame gets them as Arrow strings directly,
+    as pandas would infer them, without inferring it again for every query), and whether every other
+    column is a plain NumPy number (then a result frame is built one block per dtype)."""
+    strings = frozenset(
+        column
+        for column, values in column_arrays.items()
+        if values.dtype == object and pd.api.types.infer_dtype(values, skipna=False) == "string"
+    )
+    return strings, all(column in strings or values.dtype.kind in "biuf" for column, values in column_arrays.items())
+
+
+def _strings(values: Sequence[Any]) -> Any:
+    """A column of str values as pandas would infer it (Arrow-backed `str`), built in one step."""
+    import pyarrow as pa
+
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)
+
+
+def _none_of(values: np.ndarray, few: np.ndarray) -> np.ndarray:
+    """`~np.isin(values, few)` for the few (≤ 5) seed tracks, without isin's sorting and bookkeeping."""
+    mask = np.ones(len(values), dtype=bool)
+    for value in few:
+        mask &= values != value
+    return mask
 
 
 def _pairwise_squared(vectors: np.ndarray) -> np.ndarray:
