@@ -554,6 +554,7 @@ class StudyFigures:
     titles: list[str] = field(default_factory=list)
     quiz: int = 0
     fact_answers: int = 0
+    misheard_answers: int = 0  # the right option is not what the lecture said (a recognizer's mishearing)
     distractors: int = 0
     typed_distractors: int = 0
     duplicate_answers: int = 0
@@ -629,6 +630,9 @@ def study_figures(builder: Any, material: Any, lecture: Lecture, times: Sequence
         kind = answer_type(answer, sentences)
         figures.answer_types[kind.split(":")[0]] += 1
         figures.fact_answers += kind in FACT_TYPES
+        script = " " + " ".join(tokens(" ".join(lecture.sentences))) + " "
+        misheard = " " + " ".join(tokens(answer)) + " " not in script
+        figures.misheard_answers += misheard
         others = [o for i, o in enumerate(q.options) if i != q.answer]
         figures.distractors += len(others)
         figures.typed_distractors += sum(answer_type(o, sentences) == kind for o in others)
@@ -644,7 +648,8 @@ def study_figures(builder: Any, material: Any, lecture: Lecture, times: Sequence
         figures.longest_is_right += lengths[q.answer] == max(lengths) and lengths.count(max(lengths)) == 1
         figures.quiz_items.append((answer, others))
         quiz_chapters.add(_true_chapter(q.start, lecture, times))
-        figures.details.append(f"  quiz [{kind}] {q.question} -> {answer} | {' / '.join(others)}")
+        heard = " (MISHEARD: not in the script)" if misheard else ""
+        figures.details.append(f"  quiz [{kind}] {q.question} -> {answer}{heard} | {' / '.join(others)}")
     figures.quiz_true_chapters = len(quiz_chapters)
 
     cards = builder.make_flashcards(material, CARD_COUNT).items
@@ -761,6 +766,7 @@ def study_lines(prefix: str, s: StudyFigures) -> None:
     note(f"{prefix}: chapters found (true {s.true_chapters})", s.detected_chapters, "count")
     note(f"{prefix}: quiz questions", s.quiz, "count")
     note(f"{prefix}: quiz fact answers", pct(s.fact_answers, s.quiz), "%")
+    note(f"{prefix}: quiz right answers not in the script (misheard)", pct(s.misheard_answers, s.quiz), "%")
     note(f"{prefix}: quiz distractors of answer's type", pct(s.typed_distractors, s.distractors), "%")
     note(f"{prefix}: quiz duplicate answers", s.duplicate_answers, "count")
     note(f"{prefix}: quiz answer in the stem", s.answer_in_stem, "count")
@@ -836,6 +842,7 @@ def print_overall(results: Sequence[LectureResult], quick: bool, started: float)
             "meta_in_summary",
             "quiz",
             "fact_answers",
+            "misheard_answers",
             "distractors",
             "typed_distractors",
             "duplicate_answers",
