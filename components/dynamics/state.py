@@ -117,6 +117,7 @@ class SearchForm:
 class SearchResult:
     rows: list[ScanRow]
     done: float  # fraction of the samples measured (< 1 if stopped)
+    screened: int = 0  # matches of the quick screen, before each was measured again as Explore does
 
 
 @dataclass(frozen=True)

@@ -126,7 +126,7 @@ def _run_search(state: AttractorState, form: SearchForm) -> None:
     sweep = _Sweep("Searching", keys.SEARCH_STOP)
     state.search_result = result = SearchResult([], 0.0)
     try:
-        for fraction, rows in iter_search(
+        for fraction, rows, screened in iter_search(
             form.n,
             form.d,
             form.s_range,
@@ -137,7 +137,7 @@ def _run_search(state: AttractorState, form: SearchForm) -> None:
             ScanSettings(steps=form.steps, transient=1_000),
             chunk=128,
         ):
-            result.rows, result.done = rows, fraction
+            result.rows, result.done, result.screened = rows, fraction, screened
             sweep.progress(fraction, f", {len(rows)} found")
     except ParameterError as exc:
         st.error(markdown_text(str(exc)))
@@ -153,6 +153,12 @@ def _search_results(result: SearchResult) -> None:
     rows = result.rows
     note = "" if result.done >= 1.0 else f" (stopped after {result.done:.0%} of the samples)"
     st.write(f"**{len(rows)} match(es)**{note}. Select a row to open it in Explore.")
+    dropped = result.screened - len(rows)
+    if dropped > 0:
+        st.caption(
+            f"{dropped} more passed the quick screen but measured as another class over "
+            f"{DEFAULT_STEPS:,} steps, so they are not listed."
+        )
     if not rows:
         return
     keys.seed_widgets({keys.SEARCH_ORDER: BY_LAMBDA})

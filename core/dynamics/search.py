@@ -157,14 +157,15 @@ def iter_search(
     search_seed: int = 0,
     settings: ScanSettings | None = None,
     chunk: int = 256,
-) -> Iterator[tuple[float, list[ScanRow]]]:
+) -> Iterator[tuple[float, list[ScanRow], int]]:
     """Random (s, seed) samples for fixed N, D, kept if their class is wanted and they cover enough.
 
     Coverage = fraction of a 32 x 32 grid over [-1, 1]^2 visited by (x1, x2).
     A quick batched scan (`settings`) screens every sample; each screened match is then re-measured
     with `confirm` (Explore's measurement) and kept if that class is wanted too, so a match's class
     and exponents are the ones Explore shows when it is opened.
-    Yields (fraction done, matches so far sorted by lambda1, largest first) after each chunk.
+    Yields (fraction done, matches so far sorted by lambda1, largest first, how many the screen
+    kept before they were measured again) after each chunk.
     """
     settings = settings or ScanSettings()
     points = _search_points(n, d, s_range, samples, min_coverage, search_seed)
@@ -175,7 +176,7 @@ def iter_search(
             if row.params not in confirmed and row.classification.kind in wanted and row.coverage >= min_coverage:
                 confirmed[row.params] = confirm(row)
         kept = [r for r in confirmed.values() if r.classification.kind in wanted]
-        yield fraction, sorted(kept, key=lambda r: -r.lambda1)
+        yield fraction, sorted(kept, key=lambda r: -r.lambda1), len(confirmed)
 
 
 def search(
@@ -191,7 +192,7 @@ def search(
 ) -> list[ScanRow]:
     """All of iter_search (stops early if progress returns False)."""
     found: list[ScanRow] = []
-    for fraction, rows in iter_search(n, d, s_range, samples, classes, min_coverage, search_seed, settings):
+    for fraction, rows, _ in iter_search(n, d, s_range, samples, classes, min_coverage, search_seed, settings):
         found = rows
         if progress is not None and progress(fraction) is False:
             break

@@ -164,6 +164,10 @@ def test_search_and_explore_give_a_network_the_same_class() -> None:
     first = ranked.iloc[0]
     assert first["λ1"] > 0 and 1.1 <= first["dimension"] <= 1.5
     assert list(ranked["seed"]) != list(frame["seed"])
+    app.multiselect(key=keys.SEARCH_CLASSES).set_value(["chaotic"])
+    app.button(key=keys.SEARCH_GO).click().run()
+    assert 1139839185 not in set(app.dataframe[0].value["seed"])  # hyperchaotic when measured again
+    assert any("passed the quick screen but measured as another class" in c.value for c in app.caption)
     explore = fresh({"N": "4", "D": "16", "s": "0.7703", "seed": "1139839185"})
     assert "#### Hyperchaotic" in texts(explore)
     assert float({m.label: m.value for m in explore.metric}["λ1 (nats/step)"]) == pytest.approx(row["λ1"], abs=5e-5)

@@ -90,3 +90,14 @@ def test_thumbnail_is_small_and_shows_the_attractor() -> None:
     lit = np.any(image != np.array(BACKGROUND, dtype=np.uint8), axis=2)
     assert 0.02 < lit.mean() < 0.5  # a curve: some pixels, not all
     assert not lit[28:36, 28:36].any()  # the curve's inside stays empty
+
+
+def test_matches_measured_as_another_class_are_dropped_and_counted() -> None:
+    from core.dynamics.search import iter_search
+
+    *_, (fraction, rows, screened) = iter_search(
+        4, 16, (0.5, 1.5), 300, [AttractorClass.CHAOTIC], 0.03, 0, ScanSettings(steps=3_000, transient=1_000)
+    )
+    assert fraction == 1.0 and all(r.classification.kind is AttractorClass.CHAOTIC for r in rows)
+    assert NetworkParams(4, 16, 0.7703, 1139839185) not in {r.params for r in rows}  # hyperchaotic measured
+    assert screened > len(rows)
