@@ -6,8 +6,8 @@ import time
 import urllib.request
 from typing import Any
 
-from core.embeddings.datasets import samples_of
 from core.embeddings import fiftyone_app
+from core.embeddings.datasets import samples_of
 from core.embeddings.fiftyone_app import (
     answers,
     close,
