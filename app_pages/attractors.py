@@ -40,9 +40,10 @@ with error_boundary("computing this view"):
 
         with st.spinner("Measuring the presets (the first visit also compiles the engine)..."):
             labels = dynamics_resources.preset_labels()
+        preset_area = st.container()
         controls, picture, numbers = st.columns([1.0, 2.2, 1.5], gap="medium")
         with controls:
-            state.explore = explore_controls(state.explore, labels)
+            state.explore = explore_controls(state.explore, labels, preset_area)
         publish(state)
         with numbers:
             pending = numbers_placeholder()  # says what comes while the picture is computed

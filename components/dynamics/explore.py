@@ -54,8 +54,9 @@ def _neuron_picker(label: str, key: str, n: int, current: str, default: int) -> 
     return str(st.selectbox(label, options, key=key))
 
 
-def explore_controls(current: Explore, labels: dict[str, str]) -> Explore:
-    """The preset, the network, the run and the picture options; returns what they are set to."""
+def explore_controls(current: Explore, labels: dict[str, str], preset_area: DeltaGenerator) -> Explore:
+    """The preset (in `preset_area`, a row wide enough for the presets' names), the network, the run and
+    the picture options; returns what they are set to."""
     p = current.params
     keys.seed_widgets(
         {
@@ -74,19 +75,19 @@ def explore_controls(current: Explore, labels: dict[str, str]) -> Explore:
         }
     )
     names = [keys.CUSTOM, *(preset.name for preset in PRESETS)]
-    preset = st.selectbox(
+    pick, about = preset_area.columns([2, 3], vertical_alignment="center")
+    preset = pick.selectbox(
         "Preset",
         names,
         key=keys.PRESET,
         on_change=keys.apply_preset,
-        format_func=lambda name: f"{name} — {labels[name]}" if name in labels else name,
         help="Each preset is named by the class measured here (20,000 steps); the article's three "
         "networks keep the article's word in quotes. The others were found with the Search section.",
     )
     if preset in labels:
-        st.caption(f"Measured: {labels[preset]}")
+        about.caption(f"Measured: {labels[preset]}")
     if preset != keys.CUSTOM and by_name(preset).history:
-        st.caption(by_name(preset).history)
+        about.caption(by_name(preset).history)
     left, right = st.columns(2)
     n = left.number_input("N (neurons)", N_RANGE[0], N_RANGE[1], step=1, key=keys.N, on_change=keys.mark_custom)
     d = right.number_input("D (inputs)", D_RANGE[0], D_RANGE[1], step=1, key=keys.D, on_change=keys.mark_custom)
@@ -135,7 +136,15 @@ def explore_controls(current: Explore, labels: dict[str, str]) -> Explore:
             with cols[2]:
                 z = _neuron_picker("Depth", keys.NZ, int(n), current.z, 2)
         chosen = replace(chosen, x=x, y=y, z=z)
-    scheme = st.selectbox("Colours", list(SCHEMES), format_func=SCHEMES.__getitem__, key=keys.SCHEME)
+    scheme = st.selectbox(
+        "Colours",
+        list(SCHEMES),
+        format_func=SCHEMES.__getitem__,
+        key=keys.SCHEME,
+        help="Article's: |sin(1.6·y + 0.4·x)| on ColorBrewer's Spectral, as the article colours it. "
+        "Density: how often each pixel is visited, histogram-equalized on a fire scale. "
+        "Time: early points dark, late points bright (viridis).",
+    )
     rendering = st.radio(
         "Rendering",
         RENDERINGS,

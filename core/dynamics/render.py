@@ -14,9 +14,9 @@ from core.dynamics.network import NetworkParams
 
 Scheme = Literal["article", "density", "time"]
 SCHEMES: dict[Scheme, str] = {
-    "article": "Article: |sin(1.6·y + 0.4·x)| on Spectral",
-    "density": "Density (fire, histogram-equalized)",
-    "time": "Time (viridis, early → late)",
+    "article": "Article's (Spectral)",
+    "density": "Density (fire)",
+    "time": "Time (early → late)",
 }
 # ColorBrewer "Spectral" (11 classes), as used by the article through matplotlib.
 SPECTRAL = [
