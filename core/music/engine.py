@@ -1071,7 +1071,10 @@ def neighbour_recall(found: np.ndarray, exact: np.ndarray) -> float:
     return hits / max(1, int((exact >= 0).sum()))
 
 
-_STR = pd.Series(["x"]).dtype  # the dtype pandas gives a column of str values
+@functools.cache
+def _str_dtype() -> Any:
+    """The dtype pandas gives a column of str values (made on first use: it costs ms at import)."""
+    return pd.Series(["x"]).dtype
 
 
 def result_columns(column_arrays: dict[str, np.ndarray]) -> tuple[frozenset[str], bool]:
@@ -1090,7 +1093,10 @@ def _strings(values: Sequence[Any]) -> Any:
     """A column of str values as pandas would infer it (Arrow-backed `str`), built in one step."""
     import pyarrow as pa
 
-    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=_STR)
+    dtype = _str_dtype()
+    if getattr(dtype, "storage", None) != "pyarrow":  # pragma: no cover - pandas set to Python strings
+        return pd.array(values, dtype=dtype)
+    return pd.arrays.ArrowStringArray(pa.array(values, type=pa.large_string()), dtype=dtype)
 
 
 def _none_of(values: np.ndarray, few: np.ndarray) -> np.ndarray:
