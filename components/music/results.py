@@ -128,8 +128,9 @@ def results_table(result: Recommendations, covers: dict[str, str]) -> None:
         row_height=height,
         height=36 + height * min(len(table), ROWS_SHOWN) + 2,
         column_config={
-            "Cover": st.column_config.ImageColumn("Cover", width=WIDTHS["Cover"]),
-            "Title": st.column_config.TextColumn("Title", width=WIDTHS["Title"]),
+            # Pinned: on a phone the table scrolls sideways and the track stays in view.
+            "Cover": st.column_config.ImageColumn("Cover", width=WIDTHS["Cover"], pinned=True),
+            "Title": st.column_config.TextColumn("Title", width=WIDTHS["Title"], pinned=True),
             "Artist": st.column_config.TextColumn("Artist", width=WIDTHS["Artist"]),
             "Genre": st.column_config.TextColumn("Genre", width=WIDTHS["Genre"]),
             "Spotify": st.column_config.LinkColumn("Spotify", display_text="Open ↗", width=WIDTHS["Spotify"]),

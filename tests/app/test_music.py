@@ -96,6 +96,9 @@ def test_seed_search_recommend_and_explain(data_dir: Path) -> None:
     assert "Candidates near the seeds" in labels and "After filters" in labels
     table = app.dataframe[0].value
     assert len(table) == 20
+
+    config = json.loads(app.dataframe[0].proto.columns)  # the track stays in view when a phone scrolls sideways
+    assert config["Title"].get("pinned") is True and not config["Why"].get("pinned")
     assert (table["Why"].str.contains("like rock: ")).all()
     assert table["Why"].str.contains("vs target 0.8").all()
     assert table["Why"].str.contains(r"\d+ of 100 \(sound \d+ of 100", regex=True).all()
@@ -583,7 +586,6 @@ def test_versions_and_the_album_cap_are_switches_of_the_list(data_dir: Path) -> 
 
 
 def test_a_catalog_saved_by_an_earlier_version_says_to_load_it_again(data_dir: Path) -> None:
-    import json
 
     with_catalog(data_dir)
     store = CatalogStore(data_dir / "music")
