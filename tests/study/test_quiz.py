@@ -4,13 +4,14 @@ import re
 
 import pytest
 
+from core.ai.local import MiniLMEmbedder
 from core.videos import language
 from core.videos.study.checks import normalize, options_are_distinct, question_problem
 from core.videos.study.model import QuizQuestion
 from core.videos.study.offline import StudyMaterial, make_quiz
 from core.videos.study.questions import wh_question
 from core.videos.study.quiz import STATEMENT_STEM
-from tests.study.lecture import LECTURE
+from tests.study.lecture import LECTURE, lecture_segments
 
 WH = re.compile(r"^(?:.*, )?(who|whom|by whom|where|how many|in what year|until what year|by what year)\b", re.I)
 DEFINED = re.compile(r"\b(is|are) called\b|\bknown as\b|^\w+(?: \w+)? (is|are) (a|an|the)\b", re.I)
@@ -172,3 +173,28 @@ def test_an_unsure_turn_gives_no_question() -> None:
     span = next(iter(doc.sents))
     names = doc.char_span(0, len("Neil Young"))
     assert wh_question(span, names, lambda *_: "who") is None  # asking for one of two people
+
+
+def test_no_question_asks_for_a_word_the_recognizer_was_unsure_of(
+    material: StudyMaterial, quiz: list[QuizQuestion]
+) -> None:
+    from dataclasses import replace
+
+    from core.ai.base import Word
+    from core.videos.study.material import prepare
+
+    asked = [q for q in quiz if not q.question.startswith(STATEMENT_STEM)]
+    target = next(q for q in asked if len(q.answer_text.split()) <= 3)
+    doubted = target.answer_text.split()[-1].strip(".,").lower()
+    segments = []
+    for segment in lecture_segments():
+        words = tuple(
+            Word(w, segment.start, segment.end, 0.2 if w.strip(".,").lower() == doubted else 0.95)
+            for w in segment.text.split()
+        )
+        segments.append(replace(segment, words=words))
+    heard = prepare(segments, MiniLMEmbedder())
+    assert any(word == doubted for _, _, word in heard.unsure)
+    again = make_quiz(heard, count=10, seed=3).items
+    assert all(doubted not in q.answer_text.lower().split() for q in again), doubted
+    assert len(again) >= len(quiz) - 2  # the rest of the quiz stays

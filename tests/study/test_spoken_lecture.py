@@ -42,7 +42,8 @@ def test_study_material_from_a_transcribed_lecture(spoken_segments, embedder: Mi
     )
 
     quiz = make_quiz(material, count=10).items
-    assert 8 <= len(quiz) <= 10  # only fact questions: a 24-sentence lecture may support fewer than asked
+    # only fact questions, none on a word the recognizer doubted: a 24-sentence lecture supports fewer than asked
+    assert 7 <= len(quiz) <= 10
     assert len({q.question for q in quiz}) == len(quiz)
     for question in quiz:
         assert question_problem(question) is None

@@ -20,6 +20,7 @@ from core.videos.study.chapters import (
 from core.videos.study.model import (
     Chapter,
 )
+from core.videos.transcript import low_confidence
 
 NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,]\d+)?(?:\s?%)?(?![\w])")
 BLANK = "_____"
@@ -49,6 +50,12 @@ class StudyMaterial:
     chapters: tuple[Chapter, ...]
     terms: tuple[str, ...]  # key terms of the whole video, best first
     numbers: tuple[str, ...]  # distinct numbers said in the video
+    # (start, end, word lowercased) of each word the recognizer was unsure of: not a quiz answer
+    unsure: tuple[tuple[float, float, str], ...] = ()
+
+    def unsure_words(self, start: float, end: float) -> set[str]:
+        """The words the recognizer was unsure of between `start` and `end` (seconds)."""
+        return {word for first, last, word in self.unsure if last >= start - 0.5 and first <= end + 0.5}
 
 
 def prepare(segments: Sequence[Segment], embedder: Embedder, progress: Progress = no_progress) -> StudyMaterial:
@@ -62,7 +69,13 @@ def prepare(segments: Sequence[Segment], embedder: Embedder, progress: Progress 
     text = " ".join(s.text for s in sentences)
     terms = _terms(keyphrases([text], embedder, [unit_centroid(vectors)], top=30)[0], chapters)
     numbers = tuple(dict.fromkeys(m.group().strip() for s in sentences for m in NUMBER.finditer(s.text)))
-    return StudyMaterial(tuple(sentences), vectors, tuple(chapters), terms, numbers)
+    unsure = tuple(
+        (w.start, w.end, plain)
+        for segment in segments
+        for w in segment.words
+        if low_confidence(w) and (plain := re.sub(r"[^\w'-]+", "", w.word).lower())
+    )
+    return StudyMaterial(tuple(sentences), vectors, tuple(chapters), terms, numbers, unsure)
 
 
 def _terms(found: list[str], chapters: Sequence[Chapter]) -> tuple[str, ...]:

@@ -666,6 +666,8 @@ def _facts(material: StudyMaterial, rng: random.Random) -> list[Fact]:
     inventory = _inventory(sentences, docs)
     facts = []
     for fact in _candidates(sentences, docs, chapters, _centrality(material), inventory):
+        if _misheard(fact, material):
+            continue
         distractors = _distractors_for(fact, inventory, material, rng)
         if distractors is None:
             continue
@@ -675,6 +677,13 @@ def _facts(material: StudyMaterial, rng: random.Random) -> list[Fact]:
             fact.score -= 0.4 * sum(normalize(d) not in defined for d in fact.distractors)
         facts.append(fact)
     return facts
+
+
+def _misheard(fact: Fact, material: StudyMaterial) -> bool:
+    """The answer holds a word the recognizer was unsure of: a tutor would not test a fact that may be a
+    mishearing ("7 Stevens" for a name). A line the user corrected has no such words."""
+    unsure = material.unsure_words(fact.sentence.start, fact.sentence.end)
+    return bool(unsure) and any(word in unsure for word in re.findall(r"[\w'-]+", fact.answer.lower()))
 
 
 def make_quiz(material: StudyMaterial, count: int = 10, seed: int = 0) -> StudyResult[QuizQuestion]:
