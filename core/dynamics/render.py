@@ -81,6 +81,23 @@ def _equalized(count: np.ndarray) -> np.ndarray:
     return light
 
 
+SPARSE_SHARE = 0.002  # below this share of lit pixels (a cycle of a few dozen points) each point is drawn bigger
+SPREAD_PX = 3
+
+
+def _spread_if_sparse(image: np.ndarray, lit: np.ndarray) -> np.ndarray:
+    """A picture of few distinct points (a period-43 cycle is 43 single pixels on 800 x 800, so it looks
+    blank) with each point grown to a (2·SPREAD_PX+1)² square, as datashader's dynspread does for sparse
+    plots; the background is the darkest colour, so a per-channel maximum grows the points over it."""
+    share = float(lit.mean())
+    if share == 0.0 or share >= SPARSE_SHARE:
+        return image
+    from scipy.ndimage import grey_dilation
+
+    size = (2 * SPREAD_PX + 1, 2 * SPREAD_PX + 1)
+    return np.stack([grey_dilation(image[..., c], size=size) for c in range(image.shape[2])], axis=-1)
+
+
 def density_image(
     x: np.ndarray, y: np.ndarray, scheme: Scheme = "article", width: int = 800, height: int = 800
 ) -> np.ndarray:
@@ -103,7 +120,8 @@ def density_image(
         rgba = img.to_numpy().view(np.uint8).reshape(height, width, 4)
         alpha = rgba[..., 3:4].astype(np.float64) / 255.0
         out = rgba[..., :3] * alpha + np.array(BACKGROUND) * (1 - alpha)
-        return np.flipud(out.astype(np.uint8))
+        out = _spread_if_sparse(out.astype(np.uint8), agg.values > 0)
+        return np.flipud(out)
     z = colour_values(x, y, scheme)
     frame = pd.DataFrame({"x": x, "y": y, "z": z}, copy=False)
     aggs = canvas.points(frame, "x", "y", agg=ds.summary(count=ds.count(), z=ds.mean("z")))
@@ -112,7 +130,8 @@ def density_image(
     colours = palette(mean_z, SPECTRAL if scheme == "article" else VIRIDIS)
     light = _equalized(count)[..., None]
     out = colours * light + np.array(BACKGROUND) * (1 - light)
-    return np.flipud(np.clip(out, 0, 255).astype(np.uint8))  # datashader's row 0 is the bottom
+    out = _spread_if_sparse(np.clip(out, 0, 255).astype(np.uint8), count > 0)
+    return np.flipud(out)  # datashader's row 0 is the bottom
 
 
 def diverging_scale(values: np.ndarray, percentile: float = 95.0) -> tuple[float, float]:

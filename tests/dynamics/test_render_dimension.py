@@ -23,6 +23,19 @@ def test_density_image_draws_the_points(scheme) -> None:
     assert decoded.size == (120, 100)
 
 
+@pytest.mark.parametrize("scheme", ["article", "density", "time"])
+def test_a_cycle_of_few_points_is_drawn_big_enough_to_see(scheme) -> None:
+    t = 2 * np.pi * np.arange(43) / 43
+    x, y = np.tile(np.cos(t), 500), np.tile(np.sin(t), 500)  # a period-43 cycle, visited 500 times
+    img = density_image(x, y, scheme, width=800, height=800)
+    lit = np.any(img != np.array(BACKGROUND, dtype=np.uint8), axis=2)
+    assert lit.sum() >= 43 * 40  # each point a visible blob, not one pixel of 640,000
+    assert lit.mean() < 0.01 and not lit[400, 400]  # still 43 separate points around an empty centre
+    ring = density_image(np.cos(np.linspace(0, 2 * np.pi, 50_000)), np.sin(np.linspace(0, 2 * np.pi, 50_000)), scheme)
+    ring_lit = np.any(ring != np.array(BACKGROUND, dtype=np.uint8), axis=2)
+    assert ring_lit.mean() < 0.02  # a dense curve is not thickened
+
+
 def test_image_orientation_puts_high_y_at_the_top() -> None:
     x = np.r_[np.zeros(1000), [1.0]]
     y = np.r_[np.ones(1000), [0.0]]
