@@ -615,7 +615,9 @@ class OfflineAnswerEngine(AnswerEngine):
         if info.kind == "yesno":  # "The demand curve slopes downward." confirms by restating
             return True
         new = self.prepared.window_lemmas[i] - _keys(info.lemmas) - _keys(context)
-        return len(new) >= (1 if info.kind in ANSWER_KINDS else 2)
+        # One new word answers a what or which ("Which is the most active volcano in Europe?" - "Etna is the
+        # most active volcano in Europe."); a why or how needs more than a restatement with one word changed.
+        return len(new) >= (1 if info.kind in (*ANSWER_KINDS, "what") else 2)
 
     def _missing_names(
         self, prepared: _Prepared, info: language.QuestionInfo, aliases: dict[str, frozenset[int]]

@@ -216,3 +216,18 @@ def test_a_second_part_may_open_with_a_preposition() -> None:
         "How long is the wall?",
         "in which year was it built?",
     ]
+
+
+def test_a_name_that_answers_a_which_question_is_the_answer_even_in_a_short_transcript(embedder) -> None:
+    """Three pasted lines: the one new word of the answer is the name asked for (it used to count as a
+    restatement of the question and the first line was quoted instead)."""
+    lines = [
+        "Volcanoes are openings in the crust.",
+        "Etna is the most active volcano in Europe.",
+        "Lava is molten rock.",
+    ]
+    segments = [Segment(5.0 * i, 5.0 * i + 5, text) for i, text in enumerate(lines)]
+    short = OfflineAnswerEngine(VideoIndex.build(build_chunks(segments), embedder), segments, embedder)
+    answer = short.ask("Which is the most active volcano in Europe?").answer
+    assert [c.start for c in answer.citations] == [5.0] and "Etna" in answer.text
+    assert not short.ask("Who won the football world cup in 2018?").answer.citations
