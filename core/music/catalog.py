@@ -27,7 +27,7 @@ import requests
 
 from core.errors import UserError
 from core.files import text_encoding
-from core.net.guard import FetchGuard, FetchRefused, guard_for
+from core.net.guard import FetchGuard, FetchRefused, HostNotFound, guard_for, normalize_host
 from core.net.requests_transport import guarded_session
 
 log = logging.getLogger(__name__)
@@ -634,6 +634,15 @@ def download_source(
                         )
                     if progress:
                         progress(done, total)
+    except HostNotFound as exc:
+        partial.unlink(missing_ok=True)
+        if exc.host != normalize_host(requests.utils.urlparse(target).hostname or ""):
+            raise CatalogError(str(exc)) from None  # a redirect to a host that does not exist
+        log.info("catalog download: %s", exc)  # the catalog's own host, not one the user typed: offline
+        raise CatalogError(
+            f"Could not reach {requests.utils.urlparse(target).netloc}: no internet connection? "
+            "Upload the catalog CSV instead (see the instructions on the page)."
+        ) from None
     except FetchRefused as exc:
         partial.unlink(missing_ok=True)
         raise CatalogError(str(exc)) from None

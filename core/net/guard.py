@@ -41,8 +41,19 @@ class FetchRefused(UserError):
     """A URL or one of the connections made for it is not fetched; the message says why."""
 
 
+NOT_FOUND_HINT = "Check the address, and that this machine is online."
+
+
 class BadAddress(FetchRefused):
     """The URL or host name is malformed (scheme, port, label length, IDNA) or cannot be found."""
+
+
+class HostNotFound(BadAddress):
+    """The host name does not resolve: mistyped, or this machine is offline."""
+
+    def __init__(self, host: str) -> None:
+        super().__init__(f"The host {host} could not be found. {NOT_FOUND_HINT}")
+        self.host = host
 
 
 class BlockedAddress(FetchRefused):
@@ -151,9 +162,9 @@ class FetchGuard:
                 raise BadAddress("The host name is not valid. Check the link.") from exc
             except OSError as exc:
                 log.info("resolving %s failed: %s", host, exc)
-                raise BadAddress(f"The host {host} could not be found. Check the address.") from None
+                raise HostNotFound(host) from None
         if not found:
-            raise BadAddress(f"The host {host} could not be found. Check the address.")
+            raise HostNotFound(host)
         if self.policy is not None:
             denied = [address for address in found if not self.policy(address)]
             if denied:

@@ -183,6 +183,23 @@ def test_download_without_network_says_what_to_do(tmp_path: Path) -> None:
         download_source(SOURCES[0], store, url="http://127.0.0.1:9/none.csv", timeout=2, deployed=False)
 
 
+def test_download_when_the_host_cannot_be_looked_up_says_offline_not_check_the_address(tmp_path: Path) -> None:
+    import socket
+
+    from core.net.guard import FetchGuard
+
+    def offline(host: str, port: int):
+        raise socket.gaierror(socket.EAI_AGAIN, "Temporary failure in name resolution")
+
+    store = CatalogStore(tmp_path / "music")
+    with pytest.raises(CatalogError) as caught:
+        download_source(SOURCES[0], store, guard=FetchGuard(policy=None, resolver=offline), deployed=False)
+    message = str(caught.value)
+    assert "no internet connection?" in message and "Upload the catalog CSV" in message
+    assert "huggingface.co" in message and "Check the address" not in message
+    assert not list(store.folder.glob("*.part"))
+
+
 def test_decompression_bomb_is_refused() -> None:
     raw = csv_bytes(make_catalog(2000))
     packed = gzip.compress(raw)
