@@ -41,14 +41,14 @@ def change_log_panel(dataset: Any) -> None:
         )
         fixed = actions.label_diff(entries)
         cols[2].download_button(
-            f"Export the cleaned labels ({len(fixed)} changed, CSV)",
+            f"Cleaned labels, {len(fixed)} changed",
             actions.label_diff_csv(entries),
             file_name=actions.export_name(dataset.name, "label-fixes"),
             mime="text/csv",
             key=keys.EXPORT_LABELS,
             icon=":material/difference:",
             disabled=not fixed,
-            help="One row per file whose label you changed: the label it had and the one it has now.",
+            help="A CSV with one row per file whose label you changed: the label it had and the one it has now.",
         )
 
 

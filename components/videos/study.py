@@ -90,6 +90,9 @@ def render_flashcards(service: StudyService, record: VideoRecord) -> None:
 
 
 def _summary(service: StudyService, record: VideoRecord) -> None:
+    if (short := service.too_short(record.id)) is not None:
+        st.info(short, icon=":material/short_text:")
+        return
     stored = service.has_summary(record.id)
     regenerate = False
     if stored:
@@ -146,6 +149,9 @@ def _point_row(point: SummaryPoint, key: str, bullet: str = "•", indent: bool 
 
 
 def _quiz(service: StudyService, record: VideoRecord) -> None:
+    if (short := service.too_short(record.id)) is not None:
+        st.info(short, icon=":material/short_text:")
+        return
     left, right = st.columns([1, 1], vertical_alignment="bottom")
     count = int(left.number_input("Questions", 1, 30, 10, key=state.QUIZ_COUNT))
     new = right.button("New quiz", key=state.QUIZ_NEW, icon=":material/quiz:")
@@ -257,11 +263,13 @@ def _flashcards(service: StudyService, record: VideoRecord) -> None:
     deck = service.deck(record.id)
     left, right = st.columns([1, 1], vertical_alignment="bottom")
     count = int(left.number_input("Cards", 4, 60, DECK_SIZE, key=state.CARDS_COUNT))
+    short = service.too_short(record.id)
     if right.button(
         "Regenerate cards",
         key=state.CARDS_BUILD,
         icon=":material/style:",
-        help="Makes the generated cards again; the cards you added or already reviewed stay.",
+        disabled=short is not None,
+        help=short or "Makes the generated cards again; the cards you added or already reviewed stay.",
     ):
         built = None
         with error_boundary("making the flashcards"), st.spinner("Making cards ...", show_time=True):

@@ -92,3 +92,25 @@ def test_flashcards_reveal_rate_and_schedule(app: AppTest) -> None:
     button(app, keys.keyed(keys.CARDS_RATE, "easy")).click().run()
     assert not app.exception
     assert any("8 cards · 7 due now" in c.value for c in app.caption)
+
+
+def test_a_transcript_too_short_says_so_before_any_button(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from core.ai.base import Segment
+
+    monkeypatch.setenv("MLSTUDIO_DATA_DIR", str(tmp_path))
+    library = Library(tmp_path / "videos")
+    library.create(VIDEO, "Three lines", "pasted", "pasted text", status="ready")
+    lines = [
+        "Volcanoes are openings in the crust.",
+        "Etna is the most active volcano in Europe.",
+        "Lava is molten rock.",
+    ]
+    library.save_transcript(VIDEO, [Segment(5.0 * i, 5.0 * i + 5, text) for i, text in enumerate(lines)])
+    app = AppTest.from_function(study_panel, default_timeout=180)
+    app.run()
+    assert not app.exception
+    notes = [i.value for i in app.info if "needs at least" in i.value or "need at least 60" in i.value]
+    assert len(notes) == 2 and "The transcript has 18 words" in notes[0]  # summary and quiz say it up front
+    keys_shown = {b.key for b in app.button}
+    assert keys.SUMMARY_BUILD not in keys_shown and keys.QUIZ_NEW not in keys_shown
+    assert button(app, keys.CARDS_BUILD).disabled  # own cards can still be written

@@ -14,6 +14,7 @@ from typing import Protocol
 from core.ai.base import ChatModel, Embedder, Progress, no_progress
 from core.videos.conversation import QuizProgress
 from core.videos.library import Library, safe_id
+from core.videos.study.chapters import MIN_WORDS
 from core.videos.study.llm import LLMStudyBuilder
 from core.videos.study.model import Flashcard, QuizQuestion, StudyError, StudyResult, Summary
 from core.videos.study.offline import OfflineStudyEngine, StudyMaterial, prepare
@@ -64,6 +65,17 @@ class StudyService:
                     raise StudyError("This video has no transcript yet; process it first.")
                 self._materials[video_id] = prepare(segments, self.embedder, progress)
             return self._materials[video_id]
+
+    def too_short(self, video_id: str) -> str | None:
+        """What to say when the transcript is certainly too short for study material (a word count, before
+        any work; a longer one can still fall short once only full sentences count)."""
+        words = sum(len(segment.text.split()) for segment in self.library.transcript(video_id) or [])
+        if words >= MIN_WORDS:
+            return None
+        return (
+            f"The transcript has {words} words; a summary, a quiz and generated cards need at least {MIN_WORDS} "
+            "(about half a minute of speech). Add a longer video or transcript, or write your own cards."
+        )
 
     def forget_generated(self, video_id: str) -> None:
         """The transcript changed: drop the prepared material and the stored summary and quiz (of every engine)."""
