@@ -100,7 +100,7 @@ def search_form(form: SearchForm) -> tuple[SearchForm, bool]:
         help="Fraction of a 32 × 32 grid over the (x1, x2) square that the attractor visits.",
     )
     search_seed = c3.number_input("Search seed", 0, SEED_RANGE[1], key=keys.SEARCH_SEED)
-    classes = st.multiselect("Classes", list(AttractorClass), format_func=str, key=keys.SEARCH_CLASSES)
+    classes = st.multiselect("Classes", list(AttractorClass), format_func=str, key=keys.SEARCH_CLASSES, wrap=True)
     steps = st.select_slider(
         "Screening steps per network",
         [1_000, 3_000, 10_000, 20_000],

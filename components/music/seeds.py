@@ -100,6 +100,7 @@ def genre_picker(index: CatalogIndex, seeds: list[Seed]) -> None:
         args=(index,),
         max_selections=max(1, MAX_SEEDS - others),
         placeholder="Pick one or more genres",
+        wrap=True,
     )
 
 

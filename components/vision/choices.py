@@ -259,6 +259,7 @@ def layers_panel(state: VisionState, model: ModelChoice) -> list[str]:
         list(labels),
         format_func=labels.__getitem__,
         key=key,
+        wrap=True,  # every chosen layer in view (in one row the second chip was cut to "_b")
         help="Each layer: its name · how deep it is · the size of its map. Deeper layers give coarser maps "
         "about whole objects; early ones finer maps about edges. Each layer's type and output shape are in the "
         "layer tree below, and on the row's caption in the grid.",
@@ -278,6 +279,7 @@ def methods_panel(state: VisionState, layers: list[str], target: Target) -> Grid
         "Methods (a column each)",
         offered,
         key=keys.METHODS,
+        wrap=True,
         help="\n".join(f"- **{m}**: {METHODS[m].summary}" for m in offered),
     )
     aug_smooth = st.checkbox(
