@@ -370,6 +370,8 @@ def process(
             _transcribe(library, record, transcriber(), reporter)
             record = library.get(video_id) or record
         if record.status in ("transcribed", "ready"):
+            # the first time in a process this loads the embedding model (about 10 s on 2 cores)
+            reporter.report("index", 0.0, "Loading the search model")
             emb = embedder()
             if record.status != "ready" or not (library.index_folder(video_id, emb.name) / "index.faiss").is_file():
                 _index(library, record, emb, reporter)

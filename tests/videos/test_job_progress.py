@@ -81,3 +81,25 @@ def test_a_report_after_cancel_raises() -> None:
     reporter.cancel_event.set()
     with pytest.raises(Cancelled):
         reporter.report("index", 0.5, "Building the search index")
+
+
+def test_loading_the_search_model_is_a_step_the_page_names(tmp_path) -> None:
+    """Pasted text goes straight to indexing; the model's first load took ~17 s under 'Starting · 0%'."""
+    from core.videos.library import Library
+    from core.videos.pipeline import ingest_transcript_text, process
+
+    library = Library(tmp_path / "videos")
+    record = ingest_transcript_text(
+        library, "0:00 Glaciers are rivers of ice.\n0:05 They move downhill.", "x", "pasted"
+    )
+    heard: list[str] = []
+
+    def embedder():
+        heard.append("embedder made")
+        from core.ai.local import MiniLMEmbedder
+
+        return MiniLMEmbedder()
+
+    reporter = ProgressReporter(callback=lambda _f, message: heard.append(message))
+    process(library, record.id, lambda: None, embedder, reporter)  # type: ignore[arg-type,return-value]
+    assert heard.index("Loading the search model") < heard.index("embedder made") < heard.index("Ready")
