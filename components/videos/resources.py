@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING
 import streamlit as st
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from core.ai.local import EspeakSpeech, PiperSpeech, WhisperTranscriber
     from core.videos.library import Library
 
@@ -45,3 +47,14 @@ def library(root: str) -> Library:
     from core.videos.library import Library
 
     return Library(Path(root))
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def waveform_peaks(path: str, modified: float) -> np.ndarray | None:
+    """The loudness envelope of an extracted audio file, one entry per file version (`modified`)."""
+    from pathlib import Path
+
+    from core.media.waveform import waveform_peaks as peaks_of
+
+    del modified
+    return peaks_of(Path(path))

@@ -9,16 +9,10 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
-from components.videos import state
-from core.media.waveform import waveform_peaks
+from components.videos import resources, state
 from core.videos.transcript import format_timestamp
 
 PLAYED, AHEAD = "#4F46E5", "#C7CBE0"  # the theme's primary colour; a light grey-blue for what is ahead
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def _peaks(path: str, modified: float) -> np.ndarray | None:
-    return waveform_peaks(Path(path))
 
 
 def waveform_figure(peaks: np.ndarray, duration: float, position: float) -> go.Figure:
@@ -57,7 +51,7 @@ def render_waveform(audio: Path, duration: float | None, position: float) -> boo
     player alone still works."""
     if not duration or not audio.exists():
         return False
-    peaks = _peaks(str(audio), audio.stat().st_mtime)
+    peaks = resources.waveform_peaks(str(audio), audio.stat().st_mtime)
     if peaks is None:
         return False
     st.plotly_chart(
