@@ -733,7 +733,8 @@ def make_quiz(material: StudyMaterial, count: int = 10, seed: int = 0) -> StudyR
     result = StudyResult(questions)
     if len(questions) < count:
         result.notes.append(
-            f"This video supports {len(questions)} distinct questions, fewer than the {count} asked for. "
+            f"This video supports {len(questions)} distinct question{'' if len(questions) == 1 else 's'}, "
+            f"fewer than the {count} asked for. "
             "A longer video, or one with more names, dates, numbers and definitions, gives more."
         )
     return result
