@@ -52,6 +52,7 @@ class StudyService:
         self.engine_name = "offline engine" if chat is None else chat.name
         self.reviews = ReviewStore(library.db_path)
         self._materials: dict[str, StudyMaterial] = {}
+        self._word_counts: dict[str, int] = {}  # the three study tabs ask on every rerun: read the transcript once
         self._lock = threading.Lock()
 
     def _file(self, kind: str) -> str:
@@ -69,7 +70,11 @@ class StudyService:
     def too_short(self, video_id: str) -> str | None:
         """What to say when the transcript is certainly too short for study material (a word count, before
         any work; a longer one can still fall short once only full sentences count)."""
-        words = sum(len(segment.text.split()) for segment in self.library.transcript(video_id) or [])
+        words = self._word_counts.get(video_id)
+        if words is None:
+            words = sum(len(segment.text.split()) for segment in self.library.transcript(video_id) or [])
+            with self._lock:
+                self._word_counts[video_id] = words
         if words >= MIN_WORDS:
             return None
         return (
@@ -81,6 +86,7 @@ class StudyService:
         """The transcript changed: drop the prepared material and the stored summary and quiz (of every engine)."""
         with self._lock:
             self._materials.pop(video_id, None)
+            self._word_counts.pop(video_id, None)
         for stored in (self.library.folder(video_id) / "study").glob("*.json"):
             if stored.name.startswith(("summary.", "quiz.")):
                 stored.unlink(missing_ok=True)
