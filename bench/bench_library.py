@@ -22,21 +22,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.common import best_of, note, report  # noqa: E402
+from tests.support.legacy_schema import LEGACY_SCHEMA  # noqa: E402
 
 CALLS = 1000
 VIDEOS = 20
-
-OLD_SCHEMA = """
-CREATE TABLE IF NOT EXISTS videos (
-    id TEXT PRIMARY KEY, title TEXT NOT NULL, source_kind TEXT NOT NULL, source TEXT NOT NULL, duration REAL,
-    created REAL NOT NULL, updated REAL NOT NULL, status TEXT NOT NULL, error TEXT, warning TEXT,
-    media_file TEXT, media_mime TEXT, transcript_source TEXT, language TEXT
-);
-CREATE TABLE IF NOT EXISTS chat_turns (
-    video_id TEXT NOT NULL, turn INTEGER NOT NULL, turn_json TEXT NOT NULL, PRIMARY KEY (video_id, turn)
-);
-CREATE TABLE IF NOT EXISTS quiz_progress (video_id TEXT PRIMARY KEY, progress_json TEXT NOT NULL);
-"""
 
 
 class OldLibrary:
@@ -46,7 +35,7 @@ class OldLibrary:
         self.db_path = root / "library.sqlite"
         root.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
-            db.executescript(OLD_SCHEMA)
+            db.executescript(LEGACY_SCHEMA)
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
